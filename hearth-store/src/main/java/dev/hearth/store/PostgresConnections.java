@@ -17,7 +17,13 @@ final class PostgresConnections {
         config.setUsername(user);
         config.setPassword(password);
         config.setMaximumPoolSize(POOL_SIZE);
-        HikariDataSource pool = new HikariDataSource(config);
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            // Hikari fails fast when the server is unreachable; say which database in our terms.
+            throw new StoreException("Cannot connect to PostgreSQL at " + jdbcUrl + ": " + e.getMessage(), e);
+        }
         try {
             Migrations.apply(pool, Dialect.POSTGRES);
         } catch (RuntimeException e) {
