@@ -15,7 +15,8 @@ import javax.sql.DataSource;
  * <p>Calls nest: {@link #inTransaction} or {@link #read} inside an {@code inTransaction} on the
  * same thread and the same database join the outer transaction (and see its uncommitted writes)
  * instead of asking the pool for a second connection, which on SQLite's single write connection
- * would wait forever. The outer call alone commits or rolls back.
+ * would wait forever. The outer call alone commits or rolls back, so an exception from a nested
+ * call that the outer work catches and swallows does not undo the nested writes.
  */
 public final class Database implements AutoCloseable {
     private static final ScopedValue<ActiveTransaction> ACTIVE = ScopedValue.newInstance();

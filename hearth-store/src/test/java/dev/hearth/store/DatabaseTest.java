@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -121,6 +122,18 @@ class DatabaseTest {
         })).hasMessage("abort");
         // ...and rolled back with the outer transaction.
         assertThat(count("projects")).isZero();
+    }
+
+    @Test
+    void anotherProcessCanWriteBetweenTransactions() throws SQLException {
+        db.inTransaction(c -> insertProject(c, "proj_a", "a"));
+
+        // Like the sqlite3 CLI: its own connection, and no patience for a held lock.
+        try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+            other.createStatement().execute("PRAGMA busy_timeout = 0");
+            assertThat(insertProject(other, "proj_b", "b")).isEqualTo(1);
+        }
+        assertThat(count("projects")).isEqualTo(2);
     }
 
     @Test
