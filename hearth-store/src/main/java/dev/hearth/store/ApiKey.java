@@ -9,9 +9,10 @@ import java.util.Objects;
  * @param redactedValue e.g. {@code sk-...abcd}: the secret's last four characters
  * @param lastUsedAt when it last authenticated, to the minute; null if never
  * @param revokedAt when it was revoked; null while active
+ * @param admin whether it may also use the organization endpoints
  */
 public record ApiKey(String id, String projectId, String name, String redactedValue, Instant createdAt,
-        Instant lastUsedAt, Instant revokedAt) {
+        Instant lastUsedAt, Instant revokedAt, boolean admin) {
 
     public ApiKey {
         Objects.requireNonNull(id, "id");

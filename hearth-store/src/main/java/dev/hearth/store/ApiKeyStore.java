@@ -33,11 +33,12 @@ public final class ApiKeyStore {
     private static final int MIN_ID_PREFIX_LENGTH = ID_PREFIX.length() + 4;
 
     private static final String COLUMNS =
-            "id, project_id, name, redacted_value, created_at, last_used_at, revoked_at";
+            "id, project_id, name, redacted_value, created_at, last_used_at, revoked_at, admin";
     private static final RowMapper<ApiKey> MAPPER = row -> new ApiKey(
             row.getString("id"), row.getString("project_id"), row.getString("name"),
             row.getString("redacted_value"), EpochSeconds.read(row, "created_at"),
-            EpochSeconds.readNullable(row, "last_used_at"), EpochSeconds.readNullable(row, "revoked_at"));
+            EpochSeconds.readNullable(row, "last_used_at"), EpochSeconds.readNullable(row, "revoked_at"),
+            row.getBoolean("admin"));
     private static final KeysetPager<ApiKey> PAGER = new KeysetPager<>("api_keys", COLUMNS, MAPPER);
 
     private final Database db;
@@ -54,21 +55,31 @@ public final class ApiKeyStore {
      * @throws NotFoundException if the project does not exist
      */
     public CreatedApiKey create(String projectId, String name) {
+        return create(projectId, name, false);
+    }
+
+    /**
+     * Issues a key; an admin key may also use the organization endpoints.
+     *
+     * @throws NotFoundException if the project does not exist
+     */
+    public CreatedApiKey create(String projectId, String name, boolean admin) {
         Objects.requireNonNull(projectId, "projectId");
         String secret = SECRET_PREFIX + Ids.randomBase62(SECRET_RANDOM_LENGTH);
         ApiKey key = new ApiKey(Ids.newId(ID_PREFIX), projectId, name == null ? "" : name.strip(),
-                redact(secret), EpochSeconds.truncate(clock.instant()), null, null);
+                redact(secret), EpochSeconds.truncate(clock.instant()), null, null, admin);
         db.inTransaction(c -> {
             requireProject(c, projectId);
             try (PreparedStatement statement = c.prepareStatement(
-                    "INSERT INTO api_keys (id, project_id, name, secret_sha256, redacted_value, created_at)"
-                            + " VALUES (?, ?, ?, ?, ?, ?)")) {
+                    "INSERT INTO api_keys (id, project_id, name, secret_sha256, redacted_value, created_at, admin)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                 statement.setString(1, key.id());
                 statement.setString(2, key.projectId());
                 statement.setString(3, key.name());
                 statement.setString(4, sha256Hex(secret));
                 statement.setString(5, key.redactedValue());
                 EpochSeconds.bind(statement, 6, key.createdAt());
+                statement.setBoolean(7, admin);
                 return statement.executeUpdate();
             }
         });
@@ -104,7 +115,7 @@ public final class ApiKeyStore {
             }
         });
         return Optional.of(new ApiKey(key.id(), key.projectId(), key.name(), key.redactedValue(),
-                key.createdAt(), now, null));
+                key.createdAt(), now, null, key.admin()));
     }
 
     /** All keys of all projects, oldest first. */

@@ -24,6 +24,9 @@ import java.util.regex.Pattern;
  * with an empty page instead would look like the end of the list, and a client walking the list
  * would stop silently with rows left unseen.
  *
+ * <p>Organization-level tables (projects themselves) have no {@code project_id}: build their pager
+ * with {@link #unscoped} and page them with {@link #page(Connection, SqlFilter, PageRequest)}.
+ *
  * <p>Build one pager per table and reuse it; it holds only the SQL text.
  */
 public final class KeysetPager<T> {
@@ -33,12 +36,23 @@ public final class KeysetPager<T> {
     private final String table;
     private final String columns;
     private final RowMapper<T> mapper;
+    private final boolean scoped;
 
     /**
      * @param table a project-scoped table, e.g. {@code files}
      * @param columns the select list the mapper reads, e.g. {@code id, bytes, created_at}
      */
     public KeysetPager(String table, String columns, RowMapper<T> mapper) {
+        this(table, columns, mapper, true);
+    }
+
+    /** A pager for a table that is not scoped by project (it needs {@code id} and {@code seq}). */
+    public static <T> KeysetPager<T> unscoped(String table, String columns, RowMapper<T> mapper) {
+        return new KeysetPager<>(table, columns, mapper, false);
+    }
+
+    private KeysetPager(String table, String columns, RowMapper<T> mapper, boolean scoped) {
+        this.scoped = scoped;
         // Both become SQL text, so only plain identifiers are accepted.
         if (!IDENTIFIER.matcher(table).matches()) {
             throw new IllegalArgumentException("Not a plain table name: " + table);
@@ -59,13 +73,29 @@ public final class KeysetPager<T> {
     public Page<T> page(Connection connection, String projectId, SqlFilter filter, PageRequest request)
             throws SQLException {
         Objects.requireNonNull(projectId, "projectId");
+        if (!scoped) {
+            throw new IllegalStateException(table + " is not scoped by project");
+        }
+        return query(connection, projectId, filter, request);
+    }
+
+    /** The page of an {@link #unscoped} table's rows matching {@code filter}. */
+    public Page<T> page(Connection connection, SqlFilter filter, PageRequest request) throws SQLException {
+        if (scoped) {
+            throw new IllegalStateException(table + " is scoped by project: pass the project id");
+        }
+        return query(connection, null, filter, request);
+    }
+
+    private Page<T> query(Connection connection, String projectId, SqlFilter filter, PageRequest request)
+            throws SQLException {
         boolean backwards = request.before() != null;
         // Paging "before" a cursor walks against the requested order, then flips the page back.
         boolean scanAscending = (request.order() == SortOrder.ASC) != backwards;
         Long cursorSeq = resolveCursor(connection, projectId, request);
 
         StringBuilder sql = new StringBuilder("SELECT ").append(columns).append(" FROM ").append(table)
-                .append(" WHERE project_id = ?");
+                .append(scoped ? " WHERE project_id = ?" : " WHERE 1 = 1");
         if (cursorSeq != null) {
             sql.append(scanAscending ? " AND seq > ?" : " AND seq < ?");
         }
@@ -77,7 +107,9 @@ public final class KeysetPager<T> {
         List<T> rows = new ArrayList<>(request.limit() + 1);
         try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
             int index = 1;
-            statement.setString(index++, projectId);
+            if (scoped) {
+                statement.setString(index++, projectId);
+            }
             if (cursorSeq != null) {
                 statement.setLong(index++, cursorSeq);
             }
@@ -107,10 +139,14 @@ public final class KeysetPager<T> {
         if (cursorId == null) {
             return null;
         }
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT seq FROM " + table + " WHERE project_id = ? AND id = ?")) {
-            statement.setString(1, projectId);
-            statement.setString(2, cursorId);
+        try (PreparedStatement statement = connection.prepareStatement(scoped
+                ? "SELECT seq FROM " + table + " WHERE project_id = ? AND id = ?"
+                : "SELECT seq FROM " + table + " WHERE id = ?")) {
+            int index = 1;
+            if (scoped) {
+                statement.setString(index++, projectId);
+            }
+            statement.setString(index, cursorId);
             try (ResultSet resultSet = statement.executeQuery()) {
                 if (!resultSet.next()) {
                     throw new InvalidPageRequest(param, "No object with id '" + cursorId + "' to page " + param);

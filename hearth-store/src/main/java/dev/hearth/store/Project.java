@@ -11,9 +11,10 @@ import java.util.Objects;
  * @param retentionDays how long stored objects are kept before the retention sweep deletes them
  * @param zeroDataRetention when true, request and response bodies are not stored at all
  * @param allowedModels models this project may call; empty means every model
+ * @param archivedAt when it was archived; null while active
  */
 public record Project(String id, String name, int retentionDays, boolean zeroDataRetention,
-        List<String> allowedModels, Instant createdAt) {
+        List<String> allowedModels, Instant createdAt, Instant archivedAt) {
 
     public Project {
         Objects.requireNonNull(id, "id");

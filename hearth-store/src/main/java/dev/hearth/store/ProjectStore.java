@@ -18,7 +18,11 @@ public final class ProjectStore {
     public static final int DEFAULT_RETENTION_DAYS = 30;
     static final String ID_PREFIX = "proj_";
 
-    private static final String COLUMNS = "id, name, retention_days, zero_data_retention, created_at";
+    private static final String COLUMNS = "id, name, retention_days, zero_data_retention, created_at, archived_at";
+    private static final String INSERT_COLUMNS = "id, name, retention_days, zero_data_retention, created_at";
+
+    /** Rows are mapped without their allowed models; {@link #page} adds them in one query. */
+    private static final KeysetPager<Project> PAGER = KeysetPager.unscoped("projects", COLUMNS, row -> map(row, List.of()));
 
     private final Database db;
     private final InstantSource clock;
@@ -116,11 +120,73 @@ public final class ProjectStore {
         });
     }
 
+    /**
+     * A page of projects in creation order, for the organization's list endpoint. Archived ones
+     * only when asked for.
+     */
+    public Page<Project> page(PageRequest request, boolean includeArchived) {
+        SqlFilter filter = includeArchived ? SqlFilter.NONE : SqlFilter.of("archived_at IS NULL");
+        return db.read(c -> {
+            Page<Project> page = PAGER.page(c, filter, request);
+            Map<String, List<String>> models = allowedModelsByProject(c);
+            return new Page<>(page.data().stream()
+                    .map(p -> withModels(p, models.getOrDefault(p.id(), List.of()))).toList(), page.hasMore());
+        });
+    }
+
+    /**
+     * Renames a project.
+     *
+     * @throws NotFoundException if there is no such project
+     * @throws ConflictException if another project has the name
+     */
+    public Project rename(String id, String name) {
+        String validName = validName(name);
+        try {
+            return db.inTransaction(c -> {
+                try (PreparedStatement statement = c.prepareStatement("UPDATE projects SET name = ? WHERE id = ?")) {
+                    statement.setString(1, validName);
+                    statement.setString(2, id);
+                    if (statement.executeUpdate() == 0) {
+                        throw new NotFoundException("No project with id '" + id + "'");
+                    }
+                }
+                return selectOne(c, "id", id).orElseThrow();
+            });
+        } catch (ConflictException e) {
+            throw new ConflictException("A project named '" + validName + "' already exists", e);
+        }
+    }
+
+    /**
+     * Archives a project: it stays, with its objects, but is no longer listed by default. Archiving
+     * an archived project keeps its first archive time.
+     *
+     * @throws NotFoundException if there is no such project
+     */
+    public Project archive(String id) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement statement = c.prepareStatement(
+                    "UPDATE projects SET archived_at = COALESCE(archived_at, ?) WHERE id = ?")) {
+                EpochSeconds.bind(statement, 1, EpochSeconds.truncate(clock.instant()));
+                statement.setString(2, id);
+                if (statement.executeUpdate() == 0) {
+                    throw new NotFoundException("No project with id '" + id + "'");
+                }
+            }
+            return selectOne(c, "id", id).orElseThrow();
+        });
+    }
+
+    private static Project withModels(Project p, List<String> models) {
+        return new Project(p.id(), p.name(), p.retentionDays(), p.zeroDataRetention(), models, p.createdAt(), p.archivedAt());
+    }
+
     private Project insert(Connection c, String name) throws SQLException {
         Project project = new Project(Ids.newId(ID_PREFIX), name, DEFAULT_RETENTION_DAYS, false, List.of(),
-                EpochSeconds.truncate(clock.instant()));
+                EpochSeconds.truncate(clock.instant()), null);
         try (PreparedStatement statement = c.prepareStatement(
-                "INSERT INTO projects (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?)")) {
+                "INSERT INTO projects (" + INSERT_COLUMNS + ") VALUES (?, ?, ?, ?, ?)")) {
             statement.setString(1, project.id());
             statement.setString(2, project.name());
             statement.setInt(3, project.retentionDays());
@@ -147,7 +213,8 @@ public final class ProjectStore {
 
     private static Project map(ResultSet row, List<String> allowedModels) throws SQLException {
         return new Project(row.getString("id"), row.getString("name"), row.getInt("retention_days"),
-                row.getBoolean("zero_data_retention"), allowedModels, EpochSeconds.read(row, "created_at"));
+                row.getBoolean("zero_data_retention"), allowedModels, EpochSeconds.read(row, "created_at"),
+                EpochSeconds.readNullable(row, "archived_at"));
     }
 
     private static List<String> allowedModels(Connection c, String projectId) throws SQLException {

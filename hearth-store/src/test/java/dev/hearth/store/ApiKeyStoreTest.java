@@ -222,4 +222,13 @@ class ApiKeyStoreTest {
         }
         return all.toString();
     }
+
+    @Test
+    void adminKeysAreMarkedAndOrdinaryKeysAreNot() {
+        CreatedApiKey admin = keys.create(project.id(), "ops", true);
+        CreatedApiKey plain = keys.create(project.id(), "app");
+        assertThat(keys.authenticate(admin.secret())).hasValueSatisfying(k -> assertThat(k.admin()).isTrue());
+        assertThat(keys.authenticate(plain.secret())).hasValueSatisfying(k -> assertThat(k.admin()).isFalse());
+        assertThat(keys.list()).filteredOn(ApiKey::admin).extracting(ApiKey::id).containsExactly(admin.key().id());
+    }
 }

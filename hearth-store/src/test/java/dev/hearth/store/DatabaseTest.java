@@ -41,7 +41,7 @@ class DatabaseTest {
         assertThat(file).exists();
         assertThat(db.dialect()).isEqualTo(Dialect.SQLITE);
         assertThat(tables()).contains("projects", "project_allowed_models", "api_keys", "flyway_schema_history");
-        assertThat(appliedMigrations()).containsExactly("1");
+        assertThat(appliedMigrations()).containsExactly("1", "2");
     }
 
     @Test
@@ -51,7 +51,7 @@ class DatabaseTest {
 
         db = Database.openSqlite(file);
 
-        assertThat(appliedMigrations()).containsExactly("1");
+        assertThat(appliedMigrations()).containsExactly("1", "2");
         assertThat(count("projects")).isEqualTo(1);
     }
 

@@ -52,13 +52,13 @@ class PostgresStoreTest {
     @Test
     void migratesOnceAndReopensWithoutChanges() {
         assertThat(db.dialect()).isEqualTo(Dialect.POSTGRES);
-        assertThat(appliedMigrations()).containsExactly("1");
+        assertThat(appliedMigrations()).containsExactly("1", "2");
         new ProjectStore(db, clock).create("kept");
         db.close();
 
         db = open();
 
-        assertThat(appliedMigrations()).containsExactly("1");
+        assertThat(appliedMigrations()).containsExactly("1", "2");
         assertThat(new ProjectStore(db, clock).findByName("kept")).isPresent();
     }
 
@@ -71,7 +71,7 @@ class PostgresStoreTest {
         assertThat(projects.getOrCreate("research")).isEqualTo(project);
 
         Project updated = projects.updateSettings(project.id(), 5, true, List.of("b", "a"));
-        assertThat(updated).isEqualTo(new Project(project.id(), "research", 5, true, List.of("b", "a"), project.createdAt()));
+        assertThat(updated).isEqualTo(new Project(project.id(), "research", 5, true, List.of("b", "a"), project.createdAt(), null));
         assertThat(projects.list()).containsExactly(updated);
     }
 

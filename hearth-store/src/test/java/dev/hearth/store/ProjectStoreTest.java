@@ -86,7 +86,7 @@ class ProjectStoreTest {
         Project project = projects.create("p");
 
         Project retention = projects.updateSettings(project.id(), 7, null, null);
-        assertThat(retention).isEqualTo(new Project(project.id(), "p", 7, false, List.of(), project.createdAt()));
+        assertThat(retention).isEqualTo(new Project(project.id(), "p", 7, false, List.of(), project.createdAt(), null));
 
         Project zdr = projects.updateSettings(project.id(), null, true, null);
         assertThat(zdr.retentionDays()).isEqualTo(7);
@@ -125,5 +125,33 @@ class ProjectStoreTest {
                 .isInstanceOf(NotFoundException.class).hasMessageContaining("proj_missing");
 
         assertThat(projects.findById(project.id())).contains(project);
+    }
+
+    @Test
+    void renameArchiveAndPageProjects() {
+        Project a = projects.create("a");
+        Project b = projects.create("b");
+        Project c = projects.create("c");
+        projects.updateSettings(b.id(), null, null, List.of("gpt-4o-mini"));
+
+        assertThat(projects.rename(a.id(), "alpha").name()).isEqualTo("alpha");
+        assertThatThrownBy(() -> projects.rename(a.id(), "b")).isInstanceOf(ConflictException.class);
+        assertThatThrownBy(() -> projects.rename("proj_nope", "x")).isInstanceOf(NotFoundException.class);
+
+        Project archived = projects.archive(c.id());
+        assertThat(archived.archivedAt()).isNotNull();
+        assertThat(projects.archive(c.id()).archivedAt()).isEqualTo(archived.archivedAt());
+
+        Page<Project> active = projects.page(PageRequest.of(null, null, 10, "asc", 20, 100), false);
+        assertThat(active.data()).extracting(Project::name).containsExactly("alpha", "b");
+        assertThat(active.data().get(1).allowedModels()).containsExactly("gpt-4o-mini");
+        Page<Project> all = projects.page(PageRequest.of(null, null, 2, "asc", 20, 100), true);
+        assertThat(all.data()).extracting(Project::name).containsExactly("alpha", "b");
+        assertThat(all.hasMore()).isTrue();
+        Page<Project> next = projects.page(PageRequest.of(b.id(), null, 2, "asc", 20, 100), true);
+        assertThat(next.data()).extracting(Project::name).containsExactly("c");
+        assertThat(next.hasMore()).isFalse();
+        Page<Project> newestFirst = projects.page(PageRequest.of(null, null, 1, "desc", 20, 100), true);
+        assertThat(newestFirst.data()).extracting(Project::name).containsExactly("c");
     }
 }
