@@ -26,6 +26,18 @@ public final class ModelCache {
         this.root = root.toAbsolutePath().normalize();
     }
 
+    /**
+     * A sensible default cache directory: {@code $XDG_CACHE_HOME/hearth/models}, else
+     * {@code ~/.cache/hearth/models} (the root CLI's configuration may choose another).
+     */
+    public static Path defaultDirectory(java.util.Map<String, String> env) {
+        String xdg = env.get("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
+            return Path.of(xdg, "hearth", "models");
+        }
+        return Path.of(System.getProperty("user.home"), ".cache", "hearth", "models");
+    }
+
     public Path root() {
         return root;
     }

@@ -197,27 +197,29 @@ public final class ModelDownloader implements AutoCloseable {
         DownloadResult run() throws IOException {
             Files.createDirectories(target.getParent());
             long size;
-            try (FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE)) {
-                FileLock lock;
-                try {
-                    lock = ch.tryLock();
-                } catch (OverlappingFileLockException e) {
-                    lock = null;
-                }
-                if (lock == null) {
-                    throw new DownloadException("another download of " + target + " is in progress");
-                }
-                try {
-                    size = transferWithRetries(ch);
-                } catch (IOException | RuntimeException e) {
-                    if (ch.size() == 0) { // nothing worth resuming: do not leave an empty .part behind
-                        ch.close();
-                        Files.deleteIfExists(part);
+            boolean locked = false;
+            boolean transferred = false;
+            try {
+                try (FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                        StandardOpenOption.WRITE)) {
+                    FileLock lock;
+                    try {
+                        lock = ch.tryLock();
+                    } catch (OverlappingFileLockException e) {
+                        lock = null;
                     }
-                    throw e;
+                    if (lock == null) {
+                        throw new DownloadException("another download of " + target + " is in progress");
+                    }
+                    locked = true;
+                    size = transferWithRetries(ch);
+                    ch.force(true);
+                    transferred = true;
                 }
-                ch.force(true);
+            } finally {
+                if (locked && !transferred) {
+                    deleteIfEmpty(part); // nothing worth resuming: do not leave an empty .part behind
+                }
             }
             String actual = HexFormat.of().formatHex(digest.digest());
             String verifiedBy = null;
@@ -248,6 +250,9 @@ public final class ModelDownloader implements AutoCloseable {
                 try {
                     return transfer(ch);
                 } catch (RetryableException e) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new InterruptedIOException("download of " + ref.url() + " interrupted");
+                    }
                     failures = e.madeProgress ? 1 : failures + 1;
                     if (failures >= maxAttempts) {
                         throw new DownloadException("download of " + ref.url() + " failed after " + failures
@@ -473,6 +478,16 @@ public final class ModelDownloader implements AutoCloseable {
                 finalEtag = h.firstValue("etag").map(ModelDownloader::sha256FromEtag).orElse(null);
                 return resp;
             }
+        }
+    }
+
+    private static void deleteIfEmpty(Path p) {
+        try {
+            if (Files.size(p) == 0) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException ignored) {
+            // gone already, or not ours to worry about
         }
     }
 

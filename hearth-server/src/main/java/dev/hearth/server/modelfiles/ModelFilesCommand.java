@@ -2,6 +2,7 @@ package dev.hearth.server.modelfiles;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -41,7 +42,9 @@ public final class ModelFilesCommand implements Callable<Integer> {
         try {
             printCache(new ModelCache(cacheDir.get()), out);
             return 0;
-        } catch (IOException | RuntimeException e) {
+        } catch (UncheckedIOException e) {
+            return fail(e.getMessage());
+        } catch (RuntimeException e) {
             return fail("cannot list the model cache: " + e.getMessage());
         }
     }
@@ -76,9 +79,16 @@ public final class ModelFilesCommand implements Callable<Integer> {
     /**
      * Prints the cache as a table (SIZE, DOWNLOADED, SHA256 prefix, REF, PATH relative to the cache) followed by a
      * total, or a one-line note when the cache is empty.
+     *
+     * @throws UncheckedIOException when the cache directory cannot be read
      */
-    public static void printCache(ModelCache cache, PrintWriter out) throws IOException {
-        List<CachedFile> files = cache.list();
+    public static void printCache(ModelCache cache, PrintWriter out) {
+        List<CachedFile> files;
+        try {
+            files = cache.list();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the model cache " + cache.root() + ": " + e.getMessage(), e);
+        }
         if (files.isEmpty()) {
             out.println("No model files in " + cache.root());
             out.flush();

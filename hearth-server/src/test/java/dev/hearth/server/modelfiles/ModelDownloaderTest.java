@@ -316,6 +316,30 @@ class ModelDownloaderTest {
         assertThat(server.seen("/m.gguf")).extracting(TestFileServer.Seen::range).containsExactly(null, "bytes=50000-");
     }
 
+    @Test
+    void aSecondConcurrentDownloadOfTheSameFileIsRefused() throws Exception {
+        server.route("/m.gguf", (ex, n) -> TestFileServer.serve(ex, CONTENT, true));
+        Path target = cache.resolve("m.gguf");
+        try (var ch = java.nio.channels.FileChannel.open(ModelDownloader.partPath(target),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+             var lock = ch.lock()) {
+            assertThat(lock.isValid()).isTrue();
+            assertThatThrownBy(() -> downloader.download(url("/m.gguf", null), target, null))
+                    .isInstanceOf(DownloadException.class).hasMessageContaining("in progress");
+        }
+        assertThat(server.seen("/m.gguf")).isEmpty();
+        assertThat(target).doesNotExist();
+    }
+
+    @Test
+    void redirectLoopsEnd() {
+        server.route("/loop", (ex, n) -> TestFileServer.redirect(ex, server.uri("/loop")));
+
+        assertThatThrownBy(() -> downloader.download(url("/loop", null), cache.resolve("loop"), null))
+                .isInstanceOf(DownloadException.class).hasMessageContaining("too many redirects");
+        assertThat(server.seen("/loop")).hasSize(11);
+    }
+
     static String sha256(byte[] b) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));

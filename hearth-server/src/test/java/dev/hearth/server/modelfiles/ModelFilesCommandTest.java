@@ -81,11 +81,7 @@ class ModelFilesCommandTest {
     @Test
     void emptyOrMissingCacheSaysSo() {
         StringWriter sw = new StringWriter();
-        try {
-            ModelFilesCommand.printCache(new ModelCache(cache.resolve("nothing-here")), new PrintWriter(sw));
-        } catch (java.io.IOException e) {
-            throw new AssertionError(e);
-        }
+        ModelFilesCommand.printCache(new ModelCache(cache.resolve("nothing-here")), new PrintWriter(sw));
         assertThat(sw.toString()).startsWith("No model files in ");
     }
 
