@@ -307,13 +307,14 @@ class ModelDownloaderTest {
                 TestFileServer.serve(ex, CONTENT, true);
             }
         });
-        try (ModelDownloader d = ModelDownloader.builder().readTimeout(Duration.ofMillis(300))
+        try (ModelDownloader d = ModelDownloader.builder().readTimeout(Duration.ofMillis(500))
                 .backoff(Duration.ofMillis(1), Duration.ofMillis(5)).build()) {
             d.download(url("/m.gguf", SHA), cache.resolve("m"), events);
         }
         assertThat(cache.resolve("m")).hasBinaryContent(CONTENT);
-        assertThat(events.retries).singleElement().asString().contains("no data received");
-        assertThat(server.seen("/m.gguf")).extracting(TestFileServer.Seen::range).containsExactly(null, "bytes=50000-");
+        assertThat(events.retries.getFirst()).contains("no data received for 500 ms");
+        // (a heavily loaded machine might stall the second attempt too: only the first resume is pinned down)
+        assertThat(server.seen("/m.gguf")).extracting(TestFileServer.Seen::range).startsWith(null, "bytes=50000-");
     }
 
     @Test
