@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -84,7 +85,7 @@ class ModelDownloaderTest {
     void interruptedDownloadResumesWithARangeRequest() throws Exception {
         server.route("/m.gguf", (ex, n) -> {
             if (n == 1) {
-                TestFileServer.serveTruncated(ex, CONTENT, 100_000);
+                TestFileServer.serveTruncated(ex, CONTENT, 100_000, events.reached(100_000));
             } else {
                 TestFileServer.serve(ex, CONTENT, true);
             }
@@ -105,7 +106,7 @@ class ModelDownloaderTest {
     void leftoverPartFromAnEarlierRunIsResumed() throws Exception {
         server.route("/m.gguf", (ex, n) -> {
             if (n == 1) {
-                TestFileServer.serveTruncated(ex, CONTENT, 123_456);
+                TestFileServer.serveTruncated(ex, CONTENT, 123_456, events.reached(123_456));
             } else {
                 TestFileServer.serve(ex, CONTENT, true);
             }
@@ -114,7 +115,7 @@ class ModelDownloaderTest {
         Path target = ref.cachePath(cache);
 
         try (ModelDownloader once = fastDownloader(1)) {
-            assertThatThrownBy(() -> once.download(ref, target, null))
+            assertThatThrownBy(() -> once.download(ref, target, events))
                     .isInstanceOf(DownloadException.class)
                     .hasMessageContaining("failed after 1 attempt");
         }
@@ -353,6 +354,21 @@ class ModelDownloaderTest {
         final List<Long> starts = new CopyOnWriteArrayList<>();
         final List<String> retries = new CopyOnWriteArrayList<>();
         final List<Boolean> ended = new CopyOnWriteArrayList<>();
+        private volatile long awaited = -1;
+        private final CountDownLatch reached = new CountDownLatch(1);
+
+        /** Released once {@code bytes} bytes are on disk. */
+        CountDownLatch reached(long bytes) {
+            awaited = bytes;
+            return reached;
+        }
+
+        @Override
+        public void onProgress(long done, long total) {
+            if (done == awaited) {
+                reached.countDown();
+            }
+        }
 
         @Override
         public void onStart(long offset, long total) {

@@ -103,10 +103,29 @@ final class TestFileServer implements AutoCloseable {
 
     /** Announces all of {@code content} but sends only the first {@code n} bytes, then drops the connection. */
     static void serveTruncated(HttpExchange ex, byte[] content, int n) throws IOException {
+        serveTruncated(ex, content, n, null);
+    }
+
+    /**
+     * Like {@link #serveTruncated(HttpExchange, byte[], int)}, but drops the connection only once
+     * {@code clientHasThem} is released (by the client's progress listener). The JDK client discards bytes it has
+     * received but not yet handed out when the connection fails, so without this the client may resume from a
+     * little before {@code n}; tests that pin the exact Range use it.
+     */
+    static void serveTruncated(HttpExchange ex, byte[] content, int n, CountDownLatch clientHasThem) throws IOException {
         ex.sendResponseHeaders(200, content.length);
         OutputStream os = ex.getResponseBody();
         os.write(content, 0, n);
         os.flush();
+        if (clientHasThem != null) {
+            try {
+                if (!clientHasThem.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                    throw new IOException("the client never received the first " + n + " bytes");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         // A handler that fails makes the server close the connection, mid-body.
         throw new IOException("simulated connection drop after " + n + " bytes");
     }
