@@ -178,8 +178,9 @@ public final class ModelDownloader implements AutoCloseable {
         final URI origin;
         final MessageDigest digest;
         long hashed; // bytes [0, hashed) of the .part are in digest
-        String linkedEtag;
+        String linkedEtag; // from the latest request's redirect chain
         String finalEtag;
+        boolean resumed; // some bytes kept came from before the latest full (200) response
 
         Job(ModelReference ref, Path target, ProgressListener progress) {
             this.ref = ref;
@@ -197,6 +198,9 @@ public final class ModelDownloader implements AutoCloseable {
         DownloadResult run() throws IOException {
             Files.createDirectories(target.getParent());
             long size;
+            String actual;
+            String expected;
+            String verifiedBy;
             boolean locked = false;
             boolean transferred = false;
             try {
@@ -212,25 +216,39 @@ public final class ModelDownloader implements AutoCloseable {
                         throw new DownloadException("another download of " + target + " is in progress");
                     }
                     locked = true;
-                    size = transferWithRetries(ch);
-                    ch.force(true);
-                    transferred = true;
+                    boolean mayRestart = true;
+                    while (true) {
+                        size = transferWithRetries(ch);
+                        actual = HexFormat.of().formatHex(digest.digest());
+                        hashed = 0; // digest() reset the digest
+                        expected = ref.expectedSha256().orElse(null);
+                        verifiedBy = expected != null ? "reference" : null;
+                        if (expected == null && (linkedEtag != null || finalEtag != null)) {
+                            expected = linkedEtag != null ? linkedEtag : finalEtag;
+                            verifiedBy = "etag";
+                        }
+                        if (expected == null || expected.equals(actual) || !resumed || !mayRestart) {
+                            break;
+                        }
+                        // The bytes we resumed from may belong to an older version of the file: start over once.
+                        mayRestart = false;
+                        resumed = false;
+                        truncate(ch);
+                        String why = "sha256 mismatch after resuming a partial download (the remote file may have changed); starting over";
+                        log.debug("{}: {}", ref.url(), why);
+                        progress.onRetry(1, maxAttempts, Duration.ZERO, why);
+                    }
+                    if (expected == null || expected.equals(actual)) {
+                        ch.force(true);
+                        transferred = true;
+                    }
                 }
             } finally {
                 if (locked && !transferred) {
                     deleteIfEmpty(part); // nothing worth resuming: do not leave an empty .part behind
                 }
             }
-            String actual = HexFormat.of().formatHex(digest.digest());
-            String verifiedBy = null;
-            String expected = ref.expectedSha256().orElse(null);
-            if (expected != null) {
-                verifiedBy = "reference";
-            } else if (linkedEtag != null || finalEtag != null) {
-                expected = linkedEtag != null ? linkedEtag : finalEtag;
-                verifiedBy = "etag";
-            }
-            if (expected != null && !expected.equals(actual)) {
+            if (!transferred) {
                 Files.deleteIfExists(part);
                 throw new ChecksumMismatchException("sha256 mismatch for " + ref.canonical() + ": expected " + expected
                         + ("etag".equals(verifiedBy) ? " (from the server's ETag)" : "") + ", got " + actual
@@ -279,6 +297,7 @@ public final class ModelDownloader implements AutoCloseable {
                 if (sc == 416) {
                     Matcher m = CONTENT_RANGE_UNSATISFIED.matcher(h.firstValue("content-range").orElse(""));
                     if (m.matches() && Long.parseLong(m.group(1)) == have) {
+                        resumed = have > 0;
                         progress.onStart(have, have);
                         progress.onProgress(have, have);
                         return have; // the .part was already complete
@@ -288,6 +307,7 @@ public final class ModelDownloader implements AutoCloseable {
                             null, false, null);
                 }
                 if (sc == 200) {
+                    resumed = false;
                     if (have > 0) {
                         log.debug("{} ignored the Range request; starting over", resp.uri());
                         truncate(ch);
@@ -303,6 +323,7 @@ public final class ModelDownloader implements AutoCloseable {
                                 null, false, null);
                     }
                     offset = have;
+                    resumed = true;
                     total = m.group(3).equals("*") ? -1 : Long.parseLong(m.group(3));
                 } else if (sc >= 500 || sc == 408 || sc == 429) {
                     throw new RetryableException("HTTP " + sc + " from " + hostOf(resp.uri()), retryAfter(h), false, null);
@@ -425,6 +446,7 @@ public final class ModelDownloader implements AutoCloseable {
         /** Sends GET (with Range from {@code offset} when > 0), following redirects by hand. */
         HttpResponse<InputStream> open(long offset) throws IOException {
             URI uri = ref.url();
+            linkedEtag = null;
             for (int hop = 0; ; hop++) {
                 HttpRequest.Builder rb = HttpRequest.newBuilder(uri).GET().timeout(requestTimeout)
                         .header("User-Agent", userAgent);

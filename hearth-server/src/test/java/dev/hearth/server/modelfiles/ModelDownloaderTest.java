@@ -177,6 +177,25 @@ class ModelDownloaderTest {
     }
 
     @Test
+    void resumingFromAPartOfAnOlderVersionStartsOverOnce() throws Exception {
+        server.route("/m.gguf", (ex, n) -> {
+            ex.getResponseHeaders().set("ETag", "\"" + SHA + "\"");
+            TestFileServer.serve(ex, CONTENT, true);
+        });
+        ModelReference ref = url("/m.gguf", null);
+        Path target = ref.cachePath(cache);
+        Files.createDirectories(target.getParent());
+        Files.write(ModelDownloader.partPath(target), new byte[100_000]); // same length, other bytes
+
+        DownloadResult r = downloader.download(ref, target, events);
+
+        assertThat(target).hasBinaryContent(CONTENT);
+        assertThat(r.verifiedBy()).isEqualTo("etag");
+        assertThat(server.seen("/m.gguf")).extracting(TestFileServer.Seen::range).containsExactly("bytes=100000-", null);
+        assertThat(events.retries).singleElement().asString().contains("sha256 mismatch after resuming");
+    }
+
+    @Test
     void checksumMismatchFailsAndLeavesNothingInPlace() throws Exception {
         server.route("/m.gguf", (ex, n) -> TestFileServer.serve(ex, CONTENT, true));
         String wrong = "0".repeat(64);
