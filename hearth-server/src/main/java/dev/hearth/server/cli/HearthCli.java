@@ -3,7 +3,11 @@ package dev.hearth.server.cli;
 import dev.hearth.server.HearthServer;
 import dev.hearth.server.config.ConfigException;
 import dev.hearth.store.StoreException;
+import dev.hearth.server.modelfiles.ModelFilesCommand;
+import dev.hearth.server.modelfiles.PullCommand;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,6 +30,10 @@ public final class HearthCli {
 
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new HearthCli());
+    // The model cache follows the configuration (HEARTH_HOME, HEARTH_CONFIG, HEARTH_MODEL_CACHE_DIR).
+    Supplier<Path> cacheDir = () -> new ConfigOptions().load().modelCacheDir();
+    cli.addSubcommand(new PullCommand(cacheDir));
+    cli.addSubcommand(new ModelFilesCommand(cacheDir));
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       // Problems the user can fix are one line, never a stack trace.
       if (e instanceof ConfigException || e instanceof HearthServer.StartupException

@@ -2,6 +2,8 @@ package dev.hearth.server.cli;
 
 import dev.hearth.server.config.HearthConfig;
 import dev.hearth.server.config.ModelConfig;
+import dev.hearth.server.modelfiles.ModelCache;
+import dev.hearth.server.modelfiles.ModelFilesCommand;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,6 +25,9 @@ final class ModelsCommand implements Callable<Integer> {
       out.printf("%-26s %-21s %-40s %s%n", m.id(), m.engine().configName(), String.join(",", m.aliases()),
           m.source().isEmpty() ? "-" : m.source());
     }
+    out.println();
+    out.println("Model files in " + config.modelCacheDir() + ":");
+    ModelFilesCommand.printCache(new ModelCache(config.modelCacheDir()), out);
     out.flush();
     return 0;
   }

@@ -69,6 +69,16 @@ class HearthCliTest {
   void modelsListsAliases() {
     Run models = run("models", "--data-dir", dir());
     assertThat(models.exit()).isZero();
-    assertThat(models.out()).contains("qwen2.5-0.5b-instruct").contains("gpt-4o-mini").contains("text-embedding-3-small");
+    assertThat(models.out()).contains("qwen2.5-0.5b-instruct").contains("gpt-4o-mini").contains("text-embedding-3-small")
+        .contains("Model files in " + dataDir.resolve("models"));
+  }
+
+  @Test
+  void pullAndFilesAreCommands() {
+    Run help = run("--help");
+    assertThat(help.out()).contains("pull").contains("files").contains("serve").contains("keys");
+    Run bad = run("pull", "hf://only-owner");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("hf://only-owner");
   }
 }
