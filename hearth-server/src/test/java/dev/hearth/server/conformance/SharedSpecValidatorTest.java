@@ -1,0 +1,61 @@
+package dev.hearth.server.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+@RequiresSpec
+class SharedSpecValidatorTest {
+
+    private static final String MODEL = """
+            {"id":"gpt-4o-mini","object":"model","created":1721172741,"owned_by":"system"}""";
+
+    private final SpecValidator validator = SpecValidator.shared();
+
+    @Test
+    void validModelListAndErrorPass() {
+        assertThatCode(() -> validator.assertValid("Model", MODEL)).doesNotThrowAnyException();
+        assertThatCode(() -> validator.assertValid("ListModelsResponse", "{\"object\":\"list\",\"data\":[" + MODEL + "]}"))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> validator.assertValid("ErrorResponse", """
+                {"error":{"message":"The model 'x' does not exist","type":"invalid_request_error","param":null,"code":null}}"""))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void modelWithoutOwnedByFailsNamingTheField() {
+        assertThatThrownBy(() -> validator.assertValid("Model", """
+                {"id":"gpt-4o-mini","object":"model","created":1721172741}"""))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("owned_by")
+                .hasMessageContaining("[required]");
+    }
+
+    @Test
+    void errorWithNumericParamFailsAtThatField() {
+        assertThat(validator.validate("ErrorResponse", """
+                {"error":{"message":"m","type":"invalid_request_error","param":3,"code":null}}"""))
+                .isNotEmpty()
+                .allSatisfy(v -> assertThat(v.path()).isEqualTo("$.error.param"));
+    }
+
+    @Test
+    void objectOutsideTheEnumFails() {
+        assertThat(validator.validate("Model", MODEL.replace("\"object\":\"model\"", "\"object\":\"models\"")))
+                .singleElement().satisfies(v -> {
+                    assertThat(v.path()).isEqualTo("$.object");
+                    assertThat(v.keyword()).isEqualTo("enum");
+                });
+    }
+
+    @Test
+    void missingErrorFieldsAreReported() {
+        assertThat(validator.validate("ErrorResponse", "{\"error\":{\"message\":\"m\"}}"))
+                .extracting(Violation::message)
+                .anySatisfy(m -> assertThat(m).contains("type"))
+                .anySatisfy(m -> assertThat(m).contains("param"))
+                .anySatisfy(m -> assertThat(m).contains("code"));
+    }
+}
