@@ -3,11 +3,11 @@ package dev.hearth.server.conformance;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,12 +38,14 @@ public final class OpenApiSpec {
     private final JsonNode root;
     private final List<Operation> operations;
     private final Duration loadTime;
+    private final boolean fromCache;
 
-    private OpenApiSpec(Path file, JsonNode root, Duration loadTime) {
+    private OpenApiSpec(Path file, JsonNode root, Duration loadTime, boolean fromCache) {
         this.file = file;
         this.root = root;
         this.operations = List.copyOf(readOperations(root));
         this.loadTime = loadTime;
+        this.fromCache = fromCache;
     }
 
     /** The shared spec, parsed on first use; throws {@link IllegalStateException} with the reason when absent. */
@@ -61,15 +63,27 @@ public final class OpenApiSpec {
         return spec;
     }
 
+    /** Parses a spec file, or reads it from the {@link ParsedSpecCache} when the same bytes were parsed before. */
     public static OpenApiSpec load(Path file) {
         long start = System.nanoTime();
+        byte[] yaml;
         try {
-            String text = BLANK_LINES.matcher(Files.readString(file)).replaceAll("");
-            JsonNode root = YAMLMapper.builder().build().readTree(text);
-            return new OpenApiSpec(file, root, Duration.ofNanos(System.nanoTime() - start));
+            yaml = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read OpenAPI spec " + file, e);
         }
+        Optional<ParsedSpecCache> cache = ParsedSpecCache.forSpec(yaml);
+        Optional<JsonNode> cached = cache.flatMap(ParsedSpecCache::read);
+        JsonNode root = cached.orElseGet(() -> parseYaml(yaml));
+        if (cached.isEmpty()) {
+            cache.ifPresent(c -> c.write(root));
+        }
+        return new OpenApiSpec(file, root, Duration.ofNanos(System.nanoTime() - start), cached.isPresent());
+    }
+
+    static JsonNode parseYaml(byte[] yaml) {
+        String text = BLANK_LINES.matcher(new String(yaml, StandardCharsets.UTF_8)).replaceAll("");
+        return YAMLMapper.builder().build().readTree(text);
     }
 
     public Path file() {
@@ -81,9 +95,13 @@ public final class OpenApiSpec {
         return root;
     }
 
-    /** How long reading and parsing the YAML took. */
+    /** How long reading and parsing took (YAML, or the cached JSON when {@link #loadedFromCache()}). */
     public Duration loadTime() {
         return loadTime;
+    }
+
+    public boolean loadedFromCache() {
+        return fromCache;
     }
 
     /** The path prefix of the first server URL ({@code /v1} for {@code https://api.openai.com/v1}), or "". */
@@ -176,12 +194,5 @@ public final class OpenApiSpec {
     /** JSON pointer token escaping (RFC 6901). */
     static String escape(String token) {
         return token.replace("~", "~0").replace("/", "~1");
-    }
-
-    /** Distinct tags used by operations, for diagnostics. */
-    Set<String> usedTags() {
-        Set<String> tags = new LinkedHashSet<>();
-        operations.forEach(op -> tags.add(op.tag()));
-        return tags;
     }
 }

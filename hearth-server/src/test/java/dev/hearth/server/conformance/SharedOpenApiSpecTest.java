@@ -11,8 +11,8 @@ class SharedOpenApiSpecTest {
     @Test
     void loadsOnceAndFindsOperationsAndSchemas() {
         OpenApiSpec spec = OpenApiSpec.shared();
-        System.out.printf("OpenAPI spec %s parsed in %d ms, %d operations%n",
-                spec.file(), spec.loadTime().toMillis(), spec.operations().size());
+        System.out.printf("OpenAPI spec %s loaded in %d ms (%s), %d operations%n", spec.file(),
+                spec.loadTime().toMillis(), spec.loadedFromCache() ? "cached JSON" : "YAML", spec.operations().size());
 
         assertThat(OpenApiSpec.shared()).isSameAs(spec);
         assertThat(spec.basePath()).isEqualTo("/v1");
