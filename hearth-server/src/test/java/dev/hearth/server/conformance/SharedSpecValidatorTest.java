@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 @RequiresSpec
@@ -57,5 +59,26 @@ class SharedSpecValidatorTest {
                 .anySatisfy(m -> assertThat(m).contains("type"))
                 .anySatisfy(m -> assertThat(m).contains("param"))
                 .anySatisfy(m -> assertThat(m).contains("code"));
+    }
+
+    @Test
+    void everyComponentAndResponseSchemaCompiles() {
+        OpenApiSpec spec = validator.spec();
+        List<String> pointers = new ArrayList<>();
+        spec.root().path("components").path("schemas").propertyNames()
+                .forEach(name -> pointers.add("/components/schemas/" + OpenApiSpec.escape(name)));
+        spec.operations().forEach(op -> op.responses().forEach(r -> pointers.add(r.schemaPointer())));
+
+        assertThat(pointers).hasSizeGreaterThan(1000).allSatisfy(pointer ->
+                assertThatCode(() -> validator.validateAt(pointer, "{}")).as(pointer).doesNotThrowAnyException());
+    }
+
+    @Test
+    void exclusiveMinimumFromOpenApi30IsEnforced() {
+        String hyperparameters = "{\"learning_rate_multiplier\":%s}";
+
+        assertThat(validator.validate("FineTuneSupervisedHyperparameters", hyperparameters.formatted("0.5"))).isEmpty();
+        assertThat(validator.validate("FineTuneSupervisedHyperparameters", hyperparameters.formatted("0")))
+                .extracting(Violation::path).contains("$.learning_rate_multiplier");
     }
 }

@@ -22,8 +22,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Validates JSON against schemas of an {@link OpenApiSpec} with networknt json-schema-validator 3.x, dialect JSON
  * Schema 2020-12. The whole spec document is registered as one schema resource, so every
  * {@code $ref: '#/components/schemas/X'} resolves inside it; component schemas are sub-schemas addressed by JSON
- * pointer. Spec extensions ({@code x-*}), {@code discriminator}, {@code example} are ignored; OpenAPI 3.0 style
- * {@code nullable: true} is honoured (see {@link LegacyNullable}).
+ * pointer. Spec extensions ({@code x-*}), {@code discriminator}, {@code example} are ignored; the OpenAPI 3.0 keywords
+ * the spec still uses ({@code nullable: true}, boolean {@code exclusiveMinimum}) are translated (see
+ * {@link LegacyKeywords}).
  */
 public final class SpecValidator {
 
@@ -41,7 +42,7 @@ public final class SpecValidator {
     private SpecValidator(OpenApiSpec spec) {
         this.spec = spec;
         JsonNode root = spec.root().deepCopy();
-        LegacyNullable.rewrite(root);
+        LegacyKeywords.rewrite(root);
         Dialect dialect = Dialect.builder(Dialects.getDraft202012())
                 .unknownKeywordFactory((keyword, context) -> new NonValidationKeyword(keyword))
                 .build();

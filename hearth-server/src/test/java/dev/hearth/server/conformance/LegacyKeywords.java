@@ -9,17 +9,22 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Rewrites OpenAPI 3.0 {@code nullable: true} (which JSON Schema 2020-12 ignores, and which the OpenAI spec still
- * uses about a hundred times) into the 3.1 form, in place: {@code type: T} becomes {@code type: [T, "null"]} (and
- * {@code null} joins an {@code enum}), an {@code anyOf}/{@code oneOf} gains a {@code {type: "null"}} branch, a bare
- * {@code $ref} becomes {@code anyOf: [{$ref}, {type: "null"}]}. Without it the validator would reject nulls the spec
- * authors meant to allow.
+ * Rewrites, in place, the OpenAPI 3.0 keywords the OpenAI spec still uses into their 3.1 / JSON Schema 2020-12 form:
+ * <ul>
+ * <li>{@code nullable: true} (about a hundred times; 2020-12 ignores it, so nulls the authors allow would be reported):
+ * {@code type: T} becomes {@code type: [T, "null"]} (and {@code null} joins an {@code enum}), an
+ * {@code anyOf}/{@code oneOf} gains a {@code {type: "null"}} branch, a bare {@code $ref} becomes
+ * {@code anyOf: [{$ref}, {type: "null"}]};</li>
+ * <li>boolean {@code exclusiveMinimum}/{@code exclusiveMaximum} next to {@code minimum}/{@code maximum} (a handful of
+ * times; networknt refuses to compile such schemas): {@code minimum: 0, exclusiveMinimum: true} becomes
+ * {@code exclusiveMinimum: 0}.</li>
+ * </ul>
  */
-final class LegacyNullable {
+final class LegacyKeywords {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private LegacyNullable() {
+    private LegacyKeywords() {
     }
 
     /** Rewrites {@code node} and everything under it; returns the number of schemas rewritten. */
@@ -35,12 +40,26 @@ final class LegacyNullable {
                 allowNull(object);
                 count++;
             }
+            count += exclusiveBound(object, "exclusiveMinimum", "minimum");
+            count += exclusiveBound(object, "exclusiveMaximum", "maximum");
         } else if (node instanceof ArrayNode array) {
             for (JsonNode child : array) {
                 count += rewrite(child);
             }
         }
         return count;
+    }
+
+    private static int exclusiveBound(ObjectNode schema, String exclusiveKeyword, String boundKeyword) {
+        JsonNode exclusive = schema.get(exclusiveKeyword);
+        if (exclusive == null || !exclusive.isBoolean()) {
+            return 0;
+        }
+        schema.remove(exclusiveKeyword);
+        if (exclusive.booleanValue() && schema.has(boundKeyword)) {
+            schema.set(exclusiveKeyword, schema.remove(boundKeyword));
+        }
+        return 1;
     }
 
     private static void allowNull(ObjectNode schema) {
