@@ -73,4 +73,17 @@ class ResponseCheckerTest {
         assertThat(check.validated()).isFalse();
         assertThat(check.conforms()).isTrue();
     }
+
+    @Test
+    void aCheckThatBreaksIsRecordedAsAHarnessViolation() {
+        ResponseChecker broken = new ResponseChecker(null);
+
+        ResponseCheck check = broken.check("get", URI.create("http://h/v1/models"), 200, "application/json", new byte[0]);
+
+        assertThat(check.method()).isEqualTo("GET");
+        assertThat(check.violations()).singleElement().satisfies(v -> {
+            assertThat(v.keyword()).isEqualTo("harness");
+            assertThat(v.message()).contains("NullPointerException");
+        });
+    }
 }
