@@ -9,7 +9,8 @@ import java.time.Duration;
 
 /**
  * Clients whose every response is checked against the OpenAPI spec and recorded in a {@link ConformanceRecorder}.
- * Retries are off (a retry would hide the first, failing response from the test).
+ * Retries are off (a retry would hide the first, failing response from the test) and requests time out after
+ * {@link #TIMEOUT} rather than the SDK's ten minutes.
  */
 public final class ConformanceClients {
 
@@ -33,6 +34,7 @@ public final class ConformanceClients {
                 .baseUrl(baseUrl.toString())
                 .apiKey(apiKey)
                 .maxRetries(0)
+                .timeout(TIMEOUT)
                 .build();
         return new OpenAIClientImpl(options);
     }

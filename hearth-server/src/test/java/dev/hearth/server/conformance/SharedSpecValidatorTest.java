@@ -81,4 +81,15 @@ class SharedSpecValidatorTest {
         assertThat(validator.validate("FineTuneSupervisedHyperparameters", hyperparameters.formatted("0")))
                 .extracting(Violation::path).contains("$.learning_rate_multiplier");
     }
+
+    @Test
+    void additionalPropertiesFalseIsEnforcedAndOpenSchemasStayOpen() {
+        assertThat(validator.validate("ComparisonFilter", "{\"type\":\"eq\",\"key\":\"k\",\"value\":1}")).isEmpty();
+        assertThat(validator.validate("ComparisonFilter", "{\"type\":\"eq\",\"key\":\"k\",\"value\":1,\"extra\":2}"))
+                .singleElement().satisfies(v -> {
+                    assertThat(v.keyword()).isEqualTo("additionalProperties");
+                    assertThat(v.message()).contains("extra");
+                });
+        assertThat(validator.validate("Model", MODEL.replace("}", ",\"hearth_extra\":true}"))).isEmpty();
+    }
 }
