@@ -164,8 +164,9 @@ public final class OpenApiSpec {
                 List<String> tags = new ArrayList<>();
                 op.path("tags").forEach(tag -> tags.add(tag.asString()));
                 String pointer = "/paths/" + escape(path) + "/" + methodEntry.getKey() + "/responses";
+                List<String> statuses = new ArrayList<>(op.path("responses").propertyNames());
                 operations.add(new Operation(methodEntry.getKey(), path, op.path("operationId").asString(""), tags,
-                        readResponses(op.path("responses"), pointer)));
+                        statuses, readResponses(op.path("responses"), pointer)));
             }
         }
         return operations;

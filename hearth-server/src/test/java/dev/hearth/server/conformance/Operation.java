@@ -9,8 +9,9 @@ import java.util.Set;
 /**
  * One operation of the OpenAPI spec. {@code path} is the spec's path key, relative to the server base path
  * (e.g. {@code /models/{model}}); a few keys carry a required query, like {@code /responses/{id}?beta=true}.
+ * {@code statuses} lists every documented status, {@code responses} only those with a body schema.
  */
-public record Operation(String method, String path, String operationId, List<String> tags,
+public record Operation(String method, String path, String operationId, List<String> tags, List<String> statuses,
                         List<ResponseContent> responses) {
 
     public static final String UNTAGGED = "(untagged)";
@@ -18,6 +19,7 @@ public record Operation(String method, String path, String operationId, List<Str
     public Operation {
         method = method.toUpperCase(Locale.ROOT);
         tags = List.copyOf(tags);
+        statuses = List.copyOf(statuses);
         responses = List.copyOf(responses);
     }
 
@@ -47,6 +49,11 @@ public record Operation(String method, String path, String operationId, List<Str
         return responses.stream()
                 .filter(r -> r.covers(statusCode) && r.mediaType().equalsIgnoreCase(mediaType))
                 .min(Comparator.comparingInt(r -> r.status().equals("default") ? 2 : r.status().endsWith("XX") ? 1 : 0));
+    }
+
+    /** Whether the status is documented at all (with or without a body), by code, range or "default". */
+    public boolean documents(int statusCode) {
+        return statuses.stream().anyMatch(status -> ResponseContent.covers(status, statusCode));
     }
 
     /** The path without its query part, split into segments; template segments are kept as {@code {name}}. */

@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  * <ul>
  * <li>2xx: the schema the matched operation documents for that status and media type; {@code text/event-stream}
  * bodies are validated event by event (each {@code data:} payload, {@code [DONE]} excepted); binary media types are
- * not validated; an undocumented status or media type is a violation;</li>
+ * not validated; an undocumented status or media type, or a body where the spec documents none, is a violation;</li>
  * <li>4xx/5xx: the schema the operation documents for that status, else {@code ErrorResponse} — also for routes
  * outside the spec, since every error body must look like OpenAI's;</li>
  * <li>2xx from a route outside the spec: recorded, not validated.</li>
@@ -82,15 +82,14 @@ public final class ResponseChecker {
     }
 
     private static List<Violation> undocumented(Operation operation, int status, String mediaType, int bodyLength) {
+        if (!operation.documents(status)) {
+            return List.of(new Violation("$", "status", "status " + status + " is not documented for "
+                    + operation.operationId() + " (documented: " + String.join(", ", operation.statuses()) + ")"));
+        }
         List<ResponseContent> sameStatus = operation.responses().stream().filter(r -> r.covers(status)).toList();
         if (sameStatus.isEmpty()) {
-            if (status == 204 && bodyLength == 0) {
-                return List.of();
-            }
-            String documented = operation.responses().stream().map(ResponseContent::status).distinct()
-                    .collect(Collectors.joining(", "));
-            return List.of(new Violation("$", "status", "status " + status + " is not documented for "
-                    + operation.operationId() + " (documented: " + documented + ")"));
+            return bodyLength == 0 ? List.of() : List.of(new Violation("$", "body", "status " + status + " of "
+                    + operation.operationId() + " documents no body, got " + bodyLength + " bytes"));
         }
         String documented = sameStatus.stream().map(ResponseContent::mediaType).collect(Collectors.joining(", "));
         return List.of(new Violation("$", "content-type", "Content-Type '" + mediaType + "' is not documented for "

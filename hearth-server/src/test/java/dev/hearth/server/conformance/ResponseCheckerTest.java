@@ -39,9 +39,12 @@ class ResponseCheckerTest {
     }
 
     @Test
-    void noContentWithoutBodyIsAcceptedWhenNoSchemaIsDocumented() {
-        assertThat(check("GET", "/health", 204, null, "").conforms()).as("outside the base path").isTrue();
+    void documentedStatusWithoutBodyMustHaveNone() {
         assertThat(check("DELETE", "/v1/models/m", 204, null, "").conforms()).isTrue();
+        assertThat(check("DELETE", "/v1/models/m", 204, "application/json", "{}").violations())
+                .singleElement().satisfies(v -> assertThat(v.keyword()).isEqualTo("body"));
+        assertThat(check("GET", "/v1/models/m", 204, null, "").violations())
+                .singleElement().satisfies(v -> assertThat(v.keyword()).isEqualTo("status"));
     }
 
     @Test

@@ -19,9 +19,14 @@ public record ResponseContent(String status, String mediaType, String schemaPoin
 
     /** Whether this entry documents the given status: exact code, "4XX"-style range, or "default". */
     public boolean covers(int statusCode) {
+        return covers(status, statusCode);
+    }
+
+    static boolean covers(String documentedStatus, int statusCode) {
         String code = Integer.toString(statusCode);
-        return status.equals(code)
-                || (status.length() == 3 && status.endsWith("XX") && status.charAt(0) == code.charAt(0))
-                || status.equals("default");
+        boolean range = documentedStatus.length() == 3 && documentedStatus.endsWith("XX");
+        return documentedStatus.equals(code)
+                || (range && documentedStatus.charAt(0) == code.charAt(0))
+                || documentedStatus.equals("default");
     }
 }
