@@ -37,6 +37,7 @@ public final class OpenApiSpec {
     private final Path file;
     private final JsonNode root;
     private final List<Operation> operations;
+    private final String basePath;
     private final Duration loadTime;
     private final boolean fromCache;
 
@@ -44,6 +45,7 @@ public final class OpenApiSpec {
         this.file = file;
         this.root = root;
         this.operations = List.copyOf(readOperations(root));
+        this.basePath = readBasePath(root);
         this.loadTime = loadTime;
         this.fromCache = fromCache;
     }
@@ -106,6 +108,10 @@ public final class OpenApiSpec {
 
     /** The path prefix of the first server URL ({@code /v1} for {@code https://api.openai.com/v1}), or "". */
     public String basePath() {
+        return basePath;
+    }
+
+    private static String readBasePath(JsonNode root) {
         String url = root.path("servers").path(0).path("url").asString("");
         String path = url.isEmpty() ? "" : URI.create(url).getPath();
         return path == null || path.equals("/") ? "" : path.replaceAll("/+$", "");
@@ -145,7 +151,7 @@ public final class OpenApiSpec {
      * with {@link #basePath()}; {@code query} is the raw query string (may be null or empty).
      */
     public Optional<Operation> find(String method, String requestPath, String query) {
-        String base = basePath();
+        String base = basePath;
         if (!requestPath.equals(base) && !requestPath.startsWith(base + "/")) {
             return Optional.empty();
         }
