@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,8 +17,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * raw path, so ids don't explode the label set), requests in flight, and JVM gauges.
  */
 public final class RequestMetrics {
+  private record Key(String method, String route, int status) {}
+
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicInteger inFlight = new AtomicInteger();
+  /** Timers by label set, so a request costs a map lookup rather than a meter registration. */
+  private final ConcurrentHashMap<Key, Timer> timers = new ConcurrentHashMap<>();
 
   public RequestMetrics() {
     registry.gauge("hearth.http.requests.in_flight", inFlight);
@@ -33,16 +38,19 @@ public final class RequestMetrics {
 
   public void finished(String method, String route, int status, double millis) {
     inFlight.decrementAndGet();
-    Timer.builder("hearth.http.requests")
+    timers.computeIfAbsent(new Key(method, route, status), this::timer).record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
+  }
+
+  private Timer timer(Key key) {
+    return Timer.builder("hearth.http.requests")
         .description("HTTP requests by route template, method and status")
-        .tag("method", method)
-        .tag("route", route)
-        .tag("status", Integer.toString(status))
+        .tag("method", key.method())
+        .tag("route", key.route())
+        .tag("status", Integer.toString(key.status()))
         .publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofNanos(100_000))
         .maximumExpectedValue(Duration.ofSeconds(120))
-        .register(registry)
-        .record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
+        .register(registry);
   }
 
   public int inFlight() {
