@@ -4,6 +4,7 @@ import dev.hearth.server.auth.Authenticator;
 import dev.hearth.server.auth.Principal;
 import dev.hearth.server.config.ServerConfig;
 import dev.hearth.server.ops.RequestMetrics;
+import dev.hearth.store.InvalidPageRequest;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -67,6 +68,9 @@ public final class HttpApp implements AutoCloseable {
               config.routes.after(HttpApp::processingTime);
               config.routes.exception(ApiException.class, (e, ctx) -> errors.write(ctx, e));
               config.routes.exception(HttpResponseException.class, (e, ctx) -> errors.write(ctx, e));
+              // A list cursor that names no object of the caller's is found only when the store pages.
+              config.routes.exception(InvalidPageRequest.class,
+                  (e, ctx) -> errors.write(ctx, ApiException.invalidRequest(e.param(), e.getMessage())));
               config.routes.exception(Exception.class, (e, ctx) -> errors.serverError(ctx, e));
               for (int status : new int[] {404, 405, 413}) {
                 config.routes.error(status, ctx -> {

@@ -8,17 +8,14 @@ import io.javalin.http.Context;
 public final class Pagination {
   private Pagination() {}
 
+  /** Invalid values throw {@link InvalidPageRequest}, which {@link HttpApp} turns into a 400 naming the parameter. */
   public static PageRequest request(Context ctx, int defaultLimit, int maxLimit) {
-    try {
-      return PageRequest.of(
-          ctx.queryParam("after"),
-          ctx.queryParam("before"),
-          QueryParams.integer(ctx, "limit"),
-          ctx.queryParam("order"),
-          defaultLimit,
-          maxLimit);
-    } catch (InvalidPageRequest e) {
-      throw ApiException.invalidRequest(e.param(), e.getMessage());
-    }
+    return PageRequest.of(
+        ctx.queryParam("after"),
+        ctx.queryParam("before"),
+        QueryParams.integer(ctx, "limit"),
+        ctx.queryParam("order"),
+        defaultLimit,
+        maxLimit);
   }
 }

@@ -2,11 +2,13 @@ package dev.hearth.server.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hearth.server.conformance.SpecLocation;
+import dev.hearth.server.conformance.SpecValidator;
 import java.net.http.HttpResponse;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Assertions on OpenAI's error envelope. */
+/** Assertions on OpenAI's error envelope, validated against the spec's ErrorResponse when the spec is present. */
 public final class Envelopes {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -25,6 +27,9 @@ public final class Envelopes {
     assertThat(error.get("type").isString()).isTrue();
     assertThat(error.get("param").isNull() || error.get("param").isString()).isTrue();
     assertThat(error.get("code").isNull() || error.get("code").isString()).isTrue();
+    if (SpecLocation.fromSystemProperty().isAvailable()) {
+      SpecValidator.shared().assertValid("ErrorResponse", response.body());
+    }
     return error;
   }
 
