@@ -135,7 +135,7 @@ public final class ModelCache {
                 // fine
             }
         }
-        Files2.pruneEmptyParents(file.getParent(), root);
+        DurableFiles.pruneEmptyParents(file.getParent(), root);
         return any;
     }
 }

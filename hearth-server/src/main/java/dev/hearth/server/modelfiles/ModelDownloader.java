@@ -254,7 +254,7 @@ public final class ModelDownloader implements AutoCloseable {
                         + ("etag".equals(verifiedBy) ? " (from the server's ETag)" : "") + ", got " + actual
                         + "; the partial download was deleted", expected, actual);
             }
-            Files2.moveAtomically(part, target);
+            DurableFiles.moveAtomically(part, target);
             Instant now = clock.instant();
             DownloadResult result = new DownloadResult(target, ref.url(), size, actual, verifiedBy, now);
             Sidecar.write(target, new FileMetadata(ref.canonical(), ref.url().toString(), size, actual, verifiedBy,

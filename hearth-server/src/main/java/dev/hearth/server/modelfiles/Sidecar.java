@@ -51,7 +51,7 @@ final class Sidecar {
             }
             ch.force(true);
         }
-        Files2.moveAtomically(tmp, sidecar);
+        DurableFiles.moveAtomically(tmp, sidecar);
     }
 
     /** Reads a sidecar; IOException when it is missing or not valid metadata. */

@@ -8,10 +8,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
-/** Small file-system helpers. */
-final class Files2 {
+/** Writes that survive a crash: atomic replace, then fsync of the directory. */
+final class DurableFiles {
 
-    private Files2() {
+    private DurableFiles() {
     }
 
     /** Renames {@code from} to {@code to}, replacing it, atomically where the file system can; then fsyncs the directory. */
