@@ -74,21 +74,27 @@ public final class ConfigLoader {
     return this;
   }
 
-  /** Layers {@code HEARTH_*} environment variables; {@code HEARTH_HOME} sets {@code data_dir}. */
+  /**
+   * Layers {@code HEARTH_*} environment variables; {@code HEARTH_HOME} sets {@code data_dir}. Only
+   * variables whose first level is a configuration section are read ({@code HEARTH_SERVER__PROT}
+   * is reported as an unknown key), so unrelated {@code HEARTH_*} variables are left alone.
+   */
   public ConfigLoader environment(Map<String, String> env) {
     for (var entry : env.entrySet()) {
       String name = entry.getKey();
       if (name.equals("HEARTH_HOME")) {
         set("data_dir", entry.getValue());
-      } else if (name.startsWith("HEARTH_") && !IGNORED_ENV.contains(name)) {
+      } else if (name.startsWith("HEARTH_")) {
         String key = name.substring("HEARTH_".length()).toLowerCase(Locale.ROOT).replace("__", ".");
-        set(key, entry.getValue());
+        if (TOP_LEVEL_KEYS.contains(key.split("\\.")[0])) {
+          set(key, entry.getValue());
+        }
       }
     }
     return this;
   }
 
-  private static final Set<String> IGNORED_ENV = Set.of("HEARTH_CONFIG", "HEARTH_JAVA_OPTS", "HEARTH_LOG_FORMAT");
+  private static final Set<String> TOP_LEVEL_KEYS = Set.of("data_dir", "model_cache_dir", "server", "database");
 
   /** Sets one dotted key, as {@code --set server.port=9000} does. */
   public ConfigLoader set(String dottedKey, String value) {

@@ -35,7 +35,8 @@ class ConfigLoaderTest {
         """);
     HearthConfig config = ConfigLoader.defaults()
         .file(file)
-        .environment(Map.of("HEARTH_SERVER__PORT", "9002", "HEARTH_HOME", dir.toString(), "PATH", "/bin"))
+        .environment(Map.of("HEARTH_SERVER__PORT", "9002", "HEARTH_HOME", dir.toString(), "PATH", "/bin",
+            "HEARTH_PG_URL", "jdbc:postgresql://elsewhere/db"))
         .setAssignment("server.max_request_bytes=2048")
         .load();
 
@@ -78,6 +79,8 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.defaults().set("server.port", "70000").load())
         .hasMessage("config: server.port: must be between 0 and 65535, got 70000");
     assertThatThrownBy(() -> ConfigLoader.defaults().set("server.prot", "1").load())
+        .hasMessage("config: server.prot: unknown key");
+    assertThatThrownBy(() -> ConfigLoader.defaults().environment(Map.of("HEARTH_SERVER__PROT", "1")).load())
         .hasMessage("config: server.prot: unknown key");
     assertThatThrownBy(() -> ConfigLoader.defaults().set("database.url", "mysql://x").load())
         .hasMessageStartingWith("config: database.url: expected a jdbc:sqlite: or jdbc:postgresql: URL");
