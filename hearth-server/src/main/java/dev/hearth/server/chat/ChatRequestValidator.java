@@ -1,0 +1,363 @@
+package dev.hearth.server.chat;
+
+import dev.hearth.api.chat.ChatCompletionRequest;
+import dev.hearth.api.chat.ChatMessageParam;
+import dev.hearth.server.chat.ChatRequest.PromptMessage;
+import dev.hearth.server.chat.ChatRequest.Role;
+import dev.hearth.server.chat.ChatRequest.ToolCall;
+import dev.hearth.server.http.ApiException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Checks a {@code CreateChatCompletionRequest} against the spec's rules and Hearth's limits and
+ * builds a {@link ChatRequest}. Every rejection is a 400 whose {@code param} names the field as
+ * the client wrote it ({@code messages[2].content[0]}). Fields Hearth cannot honour yet are
+ * refused with {@code unsupported_parameter}, never silently ignored.
+ */
+public final class ChatRequestValidator {
+  static final int MAX_STOP_SEQUENCES = 4;
+  static final int MAX_METADATA_PAIRS = 16;
+  static final int MAX_METADATA_KEY = 64;
+  static final int MAX_METADATA_VALUE = 512;
+  private static final Set<String> REASONING_EFFORTS = Set.of("none", "minimal", "low", "medium", "high", "xhigh", "max");
+  private static final Set<String> SERVICE_TIERS = Set.of("auto", "default", "flex", "scale", "priority", "fast");
+  private static final Set<String> VERBOSITIES = Set.of("low", "medium", "high");
+
+  private ChatRequestValidator() {}
+
+  public static ChatRequest validate(ChatCompletionRequest r) {
+    if (r.model() == null || r.model().isBlank()) {
+      throw ApiException.missingParameter("model");
+    }
+    List<PromptMessage> messages = messages(r.messages());
+
+    double temperature = range(r.temperature(), 1.0, 0, 2, "temperature");
+    double topP = range(r.topP(), 1.0, 0, 1, "top_p");
+    double presence = range(r.presencePenalty(), 0, -2, 2, "presence_penalty");
+    double frequency = range(r.frequencyPenalty(), 0, -2, 2, "frequency_penalty");
+    int n = (int) range(r.n() == null ? null : r.n().doubleValue(), 1, 1, 128, "n");
+    Integer maxTokens = maxTokens(r);
+    boolean logprobs = Boolean.TRUE.equals(r.logprobs());
+    int topLogprobs = (int) range(r.topLogprobs() == null ? null : r.topLogprobs().doubleValue(), 0, 0, 20, "top_logprobs");
+    if (r.topLogprobs() != null && r.topLogprobs() > 0 && !logprobs) {
+      throw ApiException.invalidRequest("top_logprobs", "'top_logprobs' requires 'logprobs' to be true.");
+    }
+    boolean stream = Boolean.TRUE.equals(r.stream());
+    if (r.streamOptions() != null && !stream) {
+      throw ApiException.invalidRequest("stream_options", "The 'stream_options' parameter is only allowed when 'stream' is enabled.");
+    }
+    boolean includeUsage = r.streamOptions() != null && Boolean.TRUE.equals(r.streamOptions().includeUsage());
+
+    oneOf(r.reasoningEffort(), REASONING_EFFORTS, "reasoning_effort");
+    oneOf(r.serviceTier(), SERVICE_TIERS, "service_tier");
+    oneOf(r.verbosity(), VERBOSITIES, "verbosity");
+    modalities(r.modalities());
+    unsupported(r);
+
+    return new ChatRequest(
+        r.model(), messages, maxTokens, temperature, topP, n, stop(r.stop()), stream, includeUsage, r.seed(),
+        presence, frequency, logitBias(r.logitBias()), logprobs, topLogprobs, r.user(), metadata(r.metadata()),
+        Boolean.TRUE.equals(r.store()), r.reasoningEffort(), r.serviceTier());
+  }
+
+  // ---- messages --------------------------------------------------------------------------
+
+  private static List<PromptMessage> messages(List<ChatMessageParam> params) {
+    if (params == null) {
+      throw ApiException.missingParameter("messages");
+    }
+    if (params.isEmpty()) {
+      throw ApiException.invalidRequest("messages", "'messages' must contain at least one message.");
+    }
+    List<PromptMessage> out = new ArrayList<>(params.size());
+    for (int i = 0; i < params.size(); i++) {
+      out.add(message(params.get(i), "messages[" + i + "]"));
+    }
+    return out;
+  }
+
+  private static PromptMessage message(ChatMessageParam m, String at) {
+    if (m == null) {
+      throw ApiException.invalidRequest(at, "Invalid type for '" + at + "': expected an object.", "invalid_type");
+    }
+    if (m.role() == null) {
+      throw ApiException.missingParameter(at + ".role");
+    }
+    if (m.audio() != null) {
+      throw unsupported(at + ".audio", "Audio in assistant messages is not supported by this server.");
+    }
+    return switch (m.role()) {
+      case "system", "developer" -> new PromptMessage(Role.SYSTEM, text(m.content(), at, false, true), m.name(), List.of(), null);
+      case "user" -> new PromptMessage(Role.USER, text(m.content(), at, true, true), m.name(), List.of(), null);
+      case "assistant" -> assistant(m, at);
+      case "tool" -> {
+        if (m.toolCallId() == null || m.toolCallId().isBlank()) {
+          throw ApiException.missingParameter(at + ".tool_call_id");
+        }
+        yield new PromptMessage(Role.TOOL, text(m.content(), at, false, true), null, List.of(), m.toolCallId());
+      }
+      case "function" -> {
+        if (m.name() == null || m.name().isBlank()) {
+          throw ApiException.missingParameter(at + ".name");
+        }
+        yield new PromptMessage(Role.TOOL, text(m.content(), at, false, true), m.name(), List.of(), null);
+      }
+      default -> throw ApiException.invalidRequest(at + ".role",
+          "Invalid value for '" + at + ".role': '" + m.role() + "'. Supported values are: 'developer', 'system', 'user',"
+              + " 'assistant', 'tool' and 'function'.", "invalid_value");
+    };
+  }
+
+  private static PromptMessage assistant(ChatMessageParam m, String at) {
+    List<ToolCall> calls = new ArrayList<>();
+    if (m.toolCalls() != null) {
+      for (int j = 0; j < m.toolCalls().size(); j++) {
+        var call = m.toolCalls().get(j);
+        String callAt = at + ".tool_calls[" + j + "]";
+        if (call == null || call.function() == null || call.function().name() == null) {
+          throw ApiException.missingParameter(callAt + ".function.name");
+        }
+        if (call.id() == null) {
+          throw ApiException.missingParameter(callAt + ".id");
+        }
+        calls.add(new ToolCall(call.id(), call.function().name(), call.function().arguments() == null ? "" : call.function().arguments()));
+      }
+    }
+    if (m.functionCall() != null && m.functionCall().name() != null) {
+      calls.add(new ToolCall("call_legacy", m.functionCall().name(), m.functionCall().arguments() == null ? "" : m.functionCall().arguments()));
+    }
+    boolean contentRequired = calls.isEmpty() && m.refusal() == null;
+    String content = text(m.content(), at, false, contentRequired);
+    if (content == null && m.refusal() != null) {
+      content = m.refusal();
+    }
+    return new PromptMessage(Role.ASSISTANT, content, m.name(), calls, null);
+  }
+
+  /**
+   * Flattens content (a string or an array of parts) to text. Only text parts carry meaning to a
+   * text model; an image, audio or file part is a 400 that names it, not something to drop.
+   */
+  private static String text(JsonNode content, String at, boolean user, boolean required) {
+    String param = at + ".content";
+    if (content == null || content.isNull()) {
+      if (required) {
+        throw ApiException.missingParameter(param);
+      }
+      return null;
+    }
+    if (content.isString()) {
+      return content.asString();
+    }
+    if (!content.isArray()) {
+      throw ApiException.invalidRequest(param, "Invalid type for '" + param + "': expected a string or an array of content parts.",
+          "invalid_type");
+    }
+    if (content.isEmpty() && required) {
+      throw ApiException.invalidRequest(param, "'" + param + "' must not be an empty array.");
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int k = 0; k < content.size(); k++) {
+      JsonNode part = content.get(k);
+      String partAt = param + "[" + k + "]";
+      JsonNode type = part.isObject() ? part.get("type") : null;
+      if (type == null || !type.isString()) {
+        throw ApiException.missingParameter(partAt + ".type");
+      }
+      switch (type.asString()) {
+        case "text" -> {
+          JsonNode text = part.get("text");
+          if (text == null || !text.isString()) {
+            throw ApiException.missingParameter(partAt + ".text");
+          }
+          sb.append(text.asString());
+        }
+        case "refusal" -> {
+          JsonNode refusal = part.get("refusal");
+          if (refusal == null || !refusal.isString()) {
+            throw ApiException.missingParameter(partAt + ".refusal");
+          }
+          sb.append(refusal.asString());
+        }
+        case "image_url", "input_audio", "file" -> throw ApiException.invalidRequest(partAt,
+            user
+                ? "Content part '" + type.asString() + "' at '" + partAt + "' is not supported: the model accepts text only."
+                : "Content part '" + type.asString() + "' is only valid in user messages.",
+            "unsupported_content");
+        default -> throw ApiException.invalidRequest(partAt + ".type",
+            "Invalid value for '" + partAt + ".type': '" + type.asString() + "'.", "invalid_value");
+      }
+    }
+    return sb.toString();
+  }
+
+  // ---- sampling and limits ----------------------------------------------------------------
+
+  private static double range(Double value, double fallback, double min, double max, String param) {
+    if (value == null) {
+      return fallback;
+    }
+    if (value.isNaN() || value < min || value > max) {
+      throw ApiException.invalidRequest(param, "Invalid '" + param + "': " + trim(value) + " is not between " + trim(min)
+          + " and " + trim(max) + ".", "invalid_value");
+    }
+    return value;
+  }
+
+  private static String trim(double d) {
+    return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+  }
+
+  private static Integer maxTokens(ChatCompletionRequest r) {
+    Integer max = r.maxCompletionTokens() != null ? r.maxCompletionTokens() : r.maxTokens();
+    String param = r.maxCompletionTokens() != null ? "max_completion_tokens" : "max_tokens";
+    if (max != null && max < 1) {
+      throw ApiException.invalidRequest(param, "Invalid '" + param + "': " + max + " is less than the minimum of 1.", "invalid_value");
+    }
+    return max;
+  }
+
+  private static List<String> stop(JsonNode stop) {
+    if (stop == null || stop.isNull()) {
+      return List.of();
+    }
+    if (stop.isString()) {
+      return stop.asString().isEmpty() ? List.of() : List.of(stop.asString());
+    }
+    if (!stop.isArray()) {
+      throw ApiException.invalidRequest("stop", "Invalid type for 'stop': expected a string or an array of strings.", "invalid_type");
+    }
+    if (stop.size() > MAX_STOP_SEQUENCES) {
+      throw ApiException.invalidRequest("stop", "Invalid 'stop': at most " + MAX_STOP_SEQUENCES + " stop sequences are allowed, got "
+          + stop.size() + ".", "invalid_value");
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < stop.size(); i++) {
+      if (!stop.get(i).isString()) {
+        throw ApiException.invalidRequest("stop[" + i + "]", "Invalid type for 'stop[" + i + "]': expected a string.", "invalid_type");
+      }
+      if (!stop.get(i).asString().isEmpty()) {
+        out.add(stop.get(i).asString());
+      }
+    }
+    return out;
+  }
+
+  private static Map<Integer, Double> logitBias(Map<String, Double> bias) {
+    Map<Integer, Double> out = new LinkedHashMap<>();
+    if (bias == null) {
+      return out;
+    }
+    for (var e : bias.entrySet()) {
+      int token;
+      try {
+        token = Integer.parseInt(e.getKey());
+      } catch (NumberFormatException ex) {
+        throw ApiException.invalidRequest("logit_bias", "Invalid key in 'logit_bias': '" + e.getKey() + "' is not a token id.",
+            "invalid_value");
+      }
+      if (token < 0) {
+        throw ApiException.invalidRequest("logit_bias", "Invalid key in 'logit_bias': token ids are not negative.", "invalid_value");
+      }
+      Double v = e.getValue();
+      if (v == null || v.isNaN() || v < -100 || v > 100) {
+        throw ApiException.invalidRequest("logit_bias", "Invalid value in 'logit_bias' for token " + token
+            + ": bias values are between -100 and 100.", "invalid_value");
+      }
+      out.put(token, v);
+    }
+    return out;
+  }
+
+  static Map<String, String> metadata(Map<String, String> metadata) {
+    if (metadata == null) {
+      return Map.of();
+    }
+    if (metadata.size() > MAX_METADATA_PAIRS) {
+      throw ApiException.invalidRequest("metadata", "Invalid 'metadata': at most " + MAX_METADATA_PAIRS + " key-value pairs, got "
+          + metadata.size() + ".", "invalid_value");
+    }
+    for (var e : metadata.entrySet()) {
+      if (e.getKey().length() > MAX_METADATA_KEY) {
+        throw ApiException.invalidRequest("metadata", "Invalid 'metadata': key '" + e.getKey().substring(0, 16)
+            + "…' is longer than " + MAX_METADATA_KEY + " characters.", "invalid_value");
+      }
+      if (e.getValue() == null) {
+        throw ApiException.invalidRequest("metadata." + e.getKey(), "Invalid 'metadata': values must be strings.", "invalid_type");
+      }
+      if (e.getValue().length() > MAX_METADATA_VALUE) {
+        throw ApiException.invalidRequest("metadata." + e.getKey(), "Invalid 'metadata': the value of '" + e.getKey()
+            + "' is longer than " + MAX_METADATA_VALUE + " characters.", "invalid_value");
+      }
+    }
+    return metadata;
+  }
+
+  private static void oneOf(String value, Set<String> allowed, String param) {
+    if (value != null && !allowed.contains(value)) {
+      throw ApiException.invalidRequest(param, "Invalid value for '" + param + "': '" + value + "'. Supported values are: "
+          + String.join(", ", allowed.stream().sorted().toList()) + ".", "invalid_value");
+    }
+  }
+
+  private static void modalities(List<String> modalities) {
+    if (modalities == null) {
+      return;
+    }
+    for (int i = 0; i < modalities.size(); i++) {
+      String m = modalities.get(i);
+      if ("audio".equals(m)) {
+        throw unsupported("modalities", "Audio output is not supported by this server; use /v1/audio/speech.");
+      }
+      if (!"text".equals(m)) {
+        throw ApiException.invalidRequest("modalities[" + i + "]", "Invalid value for 'modalities[" + i + "]': '" + m + "'.",
+            "invalid_value");
+      }
+    }
+  }
+
+  /** Features that arrive with later work: refused clearly rather than ignored. */
+  private static void unsupported(ChatCompletionRequest r) {
+    if (r.responseFormat() != null && !r.responseFormat().isNull()) {
+      JsonNode type = r.responseFormat().get("type");
+      if (type == null || !type.isString()) {
+        throw ApiException.missingParameter("response_format.type");
+      }
+      if (!type.asString().equals("text")) {
+        throw unsupported("response_format", "response_format '" + type.asString()
+            + "' (structured outputs) is not supported by this server yet.");
+      }
+    }
+    if (r.tools() != null && !r.tools().isEmpty()) {
+      throw unsupported("tools", "Function calling ('tools') is not supported by this server yet.");
+    }
+    if (r.toolChoice() != null && !r.toolChoice().isNull() && !(r.toolChoice().isString() && r.toolChoice().asString().equals("none"))) {
+      throw unsupported("tool_choice", "'tool_choice' needs 'tools', which this server does not support yet.");
+    }
+    if (r.functions() != null && !r.functions().isEmpty()) {
+      throw unsupported("functions", "Function calling ('functions') is not supported by this server yet.");
+    }
+    if (r.functionCall() != null && !r.functionCall().isNull()
+        && !(r.functionCall().isString() && r.functionCall().asString().equals("none"))) {
+      throw unsupported("function_call", "'function_call' needs 'functions', which this server does not support yet.");
+    }
+    if (r.audio() != null && !r.audio().isNull()) {
+      throw unsupported("audio", "Audio output is not supported by this server; use /v1/audio/speech.");
+    }
+    if (r.webSearchOptions() != null && !r.webSearchOptions().isNull()) {
+      throw unsupported("web_search_options", "Web search is not available on this server.");
+    }
+    if (r.moderation() != null && !r.moderation().isNull()) {
+      throw unsupported("moderation", "Inline moderation is not supported; use /v1/moderations.");
+    }
+  }
+
+  private static ApiException unsupported(String param, String message) {
+    return ApiException.invalidRequest(param, message, "unsupported_parameter");
+  }
+}
