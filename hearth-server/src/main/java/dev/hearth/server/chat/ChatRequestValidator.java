@@ -5,9 +5,9 @@ import dev.hearth.api.chat.ChatMessageParam;
 import dev.hearth.server.chat.ChatRequest.PromptMessage;
 import dev.hearth.server.chat.ChatRequest.Role;
 import dev.hearth.server.chat.ChatRequest.ToolCall;
+import dev.hearth.server.generation.GenerationParams;
 import dev.hearth.server.http.ApiException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,7 +20,6 @@ import tools.jackson.databind.JsonNode;
  * refused with {@code unsupported_parameter}, never silently ignored.
  */
 public final class ChatRequestValidator {
-  static final int MAX_STOP_SEQUENCES = 4;
   static final int MAX_METADATA_PAIRS = 16;
   static final int MAX_METADATA_KEY = 64;
   static final int MAX_METADATA_VALUE = 512;
@@ -36,14 +35,14 @@ public final class ChatRequestValidator {
     }
     List<PromptMessage> messages = messages(r.messages());
 
-    double temperature = range(r.temperature(), 1.0, 0, 2, "temperature");
-    double topP = range(r.topP(), 1.0, 0, 1, "top_p");
-    double presence = range(r.presencePenalty(), 0, -2, 2, "presence_penalty");
-    double frequency = range(r.frequencyPenalty(), 0, -2, 2, "frequency_penalty");
-    int n = (int) range(r.n() == null ? null : r.n().doubleValue(), 1, 1, 128, "n");
+    double temperature = GenerationParams.range(r.temperature(), 1.0, 0, 2, "temperature");
+    double topP = GenerationParams.range(r.topP(), 1.0, 0, 1, "top_p");
+    double presence = GenerationParams.range(r.presencePenalty(), 0, -2, 2, "presence_penalty");
+    double frequency = GenerationParams.range(r.frequencyPenalty(), 0, -2, 2, "frequency_penalty");
+    int n = (int) GenerationParams.range(r.n() == null ? null : r.n().doubleValue(), 1, 1, 128, "n");
     Integer maxTokens = maxTokens(r);
     boolean logprobs = Boolean.TRUE.equals(r.logprobs());
-    int topLogprobs = (int) range(r.topLogprobs() == null ? null : r.topLogprobs().doubleValue(), 0, 0, 20, "top_logprobs");
+    int topLogprobs = (int) GenerationParams.range(r.topLogprobs() == null ? null : r.topLogprobs().doubleValue(), 0, 0, 20, "top_logprobs");
     if (r.topLogprobs() != null && r.topLogprobs() > 0 && !logprobs) {
       throw ApiException.invalidRequest("top_logprobs", "'top_logprobs' requires 'logprobs' to be true.");
     }
@@ -60,8 +59,8 @@ public final class ChatRequestValidator {
     unsupported(r);
 
     return new ChatRequest(
-        r.model(), messages, maxTokens, temperature, topP, n, stop(r.stop()), stream, includeUsage, r.seed(),
-        presence, frequency, logitBias(r.logitBias()), logprobs, topLogprobs, r.user(), metadata(r.metadata()),
+        r.model(), messages, maxTokens, temperature, topP, n, GenerationParams.stop(r.stop()), stream, includeUsage, r.seed(),
+        presence, frequency, GenerationParams.logitBias(r.logitBias()), logprobs, topLogprobs, r.user(), metadata(r.metadata()),
         Boolean.TRUE.equals(r.store()), r.reasoningEffort(), r.serviceTier());
   }
 
@@ -198,21 +197,6 @@ public final class ChatRequestValidator {
 
   // ---- sampling and limits ----------------------------------------------------------------
 
-  private static double range(Double value, double fallback, double min, double max, String param) {
-    if (value == null) {
-      return fallback;
-    }
-    if (value.isNaN() || value < min || value > max) {
-      throw ApiException.invalidRequest(param, "Invalid '" + param + "': " + trim(value) + " is not between " + trim(min)
-          + " and " + trim(max) + ".", "invalid_value");
-    }
-    return value;
-  }
-
-  private static String trim(double d) {
-    return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
-  }
-
   private static Integer maxTokens(ChatCompletionRequest r) {
     Integer max = r.maxCompletionTokens() != null ? r.maxCompletionTokens() : r.maxTokens();
     String param = r.maxCompletionTokens() != null ? "max_completion_tokens" : "max_tokens";
@@ -220,58 +204,6 @@ public final class ChatRequestValidator {
       throw ApiException.invalidRequest(param, "Invalid '" + param + "': " + max + " is less than the minimum of 1.", "invalid_value");
     }
     return max;
-  }
-
-  private static List<String> stop(JsonNode stop) {
-    if (stop == null || stop.isNull()) {
-      return List.of();
-    }
-    if (stop.isString()) {
-      return stop.asString().isEmpty() ? List.of() : List.of(stop.asString());
-    }
-    if (!stop.isArray()) {
-      throw ApiException.invalidRequest("stop", "Invalid type for 'stop': expected a string or an array of strings.", "invalid_type");
-    }
-    if (stop.size() > MAX_STOP_SEQUENCES) {
-      throw ApiException.invalidRequest("stop", "Invalid 'stop': at most " + MAX_STOP_SEQUENCES + " stop sequences are allowed, got "
-          + stop.size() + ".", "invalid_value");
-    }
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < stop.size(); i++) {
-      if (!stop.get(i).isString()) {
-        throw ApiException.invalidRequest("stop[" + i + "]", "Invalid type for 'stop[" + i + "]': expected a string.", "invalid_type");
-      }
-      if (!stop.get(i).asString().isEmpty()) {
-        out.add(stop.get(i).asString());
-      }
-    }
-    return out;
-  }
-
-  private static Map<Integer, Double> logitBias(Map<String, Double> bias) {
-    Map<Integer, Double> out = new LinkedHashMap<>();
-    if (bias == null) {
-      return out;
-    }
-    for (var e : bias.entrySet()) {
-      int token;
-      try {
-        token = Integer.parseInt(e.getKey());
-      } catch (NumberFormatException ex) {
-        throw ApiException.invalidRequest("logit_bias", "Invalid key in 'logit_bias': '" + e.getKey() + "' is not a token id.",
-            "invalid_value");
-      }
-      if (token < 0) {
-        throw ApiException.invalidRequest("logit_bias", "Invalid key in 'logit_bias': token ids are not negative.", "invalid_value");
-      }
-      Double v = e.getValue();
-      if (v == null || v.isNaN() || v < -100 || v > 100) {
-        throw ApiException.invalidRequest("logit_bias", "Invalid value in 'logit_bias' for token " + token
-            + ": bias values are between -100 and 100.", "invalid_value");
-      }
-      out.put(token, v);
-    }
-    return out;
   }
 
   static Map<String, String> metadata(Map<String, String> metadata) {

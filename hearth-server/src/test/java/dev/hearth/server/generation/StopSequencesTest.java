@@ -1,4 +1,4 @@
-package dev.hearth.server.chat;
+package dev.hearth.server.generation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

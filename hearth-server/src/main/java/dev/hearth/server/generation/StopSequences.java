@@ -1,4 +1,4 @@
-package dev.hearth.server.chat;
+package dev.hearth.server.generation;
 
 import java.util.List;
 

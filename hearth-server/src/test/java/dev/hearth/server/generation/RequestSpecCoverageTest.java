@@ -1,8 +1,9 @@
-package dev.hearth.server.chat;
+package dev.hearth.server.generation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hearth.api.chat.ChatCompletionRequest;
+import dev.hearth.api.completions.CompletionRequest;
 import dev.hearth.server.conformance.OpenApiSpec;
 import dev.hearth.server.conformance.RequiresSpec;
 import dev.hearth.server.http.Json;
@@ -18,20 +19,28 @@ import tools.jackson.databind.JsonNode;
  * property the spec defines, or an SDK sending a valid field would get a 400.
  */
 @RequiresSpec
-class ChatRequestSpecCoverageTest {
+class RequestSpecCoverageTest {
   @Test
   void everySpecPropertyOfCreateChatCompletionRequestParses() {
+    assertEveryPropertyParses("CreateChatCompletionRequest", ChatCompletionRequest.class);
+  }
+
+  @Test
+  void everySpecPropertyOfCreateCompletionRequestParses() {
+    assertEveryPropertyParses("CreateCompletionRequest", CompletionRequest.class);
+  }
+
+  private static void assertEveryPropertyParses(String schema, Class<?> record) {
     Set<String> properties = new TreeSet<>();
-    collect(OpenApiSpec.shared(), OpenApiSpec.shared().schema("CreateChatCompletionRequest"), properties);
-    assertThat(properties).contains("messages", "model", "temperature", "stream_options", "metadata");
+    collect(OpenApiSpec.shared(), OpenApiSpec.shared().schema(schema), properties);
+    assertThat(properties).contains("model", "temperature", "stream_options");
 
     StringBuilder body = new StringBuilder("{");
     for (String p : properties) {
       body.append(body.length() > 1 ? "," : "").append('"').append(p).append("\":null");
     }
     JsonBodies bodies = new JsonBodies(Json.mapper(true));
-    ChatCompletionRequest parsed = bodies.parse(body.append('}').toString().getBytes(StandardCharsets.UTF_8),
-        ChatCompletionRequest.class);
+    Object parsed = bodies.parse(body.append('}').toString().getBytes(StandardCharsets.UTF_8), record);
     assertThat(parsed).isNotNull();
   }
 
