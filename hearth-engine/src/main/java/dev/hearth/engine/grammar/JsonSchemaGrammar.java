@@ -18,7 +18,8 @@ import java.util.Set;
  * needs no JSON library. Objects are written with all their declared properties, in schema order
  * (strict mode requires every property); arrays honour {@code minItems}/{@code maxItems}, strings
  * {@code minLength}/{@code maxLength} and the formats {@code date}, {@code time},
- * {@code date-time}, {@code uuid} and {@code ipv4}; {@code enum}, {@code const}, {@code anyOf},
+ * {@code date-time}, {@code uuid} and {@code ipv4}; numbers have at most 15 digits before and
+ * after the point and a two-digit exponent, so every parser reads them as finite values; {@code enum}, {@code const}, {@code anyOf},
  * type lists and {@code $ref} into {@code $defs}/{@code definitions} (recursion included) work.
  * Anything else that constrains values is refused with a {@link SchemaException} naming the
  * keyword, rather than ignored: output that does not validate would break the guarantee.
@@ -33,6 +34,8 @@ public final class JsonSchemaGrammar {
   private static final Set<String> FORMATS = Set.of("date", "time", "date-time", "uuid", "ipv4");
   /** Counted repetition is unrolled into rules; beyond this a bound is refused rather than exploding the grammar. */
   private static final int MAX_COUNT = 1000;
+  /** Digits of an integer or of a fraction. */
+  static final int MAX_DIGITS = 15;
 
   private final Builder b = Grammar.builder();
   private final Map<String, Object> root;
@@ -366,21 +369,34 @@ public final class JsonSchemaGrammar {
     return b.rule("char", alts);
   }
 
+  /**
+   * Integers of at most {@value #MAX_DIGITS} digits: every JSON parser reads them exactly, as a
+   * 64-bit integer and as a double.
+   */
   private RuleRef integerRule() {
     ByteClass digit = ByteClass.of('0', '9');
     List<Element> nonZero = new ArrayList<>(List.of(ByteClass.of('1', '9')));
-    nonZero.add(b.star("digits", List.of(digit)));
+    nonZero.add(tail(List.of(digit), MAX_DIGITS - 1, "digits"));
     RuleRef natural = b.rule("natural", List.of(Builder.literal("0"), nonZero));
     return b.rule("integer", List.of(List.of(b.optional("minus", Builder.literal("-")), natural)));
   }
 
+  /** Numbers bounded so that they stay finite doubles: short mantissas, two-digit exponents. */
   private RuleRef numberRule() {
     ByteClass digit = ByteClass.of('0', '9');
-    RuleRef digits = b.rule("digits+", List.of(List.of(digit, b.star("digits", List.of(digit)))));
-    RuleRef fraction = b.optional("fraction", List.of(ByteClass.single('.'), digits));
+    List<Element> fractionDigits = new ArrayList<>(List.of(digit));
+    fractionDigits.add(tail(List.of(digit), MAX_DIGITS - 1, "fraction digits"));
+    RuleRef fraction = b.optional("fraction", concat(List.of(ByteClass.single('.')), fractionDigits));
     RuleRef exponent = b.optional("exponent", List.of(ByteClass.single('e').union(ByteClass.single('E')),
-        b.optional("sign", List.of(ByteClass.single('+').union(ByteClass.single('-')))), digits));
+        b.optional("sign", List.of(ByteClass.single('+').union(ByteClass.single('-')))), digit,
+        b.optional("digit?", List.of(digit))));
     return b.rule("number", List.of(List.of(shared("integer", this::integerRule), fraction, exponent)));
+  }
+
+  private static List<Element> concat(List<Element> a, List<Element> b) {
+    List<Element> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
   }
 
   private RuleRef formatRule(String format) {

@@ -57,6 +57,17 @@ class JsonSchemaGrammarTest {
   }
 
   @Test
+  void numbersStayWithinWhatEveryParserReadsExactly() {
+    var number = matcher(obj(e("type", "number")));
+    assertThat(number.matches("123456789012345.123456789012345e-99")).isTrue();
+    assertThat(number.matches("1e100")).as("three-digit exponents could overflow a double").isFalse();
+    assertThat(number.matches("1234567890123456")).isFalse();
+    var integer = matcher(obj(e("type", "integer")));
+    assertThat(integer.matches("-999999999999999")).isTrue();
+    assertThat(integer.matches("9999999999999999")).isFalse();
+  }
+
+  @Test
   void arraysHonourItemCounts() {
     var m = matcher(obj(e("type", "array"), e("items", obj(e("type", "integer"))), e("minItems", 1), e("maxItems", 3)));
     assertThat(m.matches("[1]")).isTrue();
