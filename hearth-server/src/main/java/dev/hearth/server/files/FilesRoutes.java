@@ -1,0 +1,142 @@
+package dev.hearth.server.files;
+
+import dev.hearth.api.files.FileExpirationAfter;
+import dev.hearth.server.auth.Principal;
+import dev.hearth.server.http.ApiException;
+import dev.hearth.server.http.ApiRoutes;
+import dev.hearth.server.http.Pagination;
+import dev.hearth.server.config.HearthConfig;
+import dev.hearth.store.Database;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import jakarta.servlet.http.Part;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.Set;
+import tools.jackson.databind.json.JsonMapper;
+
+/** {@code /v1/files}: upload (multipart), list, retrieve, download, delete. */
+public final class FilesRoutes implements ApiRoutes {
+  static final String EXPIRES_ANCHOR = "expires_after[anchor]";
+  static final String EXPIRES_SECONDS = "expires_after[seconds]";
+
+  private final FilesService service;
+  private final FilesSweeper sweeper;
+
+  public FilesRoutes(FilesService service, FilesSweeper sweeper) {
+    this.service = service;
+    this.sweeper = sweeper;
+  }
+
+  /**
+   * The family as the server runs it: bytes under {@code <data_dir>/files}, what a crash left in
+   * the temp directory removed, and the expiry sweep started.
+   */
+  public static FilesRoutes create(HearthConfig config, Database database, InstantSource clock, JsonMapper mapper) {
+    FileBlobs blobs = new FileBlobs(config.dataDir().resolve("files"));
+    blobs.clearTemp();
+    FilesService service = new FilesService(new FileStore(database), blobs, config.files(), clock, new BatchInputValidator(mapper));
+    FilesSweeper sweeper = new FilesSweeper(config.files().sweepInterval());
+    sweeper.every("expired files", service::sweepExpired);
+    // Bytes older than an hour that no row names: left by a crash between rename and insert.
+    sweeper.once("orphaned file bytes", () -> service.removeOrphans(clock.instant().minusSeconds(3600)));
+    return new FilesRoutes(service, sweeper);
+  }
+
+  @Override
+  public void register(RoutesConfig routes) {
+    routes.post("/v1/files", this::create);
+    routes.get("/v1/files", ctx -> {
+      String purpose = ctx.queryParam("purpose");
+      ctx.json(service.list(projectId(ctx), purpose == null || purpose.isEmpty() ? null : purpose,
+          Pagination.request(ctx, 10_000, 10_000)));
+    });
+    routes.get("/v1/files/{file_id}", ctx ->
+        ctx.json(FilesService.toWire(service.find(projectId(ctx), ctx.pathParam("file_id")))));
+    routes.delete("/v1/files/{file_id}", ctx -> ctx.json(service.delete(projectId(ctx), ctx.pathParam("file_id"))));
+    routes.get("/v1/files/{file_id}/content", this::content);
+  }
+
+  private void create(Context ctx) {
+    String projectId = projectId(ctx);
+    long max = service.config().maxFileBytes();
+    service.checkRoom(projectId, Math.max(0, ctx.req().getContentLengthLong() - MultipartForm.OVERHEAD_BYTES));
+    MultipartForm form = MultipartForm.read(ctx, service.blobs().tempDir(), max, Set.of("file"),
+        Set.of("purpose", EXPIRES_ANCHOR, EXPIRES_SECONDS), FilesService.fileTooLarge(max));
+    Part part = form.file("file");
+    if (part == null) {
+      throw ApiException.missingParameter("file");
+    }
+    String purpose = FilesService.validPurpose(form.field("purpose"), FilesService.PURPOSES);
+    Long expiresAfter = FilesService.expiresAfterSeconds(expiration(form), "expires_after");
+    Path temp = service.blobs().tempDir().resolve(java.util.UUID.randomUUID() + ".upload");
+    try {
+      part.write(temp.toString());
+    } catch (IOException e) {
+      FileBlobs.deleteQuietly(temp);
+      throw new UncheckedIOException(e);
+    }
+    String filename = part.getSubmittedFileName();
+    StoredFile file = service.create(projectId, purpose, expiresAfter,
+        new FilesService.Incoming(temp, filename, part.getContentType(), part.getSize()));
+    ctx.json(FilesService.toWire(file));
+  }
+
+  private static FileExpirationAfter expiration(MultipartForm form) {
+    String anchor = form.field(EXPIRES_ANCHOR);
+    String seconds = form.field(EXPIRES_SECONDS);
+    if (anchor == null && seconds == null) {
+      return null;
+    }
+    Long value = null;
+    if (seconds != null) {
+      try {
+        value = Long.valueOf(seconds.trim());
+      } catch (NumberFormatException e) {
+        throw ApiException.invalidRequest("expires_after.seconds",
+            "Invalid type for 'expires_after.seconds': expected an integer, got '" + seconds + "'.", "invalid_type");
+      }
+    }
+    return new FileExpirationAfter(anchor, value);
+  }
+
+  private void content(Context ctx) {
+    StoredFile file = service.find(projectId(ctx), ctx.pathParam("file_id"));
+    ctx.contentType(file.contentType());
+    ctx.header("Content-Length", Long.toString(file.bytes()));
+    ctx.header("Content-Disposition", disposition(file.filename()));
+    // User content served from the API's origin: never let a browser sniff it into something executable.
+    ctx.header("X-Content-Type-Options", "nosniff");
+    try (InputStream in = service.open(file); OutputStream out = ctx.outputStream()) {
+      in.transferTo(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** RFC 6266: an ASCII fallback plus the exact name in RFC 5987 encoding. */
+  static String disposition(String filename) {
+    StringBuilder ascii = new StringBuilder();
+    for (char c : filename.toCharArray()) {
+      ascii.append(c >= 0x20 && c < 0x7f && c != '"' && c != '\\' ? c : '_');
+    }
+    String encoded = URLEncoder.encode(filename, StandardCharsets.UTF_8).replace("+", "%20");
+    return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
+  }
+
+  static String projectId(Context ctx) {
+    Principal principal = ctx.attribute(Principal.ATTRIBUTE);
+    return principal.projectId();
+  }
+
+  @Override
+  public void close() {
+    sweeper.close();
+  }
+}
