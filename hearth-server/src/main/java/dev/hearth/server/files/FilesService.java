@@ -1,8 +1,8 @@
 package dev.hearth.server.files;
 
-import dev.hearth.api.common.ListPage;
 import dev.hearth.api.files.DeleteFileResponse;
 import dev.hearth.api.files.FileExpirationAfter;
+import dev.hearth.api.files.ListFilesResponse;
 import dev.hearth.api.files.OpenAIFile;
 import dev.hearth.server.config.FilesConfig;
 import dev.hearth.server.http.ApiException;
@@ -115,9 +115,9 @@ public final class FilesService {
     }
   }
 
-  public ListPage<OpenAIFile> list(String projectId, String purpose, PageRequest request) {
+  public ListFilesResponse list(String projectId, String purpose, PageRequest request) {
     Page<StoredFile> page = store.page(projectId, purpose, request, clock.instant());
-    return ListPage.of(page.data().stream().map(FilesService::toWire).toList(), page.hasMore(), OpenAIFile::id);
+    return ListFilesResponse.of(page.data().stream().map(FilesService::toWire).toList(), page.hasMore());
   }
 
   public StoredFile find(String projectId, String id) {

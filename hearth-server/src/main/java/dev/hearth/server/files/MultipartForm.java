@@ -60,19 +60,19 @@ final class MultipartForm {
     Collection<Part> parts;
     try {
       parts = ctx.req().getParts();
-    } catch (IllegalStateException e) {
-      // Jetty: "max file size exceeded" / "max length exceeded" while reading
-      throw tooLarge;
-    } catch (IOException | ServletException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      String message = String.valueOf(cause.getMessage()).toLowerCase();
-      if (cause instanceof IllegalStateException && message.contains("exceeded")) {
-        throw tooLarge;
+    } catch (IOException | ServletException | RuntimeException e) {
+      // Jetty reports a part over the limit as "max file size exceeded" / "max length exceeded",
+      // possibly wrapped (BadMessageException "bad multipart") once parsing has begun.
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        String message = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        if (message.contains("exceeded")) {
+          throw tooLarge;
+        }
+        if (t.getCause() == t) {
+          break;
+        }
       }
-      if (message.contains("exceeded")) {
-        throw tooLarge;
-      }
-      throw ApiException.invalidRequest(null, "Could not read the multipart/form-data body: " + cause.getMessage());
+      throw ApiException.invalidRequest(null, "Could not read the multipart/form-data body: " + e.getMessage());
     }
     Map<String, String> fields = new LinkedHashMap<>();
     Map<String, Part> files = new LinkedHashMap<>();
