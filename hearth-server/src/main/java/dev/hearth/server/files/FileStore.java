@@ -148,10 +148,11 @@ public final class FileStore {
     });
   }
 
-  /** Whether any row names this id: the orphan check for bytes on disk. */
+  /** Whether a file row (or, for {@code part_} ids, an upload part row) names this id: the orphan check for bytes on disk. */
   public boolean exists(String id) {
+    String table = id.startsWith("part_") ? "upload_parts" : "files";
     return db.read(c -> {
-      try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM files WHERE id = ?")) {
+      try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM " + table + " WHERE id = ?")) {
         s.setString(1, id);
         try (ResultSet r = s.executeQuery()) {
           return r.next();

@@ -5,7 +5,10 @@ import dev.hearth.server.auth.Principal;
 import dev.hearth.server.http.ApiException;
 import dev.hearth.server.http.ApiRoutes;
 import dev.hearth.server.http.Pagination;
+import dev.hearth.api.uploads.CompleteUploadRequest;
+import dev.hearth.api.uploads.CreateUploadRequest;
 import dev.hearth.server.config.HearthConfig;
+import dev.hearth.server.http.JsonBodies;
 import dev.hearth.store.Database;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -21,16 +24,23 @@ import java.time.InstantSource;
 import java.util.Set;
 import tools.jackson.databind.json.JsonMapper;
 
-/** {@code /v1/files}: upload (multipart), list, retrieve, download, delete. */
+/**
+ * {@code /v1/files} (upload, list, retrieve, download, delete) and {@code /v1/uploads} (large
+ * files in parts), which share the bytes on disk, the limits and the expiry sweep.
+ */
 public final class FilesRoutes implements ApiRoutes {
   static final String EXPIRES_ANCHOR = "expires_after[anchor]";
   static final String EXPIRES_SECONDS = "expires_after[seconds]";
 
   private final FilesService service;
+  private final UploadsService uploads;
+  private final JsonBodies bodies;
   private final FilesSweeper sweeper;
 
-  public FilesRoutes(FilesService service, FilesSweeper sweeper) {
+  FilesRoutes(FilesService service, UploadsService uploads, JsonBodies bodies, FilesSweeper sweeper) {
     this.service = service;
+    this.uploads = uploads;
+    this.bodies = bodies;
     this.sweeper = sweeper;
   }
 
@@ -42,11 +52,13 @@ public final class FilesRoutes implements ApiRoutes {
     FileBlobs blobs = new FileBlobs(config.dataDir().resolve("files"));
     blobs.clearTemp();
     FilesService service = new FilesService(new FileStore(database), blobs, config.files(), clock, new BatchInputValidator(mapper));
+    UploadsService uploads = new UploadsService(new UploadStore(database), service, clock);
     FilesSweeper sweeper = new FilesSweeper(config.files().sweepInterval());
     sweeper.every("expired files", service::sweepExpired);
+    sweeper.every("expired uploads", uploads::sweepExpired);
     // Bytes older than an hour that no row names: left by a crash between rename and insert.
     sweeper.once("orphaned file bytes", () -> service.removeOrphans(clock.instant().minusSeconds(3600)));
-    return new FilesRoutes(service, sweeper);
+    return new FilesRoutes(service, uploads, new JsonBodies(mapper), sweeper);
   }
 
   @Override
@@ -61,6 +73,36 @@ public final class FilesRoutes implements ApiRoutes {
         ctx.json(FilesService.toWire(service.find(projectId(ctx), ctx.pathParam("file_id")))));
     routes.delete("/v1/files/{file_id}", ctx -> ctx.json(service.delete(projectId(ctx), ctx.pathParam("file_id"))));
     routes.get("/v1/files/{file_id}/content", this::content);
+
+    routes.post("/v1/uploads", ctx -> ctx.json(uploads.create(projectId(ctx), bodies.read(ctx, CreateUploadRequest.class))));
+    routes.post("/v1/uploads/{upload_id}/parts", this::addPart);
+    routes.post("/v1/uploads/{upload_id}/complete", ctx -> ctx.json(
+        uploads.complete(projectId(ctx), ctx.pathParam("upload_id"), bodies.read(ctx, CompleteUploadRequest.class))));
+    routes.post("/v1/uploads/{upload_id}/cancel", ctx -> ctx.json(uploads.cancel(projectId(ctx), ctx.pathParam("upload_id"))));
+  }
+
+  private void addPart(Context ctx) {
+    String projectId = projectId(ctx);
+    MultipartForm form = MultipartForm.read(ctx, service.blobs().tempDir(), UploadsService.MAX_PART_BYTES, Set.of("data"),
+        Set.of(), UploadsService.partTooLarge());
+    Part part = form.file("data");
+    if (part == null) {
+      throw ApiException.missingParameter("data");
+    }
+    Path temp = spool(part);
+    ctx.json(uploads.addPart(projectId, ctx.pathParam("upload_id"), temp, part.getSize()));
+  }
+
+  /** Moves the part Jetty spooled into a temp file of ours. */
+  private Path spool(Part part) {
+    Path temp = service.blobs().tempDir().resolve(java.util.UUID.randomUUID() + ".upload");
+    try {
+      part.write(temp.toString());
+      return temp;
+    } catch (IOException e) {
+      FileBlobs.deleteQuietly(temp);
+      throw new UncheckedIOException(e);
+    }
   }
 
   private void create(Context ctx) {
@@ -75,13 +117,7 @@ public final class FilesRoutes implements ApiRoutes {
     }
     String purpose = FilesService.validPurpose(form.field("purpose"), FilesService.PURPOSES);
     Long expiresAfter = FilesService.expiresAfterSeconds(expiration(form), "expires_after");
-    Path temp = service.blobs().tempDir().resolve(java.util.UUID.randomUUID() + ".upload");
-    try {
-      part.write(temp.toString());
-    } catch (IOException e) {
-      FileBlobs.deleteQuietly(temp);
-      throw new UncheckedIOException(e);
-    }
+    Path temp = spool(part);
     String filename = part.getSubmittedFileName();
     StoredFile file = service.create(projectId, purpose, expiresAfter,
         new FilesService.Incoming(temp, filename, part.getContentType(), part.getSize()));

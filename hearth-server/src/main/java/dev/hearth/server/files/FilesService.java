@@ -70,9 +70,14 @@ public final class FilesService {
    * the row. The temp file is consumed or deleted whatever happens.
    */
   public StoredFile create(String projectId, String purpose, Long expiresAfterSeconds, Incoming incoming) {
+    return create(projectId, purpose, expiresAfterSeconds, incoming, config.maxFileBytes());
+  }
+
+  /** As {@link #create(String, String, Long, Incoming)}, with the size limit of the caller (uploads have their own). */
+  StoredFile create(String projectId, String purpose, Long expiresAfterSeconds, Incoming incoming, long maxBytes) {
     try {
-      if (incoming.bytes() > config.maxFileBytes()) {
-        throw fileTooLarge(config.maxFileBytes());
+      if (incoming.bytes() > maxBytes) {
+        throw fileTooLarge(maxBytes);
       }
       String filename = validFilename(incoming.filename());
       if (purpose.equals("batch")) {
@@ -168,7 +173,7 @@ public final class FilesService {
         if (shard.equals(blobs.tempDir())) {
           continue;
         }
-        try (var entries = Files.newDirectoryStream(shard, p -> p.getFileName().toString().startsWith("file-"))) {
+        try (var entries = Files.newDirectoryStream(shard, p -> p.getFileName().toString().startsWith("file-") || p.getFileName().toString().startsWith("part_"))) {
           for (Path p : entries) {
             String id = p.getFileName().toString();
             if (Files.getLastModifiedTime(p).toInstant().isBefore(olderThan) && !store.exists(id)) {

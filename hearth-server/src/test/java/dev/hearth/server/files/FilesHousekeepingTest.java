@@ -3,6 +3,7 @@ package dev.hearth.server.files;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hearth.api.uploads.CreateUploadRequest;
 import dev.hearth.server.config.FilesConfig;
 import dev.hearth.server.http.ApiException;
 import dev.hearth.server.http.Json;
@@ -120,6 +121,30 @@ class FilesHousekeepingTest {
     try (var files = Files.walk(blobs.root())) {
       assertThat(files.filter(Files::isRegularFile).count()).isEqualTo(1);
     }
+  }
+
+  @Test
+  void uploadsExpireAfterAnHourAndTheSweepDropsTheirParts() throws IOException {
+    FilesService files = service(1);
+    UploadsService uploads = new UploadsService(new UploadStore(db), files, clock);
+    var upload = uploads.create(project, new CreateUploadRequest("u.txt", "user_data", 8L, "text/plain", null));
+    var kept = uploads.create(project, new CreateUploadRequest("k.txt", "user_data", 8L, "text/plain", null));
+    Path temp = blobs.newTemp();
+    Files.writeString(temp, "1234");
+    var part = uploads.addPart(project, upload.id(), temp, 4);
+    assertThat(blobs.pathOf(part.id())).exists();
+
+    clock.now = clock.now.plusSeconds(3600);
+    Path late = blobs.newTemp();
+    Files.writeString(late, "5678");
+    assertThatThrownBy(() -> uploads.addPart(project, upload.id(), late, 4))
+        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getMessage()).contains("expired"));
+    assertThat(late).doesNotExist();
+    assertThat(uploads.sweepExpired()).isEqualTo(2);
+    assertThat(blobs.pathOf(part.id())).doesNotExist();
+    assertThatThrownBy(() -> uploads.cancel(project, kept.id()))
+        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getMessage()).contains("expired"));
+    assertThat(uploads.sweepExpired()).isZero();
   }
 
   @Test
