@@ -49,9 +49,8 @@ public final class FilesRoutes implements ApiRoutes {
    * the temp directory removed, and the expiry sweep started.
    */
   public static FilesRoutes create(HearthConfig config, Database database, InstantSource clock, JsonMapper mapper) {
-    FileBlobs blobs = new FileBlobs(config.dataDir().resolve("files"));
-    blobs.clearTemp();
-    FilesService service = new FilesService(new FileStore(database), blobs, config.files(), clock, new BatchInputValidator(mapper));
+    FilesService service = FilesService.open(config, database, clock, mapper);
+    service.blobs().clearTemp();
     UploadsService uploads = new UploadsService(new UploadStore(database), service, clock);
     FilesSweeper sweeper = new FilesSweeper(config.files().sweepInterval());
     sweeper.every("expired files", service::sweepExpired);
@@ -118,7 +117,8 @@ public final class FilesRoutes implements ApiRoutes {
     String purpose = FilesService.validPurpose(form.field("purpose"), FilesService.PURPOSES);
     Long expiresAfter = FilesService.expiresAfterSeconds(expiration(form), "expires_after");
     Path temp = spool(part);
-    String filename = part.getSubmittedFileName();
+    // The SDKs send raw bytes without a file name; such a file is named after its part.
+    String filename = part.getSubmittedFileName() == null ? "file" : part.getSubmittedFileName();
     StoredFile file = service.create(projectId, purpose, expiresAfter,
         new FilesService.Incoming(temp, filename, part.getContentType(), part.getSize()));
     ctx.json(FilesService.toWire(file));

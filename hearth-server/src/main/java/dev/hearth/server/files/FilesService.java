@@ -5,6 +5,9 @@ import dev.hearth.api.files.FileExpirationAfter;
 import dev.hearth.api.files.ListFilesResponse;
 import dev.hearth.api.files.OpenAIFile;
 import dev.hearth.server.config.FilesConfig;
+import dev.hearth.server.config.HearthConfig;
+import dev.hearth.store.Database;
+import tools.jackson.databind.json.JsonMapper;
 import dev.hearth.server.http.ApiException;
 import dev.hearth.store.Ids;
 import dev.hearth.store.Page;
@@ -44,6 +47,12 @@ public final class FilesService {
     this.config = config;
     this.clock = clock;
     this.batchValidator = batchValidator;
+  }
+
+  /** The service over {@code <data_dir>/files} and the store, as the server runs it. */
+  public static FilesService open(HearthConfig config, Database database, InstantSource clock, JsonMapper mapper) {
+    return new FilesService(new FileStore(database), new FileBlobs(config.dataDir().resolve("files")), config.files(), clock,
+        new BatchInputValidator(mapper));
   }
 
   public FilesConfig config() {
@@ -114,7 +123,8 @@ public final class FilesService {
   public StoredFile createInternal(String projectId, String filename, String purpose, Path temp, Long expiresAfterSeconds) {
     try {
       long size = Files.size(temp);
-      return create(projectId, purpose, expiresAfterSeconds, new Incoming(temp, filename, "application/jsonl", size));
+      return create(projectId, purpose, expiresAfterSeconds, new Incoming(temp, filename, "application/jsonl", size),
+          Math.max(config.maxFileBytes(), config.maxUploadBytes()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
