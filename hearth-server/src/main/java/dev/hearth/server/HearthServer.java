@@ -4,6 +4,9 @@ import dev.hearth.server.auth.Authenticator;
 import dev.hearth.server.auth.ProjectSettings;
 import dev.hearth.server.config.DatabaseConfig;
 import dev.hearth.server.config.HearthConfig;
+import dev.hearth.server.batches.BatchDispatcher;
+import dev.hearth.server.batches.BatchesRoutes;
+import dev.hearth.server.files.FilesRoutes;
 import dev.hearth.server.http.ApiRoutes;
 import dev.hearth.server.http.HttpApp;
 import dev.hearth.server.http.Json;
@@ -84,7 +87,9 @@ public final class HearthServer implements AutoCloseable {
       List<ApiRoutes> families = new ArrayList<>(List.of(
           new OpsRoutes(metrics, () -> healthy(database)),
           new ModelsRoutes(registry, settings),
-          new ProjectsRoutes(new ProjectService(projects), bodies)));
+          new ProjectsRoutes(new ProjectService(projects), bodies),
+          FilesRoutes.create(config, database, clock, mapper),
+          BatchesRoutes.create(config, database, clock, mapper, new BatchDispatcher())));
       families.addAll(extraRoutes);
       HttpApp http = HttpApp.start(config.server(), mapper, authenticator, metrics, streams, families);
       HearthServer server = new HearthServer(config, database, http, authenticator, streams);

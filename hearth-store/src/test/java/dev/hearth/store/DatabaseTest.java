@@ -40,8 +40,9 @@ class DatabaseTest {
     void freshFileIsCreatedWithParentDirectoriesAndMigrated() throws SQLException {
         assertThat(file).exists();
         assertThat(db.dialect()).isEqualTo(Dialect.SQLITE);
-        assertThat(tables()).contains("projects", "project_allowed_models", "api_keys", "flyway_schema_history");
-        assertThat(appliedMigrations()).containsExactly("1", "2");
+        assertThat(tables()).contains("projects", "project_allowed_models", "api_keys", "flyway_schema_history",
+                "files", "uploads", "upload_parts", "batches", "batch_requests");
+        assertThat(appliedMigrations()).containsExactly("1", "2", "3", "4");
     }
 
     @Test
@@ -51,7 +52,7 @@ class DatabaseTest {
 
         db = Database.openSqlite(file);
 
-        assertThat(appliedMigrations()).containsExactly("1", "2");
+        assertThat(appliedMigrations()).containsExactly("1", "2", "3", "4");
         assertThat(count("projects")).isEqualTo(1);
     }
 

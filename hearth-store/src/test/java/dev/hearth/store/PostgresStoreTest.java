@@ -52,13 +52,13 @@ class PostgresStoreTest {
     @Test
     void migratesOnceAndReopensWithoutChanges() {
         assertThat(db.dialect()).isEqualTo(Dialect.POSTGRES);
-        assertThat(appliedMigrations()).containsExactly("1", "2");
+        assertThat(appliedMigrations()).containsExactly("1", "2", "3", "4");
         new ProjectStore(db, clock).create("kept");
         db.close();
 
         db = open();
 
-        assertThat(appliedMigrations()).containsExactly("1", "2");
+        assertThat(appliedMigrations()).containsExactly("1", "2", "3", "4");
         assertThat(new ProjectStore(db, clock).findByName("kept")).isPresent();
     }
 

@@ -191,10 +191,21 @@ public final class ConfigLoader {
     DatabaseConfig database = new DatabaseConfig(url, db.string("user", ""), db.string("password", ""));
     db.rejectUnknown();
 
+    Section files = top.section("files");
+    FilesConfig d = FilesConfig.DEFAULTS;
+    FilesConfig filesConfig =
+        new FilesConfig(
+            files.longValue("max_file_bytes", d.maxFileBytes(), 1, Long.MAX_VALUE),
+            files.longValue("max_project_bytes", d.maxProjectBytes(), 1, Long.MAX_VALUE),
+            files.longValue("max_upload_bytes", d.maxUploadBytes(), 1, Long.MAX_VALUE),
+            Duration.ofSeconds(files.longValue("sweep_interval_seconds", d.sweepInterval().toSeconds(), 1, 86_400)),
+            files.integer("sweep_batch", d.sweepBatch(), 1, 100_000));
+    files.rejectUnknown();
+
     List<ModelConfig> models = bindModels(root.get("models"));
     top.consumed("models");
     top.rejectUnknown();
-    return new HearthConfig(serverConfig, dataDir, modelCacheDir, database, models);
+    return new HearthConfig(serverConfig, dataDir, modelCacheDir, database, models, filesConfig);
   }
 
   private static List<ModelConfig> bindModels(JsonNode node) {

@@ -5,17 +5,22 @@ import java.util.List;
 
 /** The whole, validated configuration. Built by {@link ConfigLoader}. */
 public record HearthConfig(
-    ServerConfig server, Path dataDir, Path modelCacheDir, DatabaseConfig database, List<ModelConfig> models) {
+    ServerConfig server, Path dataDir, Path modelCacheDir, DatabaseConfig database, List<ModelConfig> models,
+    FilesConfig files) {
 
   public HearthConfig {
     models = List.copyOf(models);
   }
 
+  public HearthConfig(ServerConfig server, Path dataDir, Path modelCacheDir, DatabaseConfig database, List<ModelConfig> models) {
+    this(server, dataDir, modelCacheDir, database, models, FilesConfig.DEFAULTS);
+  }
+
   public HearthConfig withServer(ServerConfig server) {
-    return new HearthConfig(server, dataDir, modelCacheDir, database, models);
+    return new HearthConfig(server, dataDir, modelCacheDir, database, models, files);
   }
 
   public HearthConfig withModels(List<ModelConfig> models) {
-    return new HearthConfig(server, dataDir, modelCacheDir, database, models);
+    return new HearthConfig(server, dataDir, modelCacheDir, database, models, files);
   }
 }

@@ -30,10 +30,12 @@ public final class HttpApp implements AutoCloseable {
 
   private final Javalin javalin;
   private final SseStreams streams;
+  private final List<ApiRoutes> families;
 
-  private HttpApp(Javalin javalin, SseStreams streams) {
+  private HttpApp(Javalin javalin, SseStreams streams, List<ApiRoutes> families) {
     this.javalin = javalin;
     this.streams = streams;
+    this.families = List.copyOf(families);
   }
 
   public static HttpApp start(
@@ -83,7 +85,7 @@ public final class HttpApp implements AutoCloseable {
               families.forEach(family -> family.register(config.routes));
             });
     javalin.start();
-    return new HttpApp(javalin, streams);
+    return new HttpApp(javalin, streams, families);
   }
 
   public int port() {
@@ -112,6 +114,14 @@ public final class HttpApp implements AutoCloseable {
   public void close() {
     streams.shutdown();
     javalin.stop();
+    // Background work of the families (expiry sweeps, batch runners) stops once no request runs.
+    for (ApiRoutes family : families) {
+      try {
+        family.close();
+      } catch (RuntimeException e) {
+        LoggerFactory.getLogger(HttpApp.class).warn("closing {} failed", family.getClass().getSimpleName(), e);
+      }
+    }
   }
 
   private static void begin(Context ctx, RequestMetrics metrics) {

@@ -1,0 +1,52 @@
+package dev.hearth.server.batches;
+
+import dev.hearth.api.error.ApiError;
+import dev.hearth.api.error.ErrorResponse;
+import dev.hearth.server.auth.Principal;
+import dev.hearth.server.http.ApiException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Routes batch lines to endpoint handlers (endpoint path → {@link BatchEndpoint}). A line for an
+ * endpoint no family has registered gets what a live {@code POST} to an unserved path gets: 404
+ * with OpenAI's "Invalid URL" envelope ({@code code: unknown_url}).
+ */
+public final class BatchDispatcher {
+  private static final Logger log = LoggerFactory.getLogger(BatchDispatcher.class);
+
+  private final Map<String, BatchEndpoint> endpoints = new ConcurrentHashMap<>();
+
+  public BatchDispatcher register(String endpoint, BatchEndpoint handler) {
+    if (endpoints.putIfAbsent(endpoint, handler) != null) {
+      throw new IllegalStateException(endpoint + " already has a batch handler");
+    }
+    return this;
+  }
+
+  public boolean serves(String endpoint) {
+    return endpoints.containsKey(endpoint);
+  }
+
+  /** Runs one line; never throws: failures become the error response a live client would see. */
+  public BatchResponse dispatch(String endpoint, Principal caller, JsonNode body, String requestId) {
+    BatchEndpoint handler = endpoints.get(endpoint);
+    if (handler == null) {
+      return new BatchResponse(404, new ErrorResponse(
+          new ApiError("Invalid URL (POST " + endpoint + ")", "invalid_request_error", null, "unknown_url")));
+    }
+    try {
+      return handler.handle(caller, body);
+    } catch (ApiException e) {
+      return new BatchResponse(e.status(), new ErrorResponse(e.toError()));
+    } catch (RuntimeException e) {
+      log.error("batch request {} to {} failed", requestId, endpoint, e);
+      return new BatchResponse(500, new ErrorResponse(new ApiError(
+          "The server had an error while processing your request. Sorry about that! Please quote"
+              + " the request id " + requestId + " if you report it.", "server_error", null, "server_error")));
+    }
+  }
+}
