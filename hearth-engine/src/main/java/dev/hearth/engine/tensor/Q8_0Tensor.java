@@ -1,0 +1,57 @@
+package dev.hearth.engine.tensor;
+
+import dev.hearth.engine.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Q8_0: blocks of 32 values, each block a half-precision scale {@code d} followed by 32 signed
+ * bytes {@code q}; value = {@code d * q} ({@code block_q8_0} in ggml-common.h).
+ */
+public final class Q8_0Tensor extends FloatTensor {
+
+    static final int BLOCK = 32;
+    static final int BLOCK_BYTES = 34;
+
+    Q8_0Tensor(MemorySegment data, long size) {
+        super(data, size, GgmlType.Q8_0);
+    }
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q8_0;
+    }
+
+    @Override
+    public float get(long index) {
+        long block = (index / BLOCK) * BLOCK_BYTES;
+        float d = f16(data.get(SHORT_LE, block));
+        return d * data.get(ValueLayout.JAVA_BYTE, block + 2 + index % BLOCK);
+    }
+
+    /** quantize_row_q8_0_ref: d = amax / 127, q = round-half-away-from-zero(x / d). */
+    static byte[] quantize(float[] values) {
+        requireMultiple(values, BLOCK, GgmlType.Q8_0);
+        ByteBuffer out = ByteBuffer.allocate(values.length / BLOCK * BLOCK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (int b = 0; b < values.length; b += BLOCK) {
+            float amax = 0f;
+            for (int j = 0; j < BLOCK; j++) {
+                amax = Math.max(amax, Math.abs(values[b + j]));
+            }
+            float d = amax / 127f;
+            float id = d != 0f ? 1f / d : 0f;
+            out.putShort(f16Bits(d));
+            for (int j = 0; j < BLOCK; j++) {
+                out.put((byte) roundHalfAwayFromZero(values[b + j] * id));
+            }
+        }
+        return out.array();
+    }
+
+    /** C's roundf. */
+    static int roundHalfAwayFromZero(float v) {
+        return (int) Math.copySign(Math.floor(Math.abs((double) v) + 0.5), v);
+    }
+}
