@@ -1,0 +1,91 @@
+package dev.hearth.engine.tinymodel;
+
+import dev.hearth.engine.gguf.GgmlType;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Shape and weight type of a random-weight model: architecture ({@code llama}, {@code qwen2} with
+ * q/k/v biases, {@code qwen3} with q/k RMS norms), dimensions as llama.cpp names them, the ggml type
+ * of the matrices (norms and biases stay F32, as converters write them) and the seed.
+ */
+public record TinyModelSpec(
+        String architecture,
+        int blockCount,
+        int embeddingLength,
+        int headCount,
+        int headCountKv,
+        int feedForwardLength,
+        int contextLength,
+        GgmlType weightType,
+        float ropeFreqBase,
+        float rmsNormEpsilon,
+        long seed) {
+
+    public static final Set<String> ARCHITECTURES = Set.of("llama", "qwen2", "qwen3");
+    public static final Set<GgmlType> WEIGHT_TYPES =
+            Set.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0);
+
+    public TinyModelSpec {
+        Objects.requireNonNull(architecture, "architecture");
+        Objects.requireNonNull(weightType, "weightType");
+        if (!ARCHITECTURES.contains(architecture)) {
+            throw new IllegalArgumentException("architecture must be one of " + ARCHITECTURES + ": " + architecture);
+        }
+        if (!WEIGHT_TYPES.contains(weightType)) {
+            throw new IllegalArgumentException("weight type must be one of " + WEIGHT_TYPES + ": " + weightType);
+        }
+        if (blockCount < 1 || embeddingLength < 1 || headCount < 1 || headCountKv < 1 || feedForwardLength < 1
+                || contextLength < 1) {
+            throw new IllegalArgumentException("dimensions must be positive");
+        }
+        if (embeddingLength % headCount != 0 || headCount % headCountKv != 0) {
+            throw new IllegalArgumentException("need embedding % heads == 0 and heads % kv heads == 0, got "
+                    + embeddingLength + ", " + headCount + ", " + headCountKv);
+        }
+        if ((embeddingLength / headCount) % 2 != 0) {
+            throw new IllegalArgumentException("head size must be even for RoPE: " + embeddingLength / headCount);
+        }
+        int block = weightType.blockSize();
+        if (embeddingLength % block != 0 || feedForwardLength % block != 0) {
+            throw new IllegalArgumentException(weightType + " rows need embedding and feed-forward lengths that are"
+                    + " multiples of " + block);
+        }
+    }
+
+    /** Two layers, 64 wide, 4 heads over 2 KV heads, F32, seed 42. */
+    public static TinyModelSpec of(String architecture) {
+        return new TinyModelSpec(architecture, 2, 64, 4, 2, 128, 256, GgmlType.F32, 10000f, 1e-5f, 42);
+    }
+
+    public TinyModelSpec withWeightType(GgmlType type) {
+        return new TinyModelSpec(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength,
+                contextLength, type, ropeFreqBase, rmsNormEpsilon, seed);
+    }
+
+    public TinyModelSpec withSeed(long newSeed) {
+        return new TinyModelSpec(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength,
+                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, newSeed);
+    }
+
+    public TinyModelSpec withDimensions(int blocks, int embedding, int heads, int kvHeads, int feedForward, int context) {
+        return new TinyModelSpec(architecture, blocks, embedding, heads, kvHeads, feedForward, context, weightType,
+                ropeFreqBase, rmsNormEpsilon, seed);
+    }
+
+    public int headSize() {
+        return embeddingLength / headCount;
+    }
+
+    /** ggml's {@code general.file_type} (llama_ftype) for the weight type. */
+    int fileType() {
+        return switch (weightType) {
+            case F32 -> 0;
+            case F16 -> 1;
+            case Q4_0 -> 2;
+            case Q8_0 -> 7;
+            case BF16 -> 32;
+            default -> throw new AssertionError(weightType);
+        };
+    }
+}
