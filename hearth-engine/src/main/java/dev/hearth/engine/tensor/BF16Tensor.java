@@ -31,6 +31,21 @@ public final class BF16Tensor extends FloatTensor {
         return (short) ((u + (0x7fff + ((u >>> 16) & 1))) >>> 16);
     }
 
+    /** llama.cpp converts the input to this type first, so products are of two rounded values. */
+    @Override
+    public Activation prepare(float[] x, int n) {
+        float[] rounded = new float[n];
+        for (int i = 0; i < n; i++) {
+            rounded[i] = Float.intBitsToFloat(bf16Bits(x[i]) << 16);
+        }
+        return new Activation.Floats(rounded);
+    }
+
+    @Override
+    public float dot(long offset, Activation x) {
+        return dot(offset, ((Activation.Floats) x).values(), 0, x.length());
+    }
+
     static byte[] encode(float[] values) {
         ByteBuffer b = ByteBuffer.allocate(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
         for (float v : values) {

@@ -4,6 +4,7 @@ import dev.hearth.engine.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.stream.IntStream;
 
 /**
  * A flat, read-only run of {@code size} values stored in some ggml type in a {@link MemorySegment}
@@ -83,6 +84,30 @@ public abstract sealed class FloatTensor permits F32Tensor, F16Tensor, BF16Tenso
             sum += get(offset + i) * x[xOffset + i];
         }
         return sum;
+    }
+
+    /** Converts {@code x[0..n)} to the form this type's dot product consumes (see {@link Activation}). */
+    public abstract Activation prepare(float[] x, int n);
+
+    /** Dot product of the {@code x.length()} elements starting at {@code offset} with a prepared input. */
+    public abstract float dot(long offset, Activation x);
+
+    /** Work (rows × columns) below which a matrix×vector product stays on the calling thread. */
+    static final long PARALLEL_THRESHOLD = 1 << 15;
+
+    /**
+     * {@code out[r] = row r · x} for a {@code rows × cols} matrix stored row after row, rows spread
+     * over the common fork-join pool when the product is large enough to pay for it.
+     */
+    public final void matVec(float[] x, float[] out, int rows, int cols) {
+        Activation input = prepare(x, cols);
+        if ((long) rows * cols < PARALLEL_THRESHOLD) {
+            for (int r = 0; r < rows; r++) {
+                out[r] = dot((long) r * cols, input);
+            }
+        } else {
+            IntStream.range(0, rows).parallel().forEach(r -> out[r] = dot((long) r * cols, input));
+        }
     }
 
     static short f16Bits(float value) {

@@ -35,6 +35,33 @@ public final class Q4_0Tensor extends FloatTensor {
         return d * (q - 8);
     }
 
+    @Override
+    public Activation prepare(float[] x, int n) {
+        return Activation.Q8_0.quantize(x, n);
+    }
+
+    /** ggml_vec_dot_q4_0_q8_0: per block, integer dot of (nibble - 8) with the Q8_0 input, times both scales. */
+    @Override
+    public float dot(long offset, Activation x) {
+        Activation.Q8_0 a = (Activation.Q8_0) x;
+        if (offset % BLOCK != 0) {
+            throw new IllegalArgumentException("Q4_0 rows must start on a block boundary: " + offset);
+        }
+        byte[] q = a.quants();
+        float sum = 0f;
+        long block = offset / BLOCK * BLOCK_BYTES;
+        for (int b = 0; b < q.length / BLOCK; b++, block += BLOCK_BYTES) {
+            float d = f16(data.get(SHORT_LE, block));
+            int isum = 0;
+            for (int j = 0; j < BLOCK / 2; j++) {
+                int packed = data.get(ValueLayout.JAVA_BYTE, block + 2 + j);
+                isum += ((packed & 0x0f) - 8) * q[b * BLOCK + j] + (((packed >> 4) & 0x0f) - 8) * q[b * BLOCK + j + 16];
+            }
+            sum += isum * (d * a.scales()[b]);
+        }
+        return sum;
+    }
+
     /**
      * quantize_row_q4_0_ref: {@code d = max / -8} where {@code max} is the value of largest
      * magnitude (sign kept), nibble = min(15, (int)(x / d + 8.5)).

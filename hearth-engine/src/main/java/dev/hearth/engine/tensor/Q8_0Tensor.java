@@ -31,6 +31,32 @@ public final class Q8_0Tensor extends FloatTensor {
         return d * data.get(ValueLayout.JAVA_BYTE, block + 2 + index % BLOCK);
     }
 
+    @Override
+    public Activation prepare(float[] x, int n) {
+        return Activation.Q8_0.quantize(x, n);
+    }
+
+    /** ggml_vec_dot_q8_0_q8_0: per block, integer dot of the quants times both scales. */
+    @Override
+    public float dot(long offset, Activation x) {
+        Activation.Q8_0 a = (Activation.Q8_0) x;
+        if (offset % BLOCK != 0) {
+            throw new IllegalArgumentException("Q8_0 rows must start on a block boundary: " + offset);
+        }
+        byte[] q = a.quants();
+        float sum = 0f;
+        long block = offset / BLOCK * BLOCK_BYTES;
+        for (int b = 0; b < q.length / BLOCK; b++, block += BLOCK_BYTES) {
+            float d = f16(data.get(SHORT_LE, block));
+            int isum = 0;
+            for (int j = 0; j < BLOCK; j++) {
+                isum += data.get(ValueLayout.JAVA_BYTE, block + 2 + j) * q[b * BLOCK + j];
+            }
+            sum += isum * (d * a.scales()[b]);
+        }
+        return sum;
+    }
+
     /** quantize_row_q8_0_ref: d = amax / 127, q = round-half-away-from-zero(x / d). */
     static byte[] quantize(float[] values) {
         requireMultiple(values, BLOCK, GgmlType.Q8_0);

@@ -1,0 +1,80 @@
+package dev.hearth.engine.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hearth.engine.gguf.GgmlType;
+import dev.hearth.engine.gguf.GgufFile;
+import dev.hearth.engine.tinymodel.TinyModelSpec;
+import dev.hearth.engine.tinymodel.TinyModelWriter;
+import dev.hearth.engine.tinymodel.TinyVocabulary;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ModelTest {
+
+    static final TinyVocabulary VOCABULARY = TinyVocabulary.byteLevelBpe(200);
+
+    @TempDir
+    Path tmp;
+
+    Path write(TinyModelSpec spec) throws IOException {
+        Path file = tmp.resolve(spec.architecture() + "-" + spec.weightType() + ".gguf");
+        TinyModelWriter.write(spec, VOCABULARY, file);
+        return file;
+    }
+
+    /**
+     * The engine against a naive double-precision transformer. With F32 weights only float rounding
+     * separates them; with narrower types the engine also rounds its inputs to the weight type as
+     * llama.cpp does, so the bound is looser.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"llama,F32,1e-4", "qwen2,F32,1e-4", "qwen3,F32,1e-4", "llama,F16,2e-2", "qwen3,BF16,1e-1",
+            "qwen2,Q8_0,5e-2", "qwen3,Q4_0,5e-2"})
+    void agreesWithNaiveReference(String arch, GgmlType type, double tolerance) throws IOException {
+        TinyModelSpec spec = TinyModelSpec.of(arch).withWeightType(type).withDimensions(2, 64, 4, 2, 128, 64);
+        try (GgufFile file = GgufFile.open(write(spec))) {
+            Model model = ModelLoader.load(file);
+            int[] tokens = model.tokenizer().encode("The hearth was warm, and the dog slept.", true, false);
+            List<double[]> expected = new ReferenceTransformer(file, model.config()).run(tokens);
+            InferenceState state = model.newState(tokens.length);
+            for (int i = 0; i < tokens.length; i++) {
+                float[] logits = model.forward(state, tokens[i]);
+                double scale = 0;
+                double maxDiff = 0;
+                for (int t = 0; t < logits.length; t++) {
+                    scale = Math.max(scale, Math.abs(expected.get(i)[t]));
+                    maxDiff = Math.max(maxDiff, Math.abs(logits[t] - expected.get(i)[t]));
+                }
+                assertThat(maxDiff / scale).as("position %d", i).isLessThan(tolerance);
+            }
+        }
+    }
+
+    @Test
+    void stateIsPerSequenceAndBounded() throws IOException {
+        try (GgufFile file = GgufFile.open(write(TinyModelSpec.of("llama")))) {
+            Model model = ModelLoader.load(file);
+            assertThat(model.config().headCountKv()).isEqualTo(2);
+            int[] tokens = model.tokenizer().encode("Hello there", true, false);
+            InferenceState a = model.newState(16);
+            float[] first = model.ingest(a, tokens).clone();
+            InferenceState b = model.newState(16);
+            assertThat(model.ingest(b, tokens)).isEqualTo(first); // deterministic, independent states
+            a.reset();
+            assertThat(model.ingest(a, tokens)).isEqualTo(first);
+            assertThat(a.length()).isEqualTo(tokens.length);
+            InferenceState tiny = model.newState(1);
+            model.forward(tiny, tokens[0]);
+            assertThatThrownBy(() -> model.forward(tiny, tokens[0])).hasMessageContaining("KV cache full");
+            assertThatThrownBy(() -> model.forward(b, 1 << 20)).hasMessageContaining("out of range");
+            assertThatThrownBy(() -> model.newState(100_000)).hasMessageContaining("capacity");
+        }
+    }
+}
