@@ -19,10 +19,11 @@ public sealed interface Activation {
     }
 
     /**
-     * Q8_0 blocks: {@code quants[i]} with scale {@code scales[i / 32]} (already rounded through fp16).
+     * Q8_0 blocks: {@code quants[i]} with scale {@code scales[i / 32]} (already rounded through fp16);
+     * {@code quantsAsFloats} holds the same small integers as floats for the vectorized dot products.
      * As ggml's AVX2 {@code quantize_row_q8_0}: d = amax / 127, q = round-half-even(x * 127 / amax).
      */
-    record Q8_0(byte[] quants, float[] scales) implements Activation {
+    record Q8_0(byte[] quants, float[] quantsAsFloats, float[] scales) implements Activation {
         @Override
         public int length() {
             return quants.length;
@@ -46,7 +47,11 @@ public sealed interface Activation {
                     q[b * 32 + j] = (byte) Math.rint(x[b * 32 + j] * id);
                 }
             }
-            return new Q8_0(q, scales);
+            float[] asFloats = new float[n];
+            for (int i = 0; i < n; i++) {
+                asFloats[i] = q[i];
+            }
+            return new Q8_0(q, asFloats, scales);
         }
     }
 }

@@ -5,6 +5,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Q4_0: blocks of 32 values, each a half-precision scale {@code d} and 16 bytes of nibbles; byte
@@ -47,6 +50,9 @@ public final class Q4_0Tensor extends FloatTensor {
         if (offset % BLOCK != 0) {
             throw new IllegalArgumentException("Q4_0 rows must start on a block boundary: " + offset);
         }
+        if (Vectors.QUANTIZED_ENABLED && Vectors.LANES <= BLOCK / 2) {
+            return vectorDot(offset / BLOCK * BLOCK_BYTES, a);
+        }
         byte[] q = a.quants();
         float sum = 0f;
         long block = offset / BLOCK * BLOCK_BYTES;
@@ -60,6 +66,28 @@ public final class Q4_0Tensor extends FloatTensor {
             sum += isum * (d * a.scales()[b]);
         }
         return sum;
+    }
+
+    /** As {@link Q8_0Tensor}'s vector dot, with low nibbles for the first half of a block, high for the second. */
+    private float vectorDot(long block, Activation.Q8_0 a) {
+        float[] x = a.quantsAsFloats();
+        float[] scales = a.scales();
+        FloatVector acc = FloatVector.zero(Vectors.FLOATS);
+        for (int b = 0; b < scales.length; b++, block += BLOCK_BYTES) {
+            FloatVector blockSum = FloatVector.zero(Vectors.FLOATS);
+            for (int j = 0; j < BLOCK / 2; j += Vectors.LANES) {
+                ByteVector packed = ByteVector.fromMemorySegment(Vectors.BYTES, data, block + 2 + j, ByteOrder.LITTLE_ENDIAN);
+                FloatVector lo = (FloatVector) packed.and((byte) 0x0f).sub((byte) 8)
+                        .convertShape(VectorOperators.B2F, Vectors.FLOATS, 0);
+                FloatVector hi = (FloatVector) packed.lanewise(VectorOperators.ASHR, 4).and((byte) 0x0f).sub((byte) 8)
+                        .convertShape(VectorOperators.B2F, Vectors.FLOATS, 0);
+                blockSum = lo.fma(FloatVector.fromArray(Vectors.FLOATS, x, b * BLOCK + j), blockSum);
+                blockSum = hi.fma(FloatVector.fromArray(Vectors.FLOATS, x, b * BLOCK + BLOCK / 2 + j), blockSum);
+            }
+            float scale = f16(data.get(SHORT_LE, block)) * scales[b];
+            acc = blockSum.fma(FloatVector.broadcast(Vectors.FLOATS, scale), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
     }
 
     /**

@@ -5,6 +5,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Q8_0: blocks of 32 values, each block a half-precision scale {@code d} followed by 32 signed
@@ -43,6 +46,9 @@ public final class Q8_0Tensor extends FloatTensor {
         if (offset % BLOCK != 0) {
             throw new IllegalArgumentException("Q8_0 rows must start on a block boundary: " + offset);
         }
+        if (Vectors.QUANTIZED_ENABLED) {
+            return vectorDot(offset / BLOCK * BLOCK_BYTES, a);
+        }
         byte[] q = a.quants();
         float sum = 0f;
         long block = offset / BLOCK * BLOCK_BYTES;
@@ -55,6 +61,29 @@ public final class Q8_0Tensor extends FloatTensor {
             sum += isum * (d * a.scales()[b]);
         }
         return sum;
+    }
+
+    /**
+     * Bytes widened to floats and multiplied with the activation quants: within a block every partial
+     * sum is a small integer, so the float arithmetic is exact, as ggml's integer dot is; the block is
+     * then scaled into per-lane accumulators (like ggml's AVX2 kernel) and reduced once.
+     */
+    private float vectorDot(long block, Activation.Q8_0 a) {
+        float[] x = a.quantsAsFloats();
+        float[] scales = a.scales();
+        FloatVector acc = FloatVector.zero(Vectors.FLOATS);
+        for (int b = 0; b < scales.length; b++, block += BLOCK_BYTES) {
+            FloatVector blockSum = FloatVector.zero(Vectors.FLOATS);
+            for (int j = 0; j < BLOCK; j += Vectors.LANES) {
+                FloatVector w = (FloatVector) ByteVector
+                        .fromMemorySegment(Vectors.BYTES, data, block + 2 + j, ByteOrder.LITTLE_ENDIAN)
+                        .convertShape(VectorOperators.B2F, Vectors.FLOATS, 0);
+                blockSum = w.fma(FloatVector.fromArray(Vectors.FLOATS, x, b * BLOCK + j), blockSum);
+            }
+            float scale = f16(data.get(SHORT_LE, block)) * scales[b];
+            acc = blockSum.fma(FloatVector.broadcast(Vectors.FLOATS, scale), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
     }
 
     /** quantize_row_q8_0_ref: d = amax / 127, q = round-half-away-from-zero(x / d). */

@@ -156,6 +156,28 @@ class KernelTest {
         assertThat((double) t.dot(cols, x, 0, cols)).isCloseTo(QuantizationTest.dotRange(t, shift(x, cols), cols, cols), within(1e-3));
     }
 
+    @Test
+    void vectorHalfToFloatIsExactForEveryHalf() {
+        var ints = Vectors.FLOATS.withLanes(int.class);
+        int[] lanes = new int[ints.length()];
+        for (int h = 0; h < 1 << 16; h += lanes.length) {
+            for (int i = 0; i < lanes.length; i++) {
+                lanes[i] = h + i;
+            }
+            float[] got = F16Tensor.halfToFloat(jdk.incubator.vector.IntVector.fromArray(
+                    (jdk.incubator.vector.VectorSpecies<Integer>) ints, lanes, 0)).toArray();
+            for (int i = 0; i < lanes.length; i++) {
+                float expected = Float.float16ToFloat((short) lanes[i]);
+                if (Float.isNaN(expected)) {
+                    assertThat(got[i]).as("half 0x%04x", lanes[i]).isNaN();
+                } else {
+                    assertThat(Float.floatToRawIntBits(got[i])).as("half 0x%04x", lanes[i])
+                            .isEqualTo(Float.floatToRawIntBits(expected));
+                }
+            }
+        }
+    }
+
     static float[] roundTrip(GgmlType type, float[] x) {
         return FloatTensor.of(type, MemorySegment.ofArray(FloatTensor.quantize(type, x)), x.length).toFloatArray();
     }
