@@ -54,4 +54,48 @@ public sealed interface Activation {
             return new Q8_0(q, asFloats, scales);
         }
     }
+
+    /**
+     * Q8_K super-blocks of 256 for the K-quant dot products: {@code quants[i]} times {@code scales[i / 256]}
+     * (a float, not fp16), and {@code sums16[k]} = sum of quants {@code 16k .. 16k+15}.
+     * As ggml's {@code quantize_row_q8_K_ref}: scale = max / -127 with {@code max} the signed value of
+     * largest magnitude, q = min(127, round-half-even(x * -127 / max)).
+     */
+    record Q8_K(byte[] quants, float[] scales, int[] sums16) implements Activation {
+        @Override
+        public int length() {
+            return quants.length;
+        }
+
+        public static Q8_K quantize(float[] x, int n) {
+            if (n % 256 != 0) {
+                throw new IllegalArgumentException("Q8_K activations need a multiple of 256 values, got " + n);
+            }
+            byte[] q = new byte[n];
+            float[] scales = new float[n / 256];
+            int[] sums = new int[n / 16];
+            for (int b = 0; b < n / 256; b++) {
+                float amax = 0f;
+                float max = 0f;
+                for (int j = 0; j < 256; j++) {
+                    float ax = Math.abs(x[b * 256 + j]);
+                    if (ax > amax) {
+                        amax = ax;
+                        max = x[b * 256 + j];
+                    }
+                }
+                if (amax == 0f) {
+                    continue; // scale 0, quants 0
+                }
+                float iscale = -127f / max;
+                for (int j = 0; j < 256; j++) {
+                    int v = Math.min(127, (int) Math.rint(iscale * x[b * 256 + j]));
+                    q[b * 256 + j] = (byte) v;
+                    sums[(b * 256 + j) / 16] += v;
+                }
+                scales[b] = 1f / iscale;
+            }
+            return new Q8_K(q, scales, sums);
+        }
+    }
 }

@@ -12,7 +12,7 @@ import java.util.stream.IntStream;
  * to dequantize an element and how to take a dot product with a float vector; matrices are rows
  * laid end to end, row {@code r} of a {@code cols}-wide matrix starting at element {@code r * cols}.
  */
-public abstract sealed class FloatTensor permits F32Tensor, F16Tensor, BF16Tensor, Q8_0Tensor, Q4_0Tensor {
+public abstract sealed class FloatTensor permits F32Tensor, F16Tensor, BF16Tensor, Q8_0Tensor, Q4_0Tensor, Q4_KTensor, Q5_KTensor, Q6_KTensor {
 
     static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -38,6 +38,9 @@ public abstract sealed class FloatTensor permits F32Tensor, F16Tensor, BF16Tenso
             case BF16 -> new BF16Tensor(data, size);
             case Q8_0 -> new Q8_0Tensor(data, size);
             case Q4_0 -> new Q4_0Tensor(data, size);
+            case Q4_K -> new Q4_KTensor(data, size);
+            case Q5_K -> new Q5_KTensor(data, size);
+            case Q6_K -> new Q6_KTensor(data, size);
             default -> throw new UnsupportedOperationException("tensor type " + type + " is not supported yet");
         };
     }

@@ -7,7 +7,8 @@ import java.util.Set;
 /**
  * Shape and weight type of a random-weight model: architecture ({@code llama}, {@code qwen2} with
  * q/k/v biases, {@code qwen3} with q/k RMS norms), dimensions as llama.cpp names them, the ggml type
- * of the matrices (norms and biases stay F32, as converters write them) and the seed.
+ * of the matrices (norms and biases stay F32, as converters write them) and the seed. K-quant
+ * matrices (Q4_K, Q5_K, Q6_K) hold random valid blocks rather than quantized floats.
  */
 public record TinyModelSpec(
         String architecture,
@@ -23,8 +24,8 @@ public record TinyModelSpec(
         long seed) {
 
     public static final Set<String> ARCHITECTURES = Set.of("llama", "qwen2", "qwen3");
-    public static final Set<GgmlType> WEIGHT_TYPES =
-            Set.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0);
+    public static final Set<GgmlType> WEIGHT_TYPES = Set.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0,
+            GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K);
 
     public TinyModelSpec {
         Objects.requireNonNull(architecture, "architecture");
@@ -85,6 +86,9 @@ public record TinyModelSpec(
             case Q4_0 -> 2;
             case Q8_0 -> 7;
             case BF16 -> 32;
+            case Q4_K -> 15;
+            case Q5_K -> 17;
+            case Q6_K -> 18;
             default -> throw new AssertionError(weightType);
         };
     }

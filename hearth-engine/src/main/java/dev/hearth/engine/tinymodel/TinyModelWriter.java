@@ -66,7 +66,7 @@ public final class TinyModelWriter {
             w.put(e.getKey(), e.getValue());
         }
         for (TinyTensor t : tensors(spec, vocabulary.size())) {
-            w.addTensor(t.name(), t.type(spec), t.shape(), FloatTensor.quantize(t.type(spec), values(spec, t)));
+            w.addTensor(t.name(), t.type(spec), t.shape(), encode(spec, t));
         }
         return w;
     }
@@ -105,12 +105,26 @@ public final class TinyModelWriter {
         return tensors;
     }
 
+    /** The bytes of a tensor as written: its values encoded in its type, or random blocks for K-quants. */
+    public static byte[] encode(TinyModelSpec spec, TinyTensor tensor) {
+        GgmlType type = tensor.type(spec);
+        if (KQuantBlocks.isKQuant(type)) {
+            double amplitude = tensor.role() == Role.EMBEDDING ? 1 : Math.sqrt(3.0 / tensor.shape()[0]);
+            return KQuantBlocks.random(type, tensor.elementCount(), amplitude, random(spec, tensor));
+        }
+        return FloatTensor.quantize(type, values(spec, tensor));
+    }
+
+    private static SplittableRandom random(TinyModelSpec spec, TinyTensor tensor) {
+        return new SplittableRandom(spec.seed() * 0x9E3779B97F4A7C15L + tensor.name().hashCode());
+    }
+
     /**
      * The float values of a tensor before encoding: embeddings uniform in [-1, 1], matrices uniform
      * with variance 1 / row length (so activations keep unit scale), norms around 1, small biases.
      */
     public static float[] values(TinyModelSpec spec, TinyTensor tensor) {
-        SplittableRandom random = new SplittableRandom(spec.seed() * 0x9E3779B97F4A7C15L + tensor.name().hashCode());
+        SplittableRandom random = random(spec, tensor);
         float[] v = new float[tensor.elementCount()];
         double rowLength = tensor.shape()[0];
         for (int i = 0; i < v.length; i++) {

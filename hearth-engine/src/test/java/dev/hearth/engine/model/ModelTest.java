@@ -36,9 +36,10 @@ class ModelTest {
      */
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"llama,F32,1e-4", "qwen2,F32,1e-4", "qwen3,F32,1e-4", "llama,F16,2e-2", "qwen3,BF16,1e-1",
-            "qwen2,Q8_0,5e-2", "qwen3,Q4_0,5e-2"})
+            "qwen2,Q8_0,5e-2", "qwen3,Q4_0,5e-2", "llama,Q4_K,5e-2", "qwen2,Q5_K,5e-2", "qwen3,Q6_K,5e-2"})
     void agreesWithNaiveReference(String arch, GgmlType type, double tolerance) throws IOException {
-        TinyModelSpec spec = TinyModelSpec.of(arch).withWeightType(type).withDimensions(2, 64, 4, 2, 128, 64);
+        int width = type.blockSize() == 256 ? 256 : 64;
+        TinyModelSpec spec = TinyModelSpec.of(arch).withDimensions(2, width, 4, 2, 2 * width, 64).withWeightType(type);
         try (GgufFile file = GgufFile.open(write(spec))) {
             Model model = ModelLoader.load(file);
             int[] tokens = model.tokenizer().encode("The hearth was warm, and the dog slept.", true, false);

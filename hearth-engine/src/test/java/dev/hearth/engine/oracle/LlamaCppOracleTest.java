@@ -43,12 +43,13 @@ class LlamaCppOracleTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"llama,F32", "llama,F16", "llama,BF16", "llama,Q8_0", "llama,Q4_0", "qwen2,F32", "qwen2,Q8_0",
-            "qwen2,Q4_0", "qwen3,F32"})
+            "qwen2,Q4_0", "llama,Q4_K", "llama,Q5_K", "qwen2,Q6_K", "qwen3,F32"})
     void hiddenStatesAndGreedyContinuationMatchLlamaCpp(String arch, GgmlType type) throws IOException {
         Assumptions.assumeFalse(arch.equals("qwen3"),
                 "the llama.cpp inside de.kherud:llama 4.2.0 predates the qwen3 architecture "
                         + "(qwen3 is checked against the naive reference in ModelTest instead)");
-        TinyModelSpec spec = TinyModelSpec.of(arch).withWeightType(type).withDimensions(2, 64, 4, 2, 128, CONTEXT);
+        int width = type.blockSize() == 256 ? 256 : 64; // K-quant rows hold whole super-blocks of 256
+        TinyModelSpec spec = TinyModelSpec.of(arch).withDimensions(2, width, 4, 2, 2 * width, CONTEXT).withWeightType(type);
         Path file = tmp.resolve(arch + "-" + type + ".gguf");
         TinyModelWriter.write(spec, TinyVocabulary.byteLevelBpe(200), file);
         try (GgufFile gguf = GgufFile.open(file)) {

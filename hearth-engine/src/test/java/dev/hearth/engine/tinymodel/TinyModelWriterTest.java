@@ -35,9 +35,12 @@ class TinyModelWriterTest {
     static final TinyVocabulary BUILT_IN = TinyVocabulary.byteLevelBpe(200);
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"llama,F32", "llama,F16", "llama,BF16", "llama,Q8_0", "llama,Q4_0", "qwen2,Q8_0", "qwen3,F16", "qwen3,Q4_0"})
+    @CsvSource({"llama,F32", "llama,F16", "llama,BF16", "llama,Q8_0", "llama,Q4_0", "qwen2,Q8_0", "qwen3,F16", "qwen3,Q4_0",
+            "llama,Q4_K", "qwen2,Q5_K", "qwen3,Q6_K"})
     void writesWhatLlamaCppExpectsAndReadsBackIdentically(String arch, GgmlType type) throws IOException {
-        TinyModelSpec spec = TinyModelSpec.of(arch).withWeightType(type);
+        boolean kQuant = type.blockSize() == 256;
+        int width = kQuant ? 256 : 64;
+        TinyModelSpec spec = TinyModelSpec.of(arch).withDimensions(2, width, 4, 2, 2 * width, 256).withWeightType(type);
         Path file = tmp.resolve(arch + "-" + type + ".gguf");
         TinyModelWriter.write(spec, BUILT_IN, file);
         List<TinyTensor> expected = TinyModelWriter.tensors(spec, BUILT_IN.size());
@@ -45,10 +48,10 @@ class TinyModelWriterTest {
             GgufMetadata m = f.metadata();
             assertThat(m.requireString("general.architecture")).isEqualTo(arch);
             assertThat(m.requireInt(arch + ".block_count")).isEqualTo(2);
-            assertThat(m.requireInt(arch + ".embedding_length")).isEqualTo(64);
+            assertThat(m.requireInt(arch + ".embedding_length")).isEqualTo(width);
             assertThat(m.requireInt(arch + ".attention.head_count")).isEqualTo(4);
             assertThat(m.requireInt(arch + ".attention.head_count_kv")).isEqualTo(2);
-            assertThat(m.requireInt(arch + ".feed_forward_length")).isEqualTo(128);
+            assertThat(m.requireInt(arch + ".feed_forward_length")).isEqualTo(2 * width);
             assertThat(m.requireInt(arch + ".context_length")).isEqualTo(256);
             assertThat(m.requireFloat(arch + ".attention.layer_norm_rms_epsilon")).isEqualTo(1e-5f);
             assertThat(m.requireFloat(arch + ".rope.freq_base")).isEqualTo(10000f);
@@ -58,21 +61,28 @@ class TinyModelWriterTest {
             }
             assertThat(f.tensors()).extracting(GgufTensorInfo::name)
                     .containsExactlyElementsOf(expected.stream().map(TinyTensor::name).toList());
-            assertThat(f.tensor("blk.1.attn_k.weight").orElseThrow().shape()).containsExactly(64, 32);
-            assertThat(f.tensor("blk.0.ffn_down.weight").orElseThrow().shape()).containsExactly(128, 64);
-            assertThat(f.tensor("output.weight").orElseThrow().shape()).containsExactly(64, BUILT_IN.size());
+            assertThat(f.tensor("blk.1.attn_k.weight").orElseThrow().shape()).containsExactly(width, width / 2);
+            assertThat(f.tensor("blk.0.ffn_down.weight").orElseThrow().shape()).containsExactly(2 * width, width);
+            assertThat(f.tensor("output.weight").orElseThrow().shape()).containsExactly(width, BUILT_IN.size());
             assertThat(f.tensor("blk.0.attn_q.bias").isPresent()).isEqualTo(arch.equals("qwen2"));
             assertThat(f.tensor("blk.0.attn_k_norm.weight").isPresent()).isEqualTo(arch.equals("qwen3"));
             for (TinyTensor t : expected) {
                 GgufTensorInfo info = f.tensor(t.name()).orElseThrow();
                 assertThat(info.type()).isEqualTo(t.type(spec));
-                // tensor bytes identical to the encoding of the generated values
-                float[] values = TinyModelWriter.values(spec, t);
+                // tensor bytes identical to what the writer encoded
                 byte[] bytes = f.tensorData(info).toArray(ValueLayout.JAVA_BYTE);
-                assertThat(bytes).isEqualTo(FloatTensor.quantize(info.type(), values));
-                // and they decode to about those values
+                assertThat(bytes).isEqualTo(TinyModelWriter.encode(spec, t));
+                float[] values = TinyModelWriter.values(spec, t);
                 FloatTensor decoded = FloatTensor.of(info.type(), f.tensorData(info), values.length);
                 double scale = t.role() == TinyModelWriter.Role.MATRIX ? Math.sqrt(3.0 / t.shape()[0]) : 1.2;
+                if (KQuantBlocks.isKQuant(info.type())) {
+                    // random blocks, not quantized values: only their range is fixed
+                    for (int i = 0; i < values.length; i += 17) {
+                        assertThat((double) Math.abs(decoded.get(i))).isLessThan(2.1 * scale);
+                    }
+                    continue;
+                }
+                // and they decode to about the generated values
                 double tolerance = scale * switch (info.type()) {
                     case F32 -> 0;
                     case F16 -> 1e-3;
