@@ -21,7 +21,14 @@ public record TinyModelSpec(
         GgmlType weightType,
         float ropeFreqBase,
         float rmsNormEpsilon,
-        long seed) {
+        long seed,
+        Llama3RopeScaling ropeScaling) {
+
+    /**
+     * Llama 3.1-style RoPE frequency scaling, written as the {@code rope_freqs.weight} tensor the way
+     * convert_hf_to_gguf.py does (llama.cpp reads the tensor, not metadata). Llama only.
+     */
+    public record Llama3RopeScaling(float factor, float lowFreqFactor, float highFreqFactor, int originalContextLength) {}
 
     public static final Set<String> ARCHITECTURES = Set.of("llama", "qwen2", "qwen3");
     public static final Set<GgmlType> WEIGHT_TYPES = Set.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0,
@@ -47,6 +54,9 @@ public record TinyModelSpec(
         if ((embeddingLength / headCount) % 2 != 0) {
             throw new IllegalArgumentException("head size must be even for RoPE: " + embeddingLength / headCount);
         }
+        if (ropeScaling != null && !architecture.equals("llama")) {
+            throw new IllegalArgumentException("Llama 3 RoPE scaling applies to the llama architecture only");
+        }
         int block = weightType.blockSize();
         if (embeddingLength % block != 0 || feedForwardLength % block != 0) {
             throw new IllegalArgumentException(weightType + " rows need embedding and feed-forward lengths that are"
@@ -56,22 +66,27 @@ public record TinyModelSpec(
 
     /** Two layers, 64 wide, 4 heads over 2 KV heads, F32, seed 42. */
     public static TinyModelSpec of(String architecture) {
-        return new TinyModelSpec(architecture, 2, 64, 4, 2, 128, 256, GgmlType.F32, 10000f, 1e-5f, 42);
+        return new TinyModelSpec(architecture, 2, 64, 4, 2, 128, 256, GgmlType.F32, 10000f, 1e-5f, 42, null);
     }
 
     public TinyModelSpec withWeightType(GgmlType type) {
         return new TinyModelSpec(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength,
-                contextLength, type, ropeFreqBase, rmsNormEpsilon, seed);
+                contextLength, type, ropeFreqBase, rmsNormEpsilon, seed, ropeScaling);
     }
 
     public TinyModelSpec withSeed(long newSeed) {
         return new TinyModelSpec(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength,
-                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, newSeed);
+                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, newSeed, ropeScaling);
     }
 
     public TinyModelSpec withDimensions(int blocks, int embedding, int heads, int kvHeads, int feedForward, int context) {
         return new TinyModelSpec(architecture, blocks, embedding, heads, kvHeads, feedForward, context, weightType,
-                ropeFreqBase, rmsNormEpsilon, seed);
+                ropeFreqBase, rmsNormEpsilon, seed, ropeScaling);
+    }
+
+    public TinyModelSpec withRopeScaling(Llama3RopeScaling scaling) {
+        return new TinyModelSpec(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength,
+                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, seed, scaling);
     }
 
     public int headSize() {

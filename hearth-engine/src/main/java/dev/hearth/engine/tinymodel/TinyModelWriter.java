@@ -3,6 +3,7 @@ package dev.hearth.engine.tinymodel;
 import dev.hearth.engine.gguf.GgmlType;
 import dev.hearth.engine.gguf.GgufWriter;
 import dev.hearth.engine.tensor.FloatTensor;
+import dev.hearth.engine.tensor.Rope;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,6 +68,13 @@ public final class TinyModelWriter {
         }
         for (TinyTensor t : tensors(spec, vocabulary.size())) {
             w.addTensor(t.name(), t.type(spec), t.shape(), encode(spec, t));
+        }
+        if (spec.ropeScaling() != null) {
+            TinyModelSpec.Llama3RopeScaling s = spec.ropeScaling();
+            float[] factors = Rope.llama3FreqFactors(spec.headSize(), spec.ropeFreqBase(), s.factor(),
+                    s.lowFreqFactor(), s.highFreqFactor(), s.originalContextLength());
+            w.addTensor("rope_freqs.weight", GgmlType.F32, new long[] {factors.length},
+                    FloatTensor.quantize(GgmlType.F32, factors));
         }
         return w;
     }

@@ -59,6 +59,26 @@ class ModelTest {
     }
 
     @Test
+    void ropeFrequencyFactorsChangeTheOutputOnlyPastPositionZero() throws IOException {
+        TinyModelSpec plain = TinyModelSpec.of("llama");
+        TinyModelSpec scaled = plain.withRopeScaling(new TinyModelSpec.Llama3RopeScaling(8f, 1f, 4f, 32));
+        Path a = tmp.resolve("plain.gguf");
+        Path b = tmp.resolve("scaled.gguf");
+        TinyModelWriter.write(plain, VOCABULARY, a);
+        TinyModelWriter.write(scaled, VOCABULARY, b);
+        try (GgufFile fa = GgufFile.open(a); GgufFile fb = GgufFile.open(b)) {
+            Model ma = ModelLoader.load(fa);
+            Model mb = ModelLoader.load(fb);
+            assertThat(ma.weights().ropeFreqFactors()).isNull();
+            assertThat(mb.weights().ropeFreqFactors()).hasSize(ma.config().headSize() / 2);
+            InferenceState sa = ma.newState(8);
+            InferenceState sb = mb.newState(8);
+            assertThat(mb.forward(sb, 5)).isEqualTo(ma.forward(sa, 5)); // angle 0 at position 0
+            assertThat(mb.forward(sb, 6)).isNotEqualTo(ma.forward(sa, 6));
+        }
+    }
+
+    @Test
     void stateIsPerSequenceAndBounded() throws IOException {
         try (GgufFile file = GgufFile.open(write(TinyModelSpec.of("llama")))) {
             Model model = ModelLoader.load(file);

@@ -59,6 +59,22 @@ class LlamaCppOracleTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"F32", "Q8_0"})
+    void llama3RopeFrequencyScalingMatchesLlamaCpp(GgmlType type) throws IOException {
+        // original context 32 with head size 16: the pair frequencies span "kept", "ramped" and "divided by 8"
+        TinyModelSpec spec = TinyModelSpec.of("llama").withDimensions(2, 64, 4, 2, 128, CONTEXT).withWeightType(type)
+                .withRopeScaling(new TinyModelSpec.Llama3RopeScaling(8f, 1f, 4f, 32));
+        Path file = tmp.resolve("llama3-rope-" + type + ".gguf");
+        TinyModelWriter.write(spec, TinyVocabulary.byteLevelBpe(200), file);
+        try (GgufFile gguf = GgufFile.open(file)) {
+            Model model = ModelLoader.load(gguf);
+            assertThat(model.weights().ropeFreqFactors()).contains(1f, 8f);
+            compareHiddenStates(model, file, type);
+            compareGreedy(model, file, "The hearth was", 24);
+        }
+    }
+
     @Test
     @RequiresSharedFixtures
     void realLlama3VocabularyAndChatPromptMatchLlamaCpp() throws IOException {
