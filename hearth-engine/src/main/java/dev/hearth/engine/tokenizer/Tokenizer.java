@@ -8,7 +8,7 @@ public interface Tokenizer {
 
     /**
      * The tokenizer described by a GGUF file's {@code tokenizer.ggml.*} metadata: byte-level BPE for
-     * {@code model = gpt2}, SentencePiece for {@code model = llama}.
+     * {@code model = gpt2}, SentencePiece for {@code model = llama}, WordPiece for {@code model = bert}.
      *
      * @throws IllegalArgumentException when the model or pre-tokenizer is not supported
      */
@@ -18,8 +18,9 @@ public interface Tokenizer {
         return switch (model) {
             case "gpt2" -> BytePairTokenizer.fromMetadata(metadata);
             case "llama" -> SentencePieceTokenizer.fromMetadata(metadata);
+            case "bert" -> WordPieceTokenizer.fromMetadata(metadata);
             default -> throw new IllegalArgumentException("unsupported tokenizer.ggml.model '" + model
-                    + "' (supported: gpt2, llama)");
+                    + "' (supported: gpt2, llama, bert)");
         };
     }
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class FixtureTokenizerTest {
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"llama-bpe", "qwen2", "gpt-2", "llama-spm", "phi-3"})
+    @ValueSource(strings = {"llama-bpe", "qwen2", "gpt-2", "llama-spm", "phi-3", "bert-bge"})
     void matchesLlamaCppOnEveryFixtureCase(String family) throws IOException {
         Tokenizer tokenizer;
         try (GgufFile file = GgufFile.open(SharedFixtures.vocab(family))) {
@@ -39,6 +39,7 @@ class FixtureTokenizerTest {
                 roundTrips++;
             }
         }
+        // (WordPiece lower-cases and drops accents, so bert-bge cannot decode back to most inputs)
         System.out.printf("tokenizer fixtures %-10s %d/%d cases match llama.cpp, %d/%d decode back to the input%n",
                 family, cases.size() - failures.size(), cases.size(), roundTrips, cases.size());
         assertThat(failures).as(family + " mismatches").isEmpty();
