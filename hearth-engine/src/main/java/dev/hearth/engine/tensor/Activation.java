@@ -61,7 +61,7 @@ public sealed interface Activation {
      * As ggml's {@code quantize_row_q8_K_ref}: scale = max / -127 with {@code max} the signed value of
      * largest magnitude, q = min(127, round-half-even(x * -127 / max)).
      */
-    record Q8_K(byte[] quants, float[] scales, int[] sums16) implements Activation {
+    record Q8_K(byte[] quants, float[] quantsAsFloats, float[] scales, int[] sums16) implements Activation {
         @Override
         public int length() {
             return quants.length;
@@ -95,7 +95,11 @@ public sealed interface Activation {
                 }
                 scales[b] = 1f / iscale;
             }
-            return new Q8_K(q, scales, sums);
+            float[] asFloats = new float[n];
+            for (int i = 0; i < n; i++) {
+                asFloats[i] = q[i];
+            }
+            return new Q8_K(q, asFloats, scales, sums);
         }
     }
 }

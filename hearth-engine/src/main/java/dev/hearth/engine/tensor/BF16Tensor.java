@@ -68,7 +68,7 @@ public final class BF16Tensor extends FloatTensor {
                         .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
                 acc = w.fma(FloatVector.fromArray(Vectors.FLOATS, x, xOffset + i), acc);
             }
-            sum = acc.reduceLanes(VectorOperators.ADD);
+            sum = Vectors.sum(acc);
         }
         for (; i < n; i++) {
             sum += get(offset + i) * x[xOffset + i];

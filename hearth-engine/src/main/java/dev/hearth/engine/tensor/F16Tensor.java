@@ -70,7 +70,7 @@ public final class F16Tensor extends FloatTensor {
                         .convertShape(VectorOperators.S2I, INTS, 0);
                 acc = halfToFloat(h).fma(FloatVector.fromArray(Vectors.FLOATS, x, xOffset + i), acc);
             }
-            sum = acc.reduceLanes(VectorOperators.ADD);
+            sum = Vectors.sum(acc);
         }
         for (; i < n; i++) {
             sum += get(offset + i) * x[xOffset + i];

@@ -5,7 +5,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** 32-bit floats, little-endian. */
@@ -49,7 +48,7 @@ public final class F32Tensor extends FloatTensor {
                 FloatVector w = FloatVector.fromMemorySegment(SPECIES, data, (offset + i) * 4, ByteOrder.LITTLE_ENDIAN);
                 acc = w.fma(FloatVector.fromArray(SPECIES, x, xOffset + i), acc);
             }
-            sum = acc.reduceLanes(VectorOperators.ADD);
+            sum = Vectors.sum(acc);
         }
         for (; i < n; i++) {
             sum += get(offset + i) * x[xOffset + i];

@@ -87,7 +87,7 @@ public final class Q4_0Tensor extends FloatTensor {
             float scale = f16(data.get(SHORT_LE, block)) * scales[b];
             acc = blockSum.fma(FloatVector.broadcast(Vectors.FLOATS, scale), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Vectors.sum(acc);
     }
 
     /**

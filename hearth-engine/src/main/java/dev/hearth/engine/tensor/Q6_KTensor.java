@@ -3,6 +3,9 @@ package dev.hearth.engine.tensor;
 import dev.hearth.engine.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Q6_K: super-blocks of 256 = 16 sub-blocks of 16 with signed 8-bit scales; layout
@@ -57,6 +60,9 @@ public final class Q6_KTensor extends FloatTensor {
     @Override
     public float dot(long offset, Activation x) {
         Activation.Q8_K a = (Activation.Q8_K) x;
+        if (Vectors.K_QUANTS_ENABLED) {
+            return vectorDot(offset / KQuants.SUPER_BLOCK * BLOCK_BYTES, a);
+        }
         byte[] q8 = a.quants();
         float sum = 0f;
         long block = offset / KQuants.SUPER_BLOCK * BLOCK_BYTES;
@@ -72,5 +78,39 @@ public final class Q6_KTensor extends FloatTensor {
             sum += f16(data.get(SHORT_LE, block + 208)) * a.scales()[b] * scaled;
         }
         return sum;
+    }
+
+    /**
+     * Vector API: per half of 128 and quadrant of 32, four bits from {@code ql} (low or high nibble)
+     * and two from {@code qh}; each 16-value sub-block's exact lane sums scaled by {@code d·d_x·sc}.
+     */
+    private float vectorDot(long block, Activation.Q8_K a) {
+        float[] x = a.quantsAsFloats();
+        FloatVector acc = FloatVector.zero(Vectors.FLOATS);
+        for (int b = 0; b < a.scales().length; b++, block += BLOCK_BYTES) {
+            float d = f16(data.get(SHORT_LE, block + 208)) * a.scales()[b];
+            for (int half = 0; half < 2; half++) {
+                long ql = block + half * 64L;
+                long qh = block + 128 + half * 32L;
+                for (int quadrant = 0; quadrant < 4; quadrant++) {
+                    int base = b * 256 + half * 128 + quadrant * 32;
+                    for (int group = 0; group < 2; group++) {
+                        FloatVector groupSum = FloatVector.zero(Vectors.FLOATS);
+                        for (int l = group * 16; l < group * 16 + 16; l += Vectors.LANES) {
+                            ByteVector lowBits = Vectors.bytes(data, ql + (quadrant % 2) * 32L + l);
+                            lowBits = quadrant < 2 ? lowBits.and((byte) 0x0f)
+                                    : lowBits.lanewise(VectorOperators.ASHR, 4).and((byte) 0x0f);
+                            ByteVector highBits = Vectors.bytes(data, qh + l)
+                                    .lanewise(VectorOperators.ASHR, 2 * quadrant).and((byte) 3);
+                            ByteVector q = lowBits.or(highBits.lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
+                            groupSum = Vectors.widen(q).fma(FloatVector.fromArray(Vectors.FLOATS, x, base + l), groupSum);
+                        }
+                        int scale = data.get(ValueLayout.JAVA_BYTE, block + 192 + half * 8L + group + 2 * quadrant);
+                        acc = groupSum.fma(FloatVector.broadcast(Vectors.FLOATS, d * scale), acc);
+                    }
+                }
+            }
+        }
+        return Vectors.sum(acc);
     }
 }

@@ -83,7 +83,7 @@ public final class Q8_0Tensor extends FloatTensor {
             float scale = f16(data.get(SHORT_LE, block)) * scales[b];
             acc = blockSum.fma(FloatVector.broadcast(Vectors.FLOATS, scale), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Vectors.sum(acc);
     }
 
     /** quantize_row_q8_0_ref: d = amax / 127, q = round-half-away-from-zero(x / d). */

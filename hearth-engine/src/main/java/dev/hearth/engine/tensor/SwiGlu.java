@@ -1,25 +1,16 @@
 package dev.hearth.engine.tensor;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
-
-/** {@code gate[i] = silu(gate[i]) * up[i]} with {@code silu(x) = x / (1 + e^-x)}, the Llama feed-forward gate. */
+/**
+ * {@code gate[i] = silu(gate[i]) * up[i]} with {@code silu(x) = x / (1 + e^-x)}, the Llama feed-forward gate.
+ * Scalar on purpose: the Vector API's lane-wise EXP may round differently once intrinsified than in its
+ * fallback, and results must not depend on JIT state.
+ */
 public final class SwiGlu {
-
-    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
 
     private SwiGlu() {}
 
     public static void apply(float[] gate, float[] up, int n) {
-        int i = 0;
-        int upper = SPECIES.loopBound(n);
-        for (; i < upper; i += SPECIES.length()) {
-            FloatVector g = FloatVector.fromArray(SPECIES, gate, i);
-            FloatVector silu = g.div(g.neg().lanewise(VectorOperators.EXP).add(1f));
-            silu.mul(FloatVector.fromArray(SPECIES, up, i)).intoArray(gate, i);
-        }
-        for (; i < n; i++) {
+        for (int i = 0; i < n; i++) {
             gate[i] = silu(gate[i]) * up[i];
         }
     }

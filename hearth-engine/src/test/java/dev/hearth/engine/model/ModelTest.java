@@ -78,6 +78,23 @@ class ModelTest {
         }
     }
 
+    /** Same input, same bits: before and after the JIT has compiled (and intrinsified) the kernels. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q5_K", "Q6_K"})
+    void logitsDoNotDependOnJitState(GgmlType type) throws IOException {
+        int width = type.blockSize() == 256 ? 256 : 64;
+        TinyModelSpec spec = TinyModelSpec.of("llama").withDimensions(1, width, 4, 2, width, 64).withWeightType(type);
+        try (GgufFile file = GgufFile.open(write(spec))) {
+            Model model = ModelLoader.load(file);
+            int[] tokens = {1, 2, 3};
+            float[] first = model.ingest(model.newState(4), tokens).clone();
+            for (int i = 0; i < 150; i++) {
+                model.ingest(model.newState(4), tokens);
+            }
+            assertThat(model.ingest(model.newState(4), tokens)).isEqualTo(first);
+        }
+    }
+
     @Test
     void stateIsPerSequenceAndBounded() throws IOException {
         try (GgufFile file = GgufFile.open(write(TinyModelSpec.of("llama")))) {
