@@ -80,6 +80,26 @@ class GgufFuzzTest {
         }
     }
 
+    /** Every fixture vocabulary, cut at 150 places and damaged at 150 header bytes. Heavy: ~1-2 minutes. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"llama-bpe", "qwen2", "gpt-2", "llama-spm", "phi-3", "bert-bge"})
+    @org.junit.jupiter.api.Tag("heavy")
+    @RequiresSharedFixtures
+    void everyFixtureFailsCleanlyWhenTruncatedOrDamaged(String family) throws IOException {
+        byte[] file = Files.readAllBytes(SharedFixtures.vocab(family));
+        Random random = new Random(family.hashCode());
+        for (int i = 0; i < 150; i++) {
+            int length = random.nextInt(file.length);
+            assertThat(parseOutcome(Arrays.copyOf(file, length), family + " truncated to " + length)).isFalse();
+        }
+        for (int i = 0; i < 150; i++) {
+            byte[] damaged = file.clone();
+            int at = random.nextInt(Math.min(damaged.length, 1 << 16));
+            damaged[at] = (byte) random.nextInt(256);
+            parseOutcome(damaged, family + " byte " + at);
+        }
+    }
+
     /** True if the bytes parsed; false if they failed with a GgufFormatException; fails otherwise. */
     private static boolean parseOutcome(byte[] bytes, String what) {
         try {
