@@ -88,7 +88,7 @@ class ModelTest {
             Model model = ModelLoader.load(file);
             int[] tokens = {1, 2, 3};
             float[] first = model.ingest(model.newState(4), tokens).clone();
-            for (int i = 0; i < 150; i++) {
+            for (int i = 0; i < 60; i++) { // thousands of kernel calls: enough for C2 to compile them
                 model.ingest(model.newState(4), tokens);
             }
             assertThat(model.ingest(model.newState(4), tokens)).isEqualTo(first);
