@@ -15,6 +15,18 @@ import java.nio.file.Path;
  */
 final class LlamaCpp {
 
+    static {
+        // the binding extracts its native library into this (private, per-build) directory but does not create it
+        String dir = System.getProperty("de.kherud.llama.tmpdir");
+        if (dir != null) {
+            try {
+                java.nio.file.Files.createDirectories(Path.of(dir));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot create " + dir, e);
+            }
+        }
+    }
+
     private LlamaCpp() {}
 
     private static ModelParameters base(Path model, int context) {
