@@ -8,7 +8,8 @@ import java.util.List;
  * Cuts special-token texts out of the input before ordinary tokenization (llama.cpp's
  * {@code tokenizer_st_partition}): longest texts first, every occurrence, left to right. User-defined
  * tokens are always recognised; control and unknown tokens only when parsing special tokens is
- * allowed, so untrusted text cannot forge a {@code <|eot_id|>}.
+ * allowed, so untrusted text cannot forge a {@code <|eot_id|>}. Tokens marked LSTRIP/RSTRIP
+ * (see {@link Vocabulary#stripsRight}) also consume the ASCII whitespace beside them.
  */
 final class SpecialTokenSplitter {
 
@@ -32,6 +33,11 @@ final class SpecialTokenSplitter {
         }
         ids.sort(Comparator.comparingInt((Integer id) -> -vocabulary.text(id).length()).thenComparingInt(id -> id));
         this.specialIds = ids.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** C's isspace in the "C" locale, which llama.cpp uses for LSTRIP/RSTRIP. */
+    private static boolean isAsciiSpace(char c) {
+        return c == ' ' || (c >= '\t' && c <= '\r');
     }
 
     List<Fragment> split(String text, boolean parseSpecial) {
@@ -60,13 +66,22 @@ final class SpecialTokenSplitter {
                     next = new ArrayList<>(fragments.subList(0, f));
                 }
                 String raw = fragment.text();
+                boolean stripLeft = vocabulary.stripsLeft(id);
+                boolean stripRight = vocabulary.stripsRight(id);
                 int start = 0;
                 while (at >= 0) {
-                    if (at > start) {
-                        next.add(new Fragment(raw.substring(start, at), -1));
+                    int leftEnd = at;
+                    while (stripLeft && leftEnd > start && isAsciiSpace(raw.charAt(leftEnd - 1))) {
+                        leftEnd--;
+                    }
+                    if (leftEnd > start) {
+                        next.add(new Fragment(raw.substring(start, leftEnd), -1));
                     }
                     next.add(new Fragment(special, id));
                     start = at + special.length();
+                    while (stripRight && start < raw.length() && isAsciiSpace(raw.charAt(start))) {
+                        start++;
+                    }
                     at = raw.indexOf(special, start);
                 }
                 if (start < raw.length()) {

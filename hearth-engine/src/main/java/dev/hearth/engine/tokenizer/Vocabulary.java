@@ -1,7 +1,10 @@
 package dev.hearth.engine.tokenizer;
 
 import dev.hearth.engine.gguf.GgufMetadata;
+import java.util.BitSet;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -15,6 +18,8 @@ public final class Vocabulary {
     private final TokenType[] types;
     private final float[] scores;
     private final Map<String, Integer> ids;
+    private final BitSet stripsLeft = new BitSet();
+    private final BitSet stripsRight = new BitSet();
 
     public Vocabulary(String[] tokens, TokenType[] types, float[] scores) {
         if (types.length != tokens.length || (scores != null && scores.length != tokens.length)) {
@@ -42,7 +47,59 @@ public final class Vocabulary {
             throw new IllegalArgumentException("tokenizer.ggml.scores has " + scores.length + " entries for "
                     + tokens.length + " tokens");
         }
-        return new Vocabulary(tokens, types, scores);
+        Vocabulary vocabulary = new Vocabulary(tokens, types, scores);
+        vocabulary.setStripAttributes(m);
+        return vocabulary;
+    }
+
+    /**
+     * llama.cpp sets LSTRIP/RSTRIP on some special tokens by model name (llama-vocab.cpp): a matched
+     * token then swallows the whitespace on that side. Phi-3 chat prompts depend on it.
+     */
+    private void setStripAttributes(GgufMetadata m) {
+        String name = m.getString("general.name").orElse("").toLowerCase(Locale.ROOT);
+        String pre = m.getString("tokenizer.ggml.pre").orElse("");
+        String arch = m.getString("general.architecture").orElse("");
+        if (containsAny(pre, "jina-v2-de", "jina-v2-es", "jina-v2-code")
+                || containsAny(arch, "nomic-bert-moe", "jina-bert-v3")) {
+            set(stripsLeft, "<mask>", true);
+        } else if (containsAny(name, "phi-3", "phi3")) {
+            for (int id = 0; id < tokens.length; id++) {
+                if (types[id].isSpecial()) {
+                    stripsRight.set(id);
+                }
+            }
+            set(stripsRight, "</s>", true);
+            for (String text : List.of("<unk>", "<s>", "<|endoftext|>")) {
+                set(stripsRight, text, false);
+            }
+        }
+    }
+
+    private void set(BitSet bits, String text, boolean value) {
+        int id = id(text);
+        if (id >= 0) {
+            bits.set(id, value);
+        }
+    }
+
+    private static boolean containsAny(String haystack, String... needles) {
+        for (String needle : needles) {
+            if (haystack.contains(needle)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a recognised special token swallows the ASCII whitespace before it. */
+    public boolean stripsLeft(int id) {
+        return stripsLeft.get(id);
+    }
+
+    /** Whether a recognised special token swallows the ASCII whitespace after it. */
+    public boolean stripsRight(int id) {
+        return stripsRight.get(id);
     }
 
     public int size() {
