@@ -2,8 +2,8 @@ package dev.hearth.engine.sampling;
 
 import java.util.SplittableRandom;
 
-/** Chooses the next token from logits. Not thread-safe (it owns its random generator); one per sequence. */
-public sealed interface Sampler permits GreedySampler, RandomSampler {
+/** Chooses the next token from logits; an extension point (constrained decoding, scripted tests). One per sequence. */
+public interface Sampler {
 
     int sample(float[] logits);
 

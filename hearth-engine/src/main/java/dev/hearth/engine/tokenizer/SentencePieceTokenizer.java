@@ -147,21 +147,9 @@ public final class SentencePieceTokenizer implements Tokenizer {
         };
     }
 
-    /** Drops the space {@link #encode} put before the text, as llama.cpp's detokenizer does. */
+    /** Decoding drops the space {@link #encode} put before the text, as llama.cpp's detokenizer does. */
     @Override
-    public String decode(int[] ids, boolean renderSpecial) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        boolean stripSpace = addSpacePrefix;
-        for (int id : ids) {
-            byte[] piece = tokenBytes(id, renderSpecial);
-            if (stripSpace && vocabulary.type(id) != TokenType.CONTROL) {
-                if (piece.length > 0 && piece[0] == ' ') {
-                    piece = java.util.Arrays.copyOfRange(piece, 1, piece.length);
-                }
-                stripSpace = false;
-            }
-            out.writeBytes(piece);
-        }
-        return out.toString(StandardCharsets.UTF_8);
+    public boolean removesLeadingSpace() {
+        return addSpacePrefix;
     }
 }

@@ -40,11 +40,27 @@ public interface Tokenizer {
     /** The bytes token {@code id} stands for; control tokens give their text only if {@code renderSpecial}. */
     byte[] tokenBytes(int id, boolean renderSpecial);
 
-    /** Text for a whole sequence of ids (undoing the SentencePiece leading space where one was added). */
+    /**
+     * Whether decoding drops one space at the start of the first non-control token: SentencePiece
+     * (with {@code add_space_prefix}) and WordPiece put a space before the text they encode.
+     */
+    default boolean removesLeadingSpace() {
+        return false;
+    }
+
+    /** Text for a whole sequence of ids (see {@link #removesLeadingSpace()}). */
     default String decode(int[] ids, boolean renderSpecial) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        boolean strip = removesLeadingSpace();
         for (int id : ids) {
-            out.writeBytes(tokenBytes(id, renderSpecial));
+            byte[] piece = tokenBytes(id, renderSpecial);
+            if (strip && vocabulary().type(id) != TokenType.CONTROL) {
+                if (piece.length > 0 && piece[0] == ' ') {
+                    piece = java.util.Arrays.copyOfRange(piece, 1, piece.length);
+                }
+                strip = false;
+            }
+            out.writeBytes(piece);
         }
         return out.toString(StandardCharsets.UTF_8);
     }

@@ -178,8 +178,7 @@ public final class WordPieceTokenizer implements Tokenizer {
     }
 
     @Override
-    public String decode(int[] ids, boolean renderSpecial) {
-        String text = Tokenizer.super.decode(ids, renderSpecial);
-        return text.startsWith(" ") ? text.substring(1) : text;
+    public boolean removesLeadingSpace() {
+        return true;
     }
 }
