@@ -38,7 +38,6 @@ public final class Generator {
         }
         InferenceState state = model.newState(capacity);
         float[] logits = model.ingest(state, prompt);
-        int[] endTokens = model.tokenizer().specialTokens().endOfGeneration();
         StreamingDetokenizer detokenizer = new StreamingDetokenizer(model.tokenizer(), false);
         StringBuilder text = new StringBuilder();
         int[] generated = new int[maxTokens];
@@ -46,7 +45,7 @@ public final class Generator {
         FinishReason reason = FinishReason.LENGTH;
         while (count < maxTokens) {
             int token = sampler.sample(logits);
-            if (contains(endTokens, token)) {
+            if (model.tokenizer().specialTokens().isEndOfGeneration(token)) {
                 reason = FinishReason.STOP;
                 break;
             }
@@ -66,14 +65,5 @@ public final class Generator {
         if (!piece.isEmpty()) {
             onText.accept(piece);
         }
-    }
-
-    private static boolean contains(int[] values, int value) {
-        for (int v : values) {
-            if (v == value) {
-                return true;
-            }
-        }
-        return false;
     }
 }

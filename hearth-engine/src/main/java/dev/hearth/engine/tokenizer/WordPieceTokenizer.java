@@ -38,7 +38,7 @@ public final class WordPieceTokenizer implements Tokenizer {
         int cls = m.getInt("tokenizer.ggml.cls_token_id").orElse(s.bos());
         int sep = m.getInt("tokenizer.ggml.seperator_token_id").orElse(s.eos());
         return new WordPieceTokenizer(vocabulary,
-                new SpecialTokens(cls, sep, s.eot(), s.unknown(), s.padding(), true, true));
+                new SpecialTokens(cls, sep, s.eot(), s.unknown(), s.padding(), true, true, s.endOfGenerationIds()));
     }
 
     @Override

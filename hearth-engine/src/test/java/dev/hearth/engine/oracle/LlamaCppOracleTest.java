@@ -152,7 +152,6 @@ class LlamaCppOracleTest {
         int[] ids = model.tokenizer().encode(prompt, true, true);
         InferenceState state = model.newState(ids.length + maxTokens);
         float[] logits = model.ingest(state, ids);
-        int[] stop = model.tokenizer().specialTokens().endOfGeneration();
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < maxTokens; i++) {
             int best = 0;
@@ -161,12 +160,11 @@ class LlamaCppOracleTest {
                     best = t;
                 }
             }
-            int chosen = best;
-            if (Arrays.stream(stop).anyMatch(s -> s == chosen)) {
+            if (model.tokenizer().specialTokens().isEndOfGeneration(best)) {
                 break;
             }
-            out.add(chosen);
-            logits = model.forward(state, chosen);
+            out.add(best);
+            logits = model.forward(state, best);
         }
         return model.tokenizer().decode(out.stream().mapToInt(Integer::intValue).toArray());
     }

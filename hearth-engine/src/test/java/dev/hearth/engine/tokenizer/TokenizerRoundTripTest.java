@@ -47,11 +47,15 @@ class TokenizerRoundTripTest {
         assertThat(llama3.decode(literal)).isEqualTo(text);
         assertThat(llama3.decode(llama3.encode(text, true, true), true)).isEqualTo("<|begin_of_text|>" + text);
         assertThat(llama3.specialTokens().bos()).isEqualTo(128000);
-        assertThat(llama3.specialTokens().endOfGeneration()).contains(128009);
+        // as llama.cpp: EOT, EOS and every token with a well-known end text (this is the Llama 3.0
+        // vocabulary: 128008 is still a reserved token, not 3.1's <|eom_id|>)
+        assertThat(llama3.specialTokens().endOfGeneration()).containsExactlyInAnyOrder(128009, 128001);
 
         Tokenizer qwen = load("qwen2");
         assertThat(qwen.encode("<|im_start|>user", false, true)[0]).isEqualTo(qwen.vocabulary().id("<|im_start|>"));
         assertThat(qwen.specialTokens().eot()).isEqualTo(qwen.vocabulary().id("<|im_end|>"));
+        assertThat(qwen.specialTokens().endOfGeneration())
+                .containsExactlyInAnyOrder(qwen.vocabulary().id("<|im_end|>"), qwen.vocabulary().id("<|endoftext|>"));
 
         Tokenizer spm = load("llama-spm");
         assertThat(spm.encode("Hello", true, false)).startsWith(1);
