@@ -38,7 +38,7 @@ public final class InferenceState {
         k = new float[kvDim];
         v = new float[kvDim];
         attention = new float[c.queryDimension()];
-        scores = new float[capacity];
+        scores = new float[c.headCount() * capacity];
         hiddenB = new float[c.embeddingLength()];
         gate = new float[c.feedForwardLength()];
         up = new float[c.feedForwardLength()];

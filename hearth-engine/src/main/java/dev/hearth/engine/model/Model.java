@@ -1,8 +1,8 @@
 package dev.hearth.engine.model;
 
+import dev.hearth.engine.tensor.Attention;
 import dev.hearth.engine.tensor.RmsNorm;
 import dev.hearth.engine.tensor.Rope;
-import dev.hearth.engine.tensor.Softmax;
 import dev.hearth.engine.tensor.SwiGlu;
 import dev.hearth.engine.tokenizer.Tokenizer;
 
@@ -47,7 +47,6 @@ public record Model(ModelConfig config, Tokenizer tokenizer, Weights weights) {
         int embd = c.embeddingLength();
         int headSize = c.headSize();
         int kvDim = c.keyValueDimension();
-        int groupSize = c.headCount() / c.headCountKv();
         float attentionScale = (float) (1.0 / Math.sqrt(headSize));
         Rope rope = rope();
         float[] angles = rope.angles(position);
@@ -79,7 +78,8 @@ public record Model(ModelConfig config, Tokenizer tokenizer, Weights weights) {
             System.arraycopy(s.k, 0, s.keyCache[l], position * kvDim, kvDim);
             System.arraycopy(s.v, 0, s.valueCache[l], position * kvDim, kvDim);
 
-            attend(s, l, position, headSize, kvDim, groupSize, attentionScale);
+            Attention.apply(s.q, s.keyCache[l], s.valueCache[l], position, c.headCount(), c.headCountKv(), headSize,
+                    attentionScale, s.scores, s.attention);
 
             w.attentionOutput().matVec(s.attention, s.xb, embd, c.queryDimension());
             add(s.x, s.xb);
@@ -96,35 +96,6 @@ public record Model(ModelConfig config, Tokenizer tokenizer, Weights weights) {
         weights.output().matVec(s.hidden, s.logits, c.vocabularySize(), embd);
         s.advance();
         return s.logits;
-    }
-
-    /** Causal grouped-query attention of every query head over positions {@code 0..position}. */
-    private static void attend(InferenceState s, int layer, int position, int headSize, int kvDim, int groupSize,
-            float scale) {
-        float[] keys = s.keyCache[layer];
-        float[] values = s.valueCache[layer];
-        int heads = s.q.length / headSize;
-        for (int h = 0; h < heads; h++) {
-            int qOffset = h * headSize;
-            int kvOffset = (h / groupSize) * headSize;
-            for (int t = 0; t <= position; t++) {
-                int kOffset = t * kvDim + kvOffset;
-                float dot = 0f;
-                for (int i = 0; i < headSize; i++) {
-                    dot += s.q[qOffset + i] * keys[kOffset + i];
-                }
-                s.scores[t] = dot * scale;
-            }
-            Softmax.apply(s.scores, 0, position + 1);
-            java.util.Arrays.fill(s.attention, qOffset, qOffset + headSize, 0f);
-            for (int t = 0; t <= position; t++) {
-                float weight = s.scores[t];
-                int vOffset = t * kvDim + kvOffset;
-                for (int i = 0; i < headSize; i++) {
-                    s.attention[qOffset + i] += weight * values[vOffset + i];
-                }
-            }
-        }
     }
 
     private static void add(float[] x, float[] y) {

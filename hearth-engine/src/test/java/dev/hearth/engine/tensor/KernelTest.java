@@ -95,6 +95,42 @@ class KernelTest {
         }
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 6, 700})
+    void groupedQueryAttention(int position) {
+        int heads = 8, kvHeads = 2, headSize = 20; // head size not a multiple of the vector width
+        int kvDim = kvHeads * headSize;
+        float[] q = gaussian(heads * headSize);
+        float[] keys = gaussian((position + 1) * kvDim);
+        float[] values = gaussian((position + 1) * kvDim);
+        float scale = (float) (1 / Math.sqrt(headSize));
+        float[] out = new float[heads * headSize];
+        Attention.apply(q, keys, values, position, heads, kvHeads, headSize, scale, new float[heads * (position + 1)], out);
+        for (int h = 0; h < heads; h++) {
+            int kv = h / (heads / kvHeads);
+            double[] w = new double[position + 1];
+            double max = Double.NEGATIVE_INFINITY, sum = 0;
+            for (int t = 0; t <= position; t++) {
+                for (int i = 0; i < headSize; i++) {
+                    w[t] += (double) q[h * headSize + i] * keys[t * kvDim + kv * headSize + i];
+                }
+                w[t] *= scale;
+                max = Math.max(max, w[t]);
+            }
+            for (int t = 0; t <= position; t++) {
+                w[t] = Math.exp(w[t] - max);
+                sum += w[t];
+            }
+            for (int i = 0; i < headSize; i++) {
+                double expected = 0;
+                for (int t = 0; t <= position; t++) {
+                    expected += w[t] / sum * values[t * kvDim + kv * headSize + i];
+                }
+                assertThat((double) out[h * headSize + i]).isCloseTo(expected, within(1e-5));
+            }
+        }
+    }
+
     @Test
     void llama3FrequencyFactors() {
         // Llama 3.1 8B: head 128, base 500000, factor 8, low 1, high 4, original context 8192
