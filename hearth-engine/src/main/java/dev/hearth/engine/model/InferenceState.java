@@ -1,0 +1,76 @@
+package dev.hearth.engine.model;
+
+/**
+ * One sequence's mutable state: the KV cache (per layer, position-major, F32) and the scratch
+ * buffers of a forward pass. Not thread-safe; one per sequence.
+ */
+public final class InferenceState {
+
+    final int capacity;
+    final float[][] keyCache;
+    final float[][] valueCache;
+    final float[] x;
+    final float[] xb;
+    final float[] q;
+    final float[] k;
+    final float[] v;
+    final float[] attention;
+    final float[] scores;
+    final float[] hiddenB;
+    final float[] gate;
+    final float[] up;
+    /** The last position's hidden state after the output norm. */
+    final float[] hidden;
+    final float[] logits;
+    private int length;
+
+    InferenceState(ModelConfig c, int capacity) {
+        if (capacity < 1 || capacity > c.contextLength()) {
+            throw new IllegalArgumentException("capacity must be in [1, " + c.contextLength() + "]: " + capacity);
+        }
+        this.capacity = capacity;
+        int kvDim = c.keyValueDimension();
+        keyCache = new float[c.blockCount()][capacity * kvDim];
+        valueCache = new float[c.blockCount()][capacity * kvDim];
+        x = new float[c.embeddingLength()];
+        xb = new float[c.embeddingLength()];
+        q = new float[c.queryDimension()];
+        k = new float[kvDim];
+        v = new float[kvDim];
+        attention = new float[c.queryDimension()];
+        scores = new float[c.headCount() * capacity];
+        hiddenB = new float[c.embeddingLength()];
+        gate = new float[c.feedForwardLength()];
+        up = new float[c.feedForwardLength()];
+        hidden = new float[c.embeddingLength()];
+        logits = new float[c.vocabularySize()];
+    }
+
+    /** Tokens in the cache. */
+    public int length() {
+        return length;
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    /** Forgets the cache (the buffers are reused). */
+    public void reset() {
+        length = 0;
+    }
+
+    /** A copy of the last position's hidden state after the output norm. */
+    public float[] hiddenState() {
+        return hidden.clone();
+    }
+
+    /** A copy of the last position's logits. */
+    public float[] logits() {
+        return logits.clone();
+    }
+
+    void advance() {
+        length++;
+    }
+}

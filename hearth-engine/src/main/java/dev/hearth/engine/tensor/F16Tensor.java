@@ -1,0 +1,96 @@
+package dev.hearth.engine.tensor;
+
+import dev.hearth.engine.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/** IEEE half precision; encoding rounds to nearest even, as ggml's F16C path does. */
+public final class F16Tensor extends FloatTensor {
+
+    private static final float[] HALF_TO_FLOAT = new float[1 << 16];
+
+    static {
+        for (int h = 0; h < HALF_TO_FLOAT.length; h++) {
+            HALF_TO_FLOAT[h] = f16((short) h);
+        }
+    }
+
+    F16Tensor(MemorySegment data, long size) {
+        super(data, size, GgmlType.F16);
+    }
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.F16;
+    }
+
+    @Override
+    public float get(long index) {
+        return HALF_TO_FLOAT[data.getAtIndex(SHORT_LE, index) & 0xffff];
+    }
+
+    /** llama.cpp converts the input to this type first, so products are of two rounded values. */
+    @Override
+    public Activation prepare(float[] x, int n) {
+        float[] rounded = new float[n];
+        for (int i = 0; i < n; i++) {
+            rounded[i] = f16(f16Bits(x[i]));
+        }
+        return new Activation.Floats(rounded);
+    }
+
+    @Override
+    public float dot(long offset, Activation x) {
+        return dot(offset, ((Activation.Floats) x).values(), 0, x.length());
+    }
+
+    private static final VectorSpecies<Integer> INTS = Vectors.FLOATS.withLanes(int.class);
+
+    /**
+     * Vector API: halves widened to ints and rebuilt as float bits -- exponent and mantissa shifted
+     * into place and scaled by 2^112 (exact, and right for subnormals too), infinities and NaNs
+     * patched, sign restored -- then fused multiply-add with the (already F16-rounded) input.
+     */
+    @Override
+    public float dot(long offset, float[] x, int xOffset, int n) {
+        int i = 0;
+        float sum = 0f;
+        if (Vectors.QUANTIZED_ENABLED && n >= Vectors.LANES) {
+            FloatVector acc = FloatVector.zero(Vectors.FLOATS);
+            int upper = Vectors.FLOATS.loopBound(n);
+            for (; i < upper; i += Vectors.LANES) {
+                IntVector h = (IntVector) ShortVector
+                        .fromMemorySegment(Vectors.SHORTS, data, (offset + i) * 2, ByteOrder.LITTLE_ENDIAN)
+                        .convertShape(VectorOperators.S2I, INTS, 0);
+                acc = halfToFloat(h).fma(FloatVector.fromArray(Vectors.FLOATS, x, xOffset + i), acc);
+            }
+            sum = Vectors.sum(acc);
+        }
+        for (; i < n; i++) {
+            sum += get(offset + i) * x[xOffset + i];
+        }
+        return sum;
+    }
+
+    static FloatVector halfToFloat(IntVector h) {
+        IntVector magnitude = h.and(0x7fff).lanewise(VectorOperators.LSHL, 13);
+        FloatVector f = magnitude.reinterpretAsFloats().mul(0x1p112f);
+        var infOrNan = h.and(0x7c00).compare(VectorOperators.EQ, 0x7c00);
+        IntVector bits = f.reinterpretAsInts().blend(magnitude.or(0x7f800000), infOrNan);
+        return bits.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+    }
+
+    static byte[] encode(float[] values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            b.putShort(f16Bits(v));
+        }
+        return b.array();
+    }
+}

@@ -1,0 +1,129 @@
+package dev.hearth.engine.tensor;
+
+import dev.hearth.engine.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.stream.IntStream;
+
+/**
+ * A flat, read-only run of {@code size} values stored in some ggml type in a {@link MemorySegment}
+ * (usually a slice of a memory-mapped GGUF file). Each subclass is one storage type and knows how
+ * to dequantize an element and how to take a dot product with a float vector; matrices are rows
+ * laid end to end, row {@code r} of a {@code cols}-wide matrix starting at element {@code r * cols}.
+ */
+public abstract sealed class FloatTensor permits F32Tensor, F16Tensor, BF16Tensor, Q8_0Tensor, Q4_0Tensor, Q4_KTensor, Q5_KTensor, Q6_KTensor {
+
+    static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    protected final MemorySegment data;
+    protected final long size;
+
+    FloatTensor(MemorySegment data, long size, GgmlType type) {
+        long expected = type.byteSize(size);
+        if (data.byteSize() != expected) {
+            throw new IllegalArgumentException(
+                    type + " tensor of " + size + " elements needs " + expected + " bytes, got " + data.byteSize());
+        }
+        this.data = data;
+        this.size = size;
+    }
+
+    /** Wraps {@code data} as a tensor of {@code size} elements of {@code type}. */
+    public static FloatTensor of(GgmlType type, MemorySegment data, long size) {
+        return switch (type) {
+            case F32 -> new F32Tensor(data, size);
+            case F16 -> new F16Tensor(data, size);
+            case BF16 -> new BF16Tensor(data, size);
+            case Q8_0 -> new Q8_0Tensor(data, size);
+            case Q4_0 -> new Q4_0Tensor(data, size);
+            case Q4_K -> new Q4_KTensor(data, size);
+            case Q5_K -> new Q5_KTensor(data, size);
+            case Q6_K -> new Q6_KTensor(data, size);
+            default -> throw new UnsupportedOperationException("tensor type " + type + " is not supported yet");
+        };
+    }
+
+    /** Encodes {@code values} in {@code type}'s ggml layout (the reference quantizers of ggml-quants.c). */
+    public static byte[] quantize(GgmlType type, float[] values) {
+        return switch (type) {
+            case F32 -> F32Tensor.encode(values);
+            case F16 -> F16Tensor.encode(values);
+            case BF16 -> BF16Tensor.encode(values);
+            case Q8_0 -> Q8_0Tensor.quantize(values);
+            case Q4_0 -> Q4_0Tensor.quantize(values);
+            default -> throw new UnsupportedOperationException("quantizing to " + type + " is not supported yet");
+        };
+    }
+
+    public abstract GgmlType type();
+
+    public final long size() {
+        return size;
+    }
+
+    /** The value of element {@code index}, dequantized. */
+    public abstract float get(long index);
+
+    /** Dequantizes elements {@code [from, from + n)} into {@code out[outOffset...]}. */
+    public void dequantize(long from, float[] out, int outOffset, int n) {
+        for (int i = 0; i < n; i++) {
+            out[outOffset + i] = get(from + i);
+        }
+    }
+
+    /** All elements, dequantized. */
+    public float[] toFloatArray() {
+        float[] out = new float[Math.toIntExact(size)];
+        dequantize(0, out, 0, out.length);
+        return out;
+    }
+
+    /** {@code sum(this[offset + i] * x[xOffset + i])} for {@code i < n}. */
+    public float dot(long offset, float[] x, int xOffset, int n) {
+        float sum = 0f;
+        for (int i = 0; i < n; i++) {
+            sum += get(offset + i) * x[xOffset + i];
+        }
+        return sum;
+    }
+
+    /** Converts {@code x[0..n)} to the form this type's dot product consumes (see {@link Activation}). */
+    public abstract Activation prepare(float[] x, int n);
+
+    /** Dot product of the {@code x.length()} elements starting at {@code offset} with a prepared input. */
+    public abstract float dot(long offset, Activation x);
+
+    /** Work (rows × columns) below which a matrix×vector product stays on the calling thread. */
+    static final long PARALLEL_THRESHOLD = 1 << 15;
+
+    /**
+     * {@code out[r] = row r · x} for a {@code rows × cols} matrix stored row after row, rows spread
+     * over the common fork-join pool when the product is large enough to pay for it.
+     */
+    public final void matVec(float[] x, float[] out, int rows, int cols) {
+        Activation input = prepare(x, cols);
+        if ((long) rows * cols < PARALLEL_THRESHOLD) {
+            for (int r = 0; r < rows; r++) {
+                out[r] = dot((long) r * cols, input);
+            }
+        } else {
+            IntStream.range(0, rows).parallel().forEach(r -> out[r] = dot((long) r * cols, input));
+        }
+    }
+
+    static short f16Bits(float value) {
+        return Float.floatToFloat16(value);
+    }
+
+    static float f16(short bits) {
+        return Float.float16ToFloat(bits);
+    }
+
+    static void requireMultiple(float[] values, int block, GgmlType type) {
+        if (values.length % block != 0) {
+            throw new IllegalArgumentException(type + " needs a multiple of " + block + " values, got " + values.length);
+        }
+    }
+}

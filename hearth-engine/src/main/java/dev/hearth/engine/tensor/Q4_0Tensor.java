@@ -1,0 +1,121 @@
+package dev.hearth.engine.tensor;
+
+import dev.hearth.engine.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Q4_0: blocks of 32 values, each a half-precision scale {@code d} and 16 bytes of nibbles; byte
+ * {@code j} holds element {@code j} in its low nibble and element {@code j + 16} in its high
+ * nibble; value = {@code d * (nibble - 8)} ({@code block_q4_0} in ggml-common.h).
+ */
+public final class Q4_0Tensor extends FloatTensor {
+
+    static final int BLOCK = 32;
+    static final int BLOCK_BYTES = 18;
+
+    Q4_0Tensor(MemorySegment data, long size) {
+        super(data, size, GgmlType.Q4_0);
+    }
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q4_0;
+    }
+
+    @Override
+    public float get(long index) {
+        long block = (index / BLOCK) * BLOCK_BYTES;
+        int within = (int) (index % BLOCK);
+        float d = f16(data.get(SHORT_LE, block));
+        int packed = data.get(ValueLayout.JAVA_BYTE, block + 2 + (within & 15));
+        int q = within < 16 ? packed & 0x0f : (packed >> 4) & 0x0f;
+        return d * (q - 8);
+    }
+
+    @Override
+    public Activation prepare(float[] x, int n) {
+        return Activation.Q8_0.quantize(x, n);
+    }
+
+    /** ggml_vec_dot_q4_0_q8_0: per block, integer dot of (nibble - 8) with the Q8_0 input, times both scales. */
+    @Override
+    public float dot(long offset, Activation x) {
+        Activation.Q8_0 a = (Activation.Q8_0) x;
+        if (offset % BLOCK != 0) {
+            throw new IllegalArgumentException("Q4_0 rows must start on a block boundary: " + offset);
+        }
+        if (Vectors.QUANTIZED_ENABLED && Vectors.LANES <= BLOCK / 2) {
+            return vectorDot(offset / BLOCK * BLOCK_BYTES, a);
+        }
+        byte[] q = a.quants();
+        float sum = 0f;
+        long block = offset / BLOCK * BLOCK_BYTES;
+        for (int b = 0; b < q.length / BLOCK; b++, block += BLOCK_BYTES) {
+            float d = f16(data.get(SHORT_LE, block));
+            int isum = 0;
+            for (int j = 0; j < BLOCK / 2; j++) {
+                int packed = data.get(ValueLayout.JAVA_BYTE, block + 2 + j);
+                isum += ((packed & 0x0f) - 8) * q[b * BLOCK + j] + (((packed >> 4) & 0x0f) - 8) * q[b * BLOCK + j + 16];
+            }
+            sum += isum * (d * a.scales()[b]);
+        }
+        return sum;
+    }
+
+    /** As {@link Q8_0Tensor}'s vector dot, with low nibbles for the first half of a block, high for the second. */
+    private float vectorDot(long block, Activation.Q8_0 a) {
+        float[] x = a.quantsAsFloats();
+        float[] scales = a.scales();
+        FloatVector acc = FloatVector.zero(Vectors.FLOATS);
+        for (int b = 0; b < scales.length; b++, block += BLOCK_BYTES) {
+            FloatVector blockSum = FloatVector.zero(Vectors.FLOATS);
+            for (int j = 0; j < BLOCK / 2; j += Vectors.LANES) {
+                ByteVector packed = ByteVector.fromMemorySegment(Vectors.BYTES, data, block + 2 + j, ByteOrder.LITTLE_ENDIAN);
+                FloatVector lo = (FloatVector) packed.and((byte) 0x0f).sub((byte) 8)
+                        .convertShape(VectorOperators.B2F, Vectors.FLOATS, 0);
+                FloatVector hi = (FloatVector) packed.lanewise(VectorOperators.ASHR, 4).and((byte) 0x0f).sub((byte) 8)
+                        .convertShape(VectorOperators.B2F, Vectors.FLOATS, 0);
+                blockSum = lo.fma(FloatVector.fromArray(Vectors.FLOATS, x, b * BLOCK + j), blockSum);
+                blockSum = hi.fma(FloatVector.fromArray(Vectors.FLOATS, x, b * BLOCK + BLOCK / 2 + j), blockSum);
+            }
+            float scale = f16(data.get(SHORT_LE, block)) * scales[b];
+            acc = blockSum.fma(FloatVector.broadcast(Vectors.FLOATS, scale), acc);
+        }
+        return Vectors.sum(acc);
+    }
+
+    /**
+     * quantize_row_q4_0_ref: {@code d = max / -8} where {@code max} is the value of largest
+     * magnitude (sign kept), nibble = min(15, (int)(x / d + 8.5)).
+     */
+    static byte[] quantize(float[] values) {
+        requireMultiple(values, BLOCK, GgmlType.Q4_0);
+        ByteBuffer out = ByteBuffer.allocate(values.length / BLOCK * BLOCK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (int b = 0; b < values.length; b += BLOCK) {
+            float amax = 0f;
+            float max = 0f;
+            for (int j = 0; j < BLOCK; j++) {
+                float v = values[b + j];
+                if (amax < Math.abs(v)) {
+                    amax = Math.abs(v);
+                    max = v;
+                }
+            }
+            float d = max / -8f;
+            float id = d != 0f ? 1f / d : 0f;
+            out.putShort(f16Bits(d));
+            for (int j = 0; j < BLOCK / 2; j++) {
+                int lo = Math.min(15, (int) (byte) (int) (values[b + j] * id + 8.5f));
+                int hi = Math.min(15, (int) (byte) (int) (values[b + BLOCK / 2 + j] * id + 8.5f));
+                out.put((byte) (lo | (hi << 4)));
+            }
+        }
+        return out.array();
+    }
+}

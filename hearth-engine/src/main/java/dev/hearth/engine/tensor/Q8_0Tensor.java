@@ -1,0 +1,112 @@
+package dev.hearth.engine.tensor;
+
+import dev.hearth.engine.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Q8_0: blocks of 32 values, each block a half-precision scale {@code d} followed by 32 signed
+ * bytes {@code q}; value = {@code d * q} ({@code block_q8_0} in ggml-common.h).
+ */
+public final class Q8_0Tensor extends FloatTensor {
+
+    static final int BLOCK = 32;
+    static final int BLOCK_BYTES = 34;
+
+    Q8_0Tensor(MemorySegment data, long size) {
+        super(data, size, GgmlType.Q8_0);
+    }
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q8_0;
+    }
+
+    @Override
+    public float get(long index) {
+        long block = (index / BLOCK) * BLOCK_BYTES;
+        float d = f16(data.get(SHORT_LE, block));
+        return d * data.get(ValueLayout.JAVA_BYTE, block + 2 + index % BLOCK);
+    }
+
+    @Override
+    public Activation prepare(float[] x, int n) {
+        return Activation.Q8_0.quantize(x, n);
+    }
+
+    /** ggml_vec_dot_q8_0_q8_0: per block, integer dot of the quants times both scales. */
+    @Override
+    public float dot(long offset, Activation x) {
+        Activation.Q8_0 a = (Activation.Q8_0) x;
+        if (offset % BLOCK != 0) {
+            throw new IllegalArgumentException("Q8_0 rows must start on a block boundary: " + offset);
+        }
+        if (Vectors.QUANTIZED_ENABLED) {
+            return vectorDot(offset / BLOCK * BLOCK_BYTES, a);
+        }
+        byte[] q = a.quants();
+        float sum = 0f;
+        long block = offset / BLOCK * BLOCK_BYTES;
+        for (int b = 0; b < q.length / BLOCK; b++, block += BLOCK_BYTES) {
+            float d = f16(data.get(SHORT_LE, block));
+            int isum = 0;
+            for (int j = 0; j < BLOCK; j++) {
+                isum += data.get(ValueLayout.JAVA_BYTE, block + 2 + j) * q[b * BLOCK + j];
+            }
+            sum += isum * (d * a.scales()[b]);
+        }
+        return sum;
+    }
+
+    /**
+     * Bytes widened to floats and multiplied with the activation quants: within a block every partial
+     * sum is a small integer, so the float arithmetic is exact, as ggml's integer dot is; the block is
+     * then scaled into per-lane accumulators (like ggml's AVX2 kernel) and reduced once.
+     */
+    private float vectorDot(long block, Activation.Q8_0 a) {
+        float[] x = a.quantsAsFloats();
+        float[] scales = a.scales();
+        FloatVector acc = FloatVector.zero(Vectors.FLOATS);
+        for (int b = 0; b < scales.length; b++, block += BLOCK_BYTES) {
+            FloatVector blockSum = FloatVector.zero(Vectors.FLOATS);
+            for (int j = 0; j < BLOCK; j += Vectors.LANES) {
+                FloatVector w = (FloatVector) ByteVector
+                        .fromMemorySegment(Vectors.BYTES, data, block + 2 + j, ByteOrder.LITTLE_ENDIAN)
+                        .convertShape(VectorOperators.B2F, Vectors.FLOATS, 0);
+                blockSum = w.fma(FloatVector.fromArray(Vectors.FLOATS, x, b * BLOCK + j), blockSum);
+            }
+            float scale = f16(data.get(SHORT_LE, block)) * scales[b];
+            acc = blockSum.fma(FloatVector.broadcast(Vectors.FLOATS, scale), acc);
+        }
+        return Vectors.sum(acc);
+    }
+
+    /** quantize_row_q8_0_ref: d = amax / 127, q = round-half-away-from-zero(x / d). */
+    static byte[] quantize(float[] values) {
+        requireMultiple(values, BLOCK, GgmlType.Q8_0);
+        ByteBuffer out = ByteBuffer.allocate(values.length / BLOCK * BLOCK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (int b = 0; b < values.length; b += BLOCK) {
+            float amax = 0f;
+            for (int j = 0; j < BLOCK; j++) {
+                amax = Math.max(amax, Math.abs(values[b + j]));
+            }
+            float d = amax / 127f;
+            float id = d != 0f ? 1f / d : 0f;
+            out.putShort(f16Bits(d));
+            for (int j = 0; j < BLOCK; j++) {
+                out.put((byte) roundHalfAwayFromZero(values[b + j] * id));
+            }
+        }
+        return out.array();
+    }
+
+    /** C's roundf. */
+    static int roundHalfAwayFromZero(float v) {
+        return (int) Math.copySign(Math.floor(Math.abs((double) v) + 0.5), v);
+    }
+}

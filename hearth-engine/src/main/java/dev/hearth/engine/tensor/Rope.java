@@ -1,0 +1,93 @@
+package dev.hearth.engine.tensor;
+
+/**
+ * Rotary position embedding as ggml's {@code rope} computes it: pair {@code i} of each head turns
+ * by {@code pos * base^(-2i/d) / freqFactor[i]}, the angles built by repeated float multiplication
+ * like ggml's cache. {@link Style#NORMAL} rotates adjacent pairs (Llama, whose converter permutes
+ * Q/K for this); {@link Style#NEOX} rotates element {@code i} with {@code i + d/2} (Qwen).
+ */
+public final class Rope {
+
+    public enum Style { NORMAL, NEOX }
+
+    private final Style style;
+    private final int dimensions;
+    private final float thetaScale;
+    private final float[] freqFactors;
+
+    /**
+     * @param dimensions rotated dimensions per head ({@code rope.dimension_count}, usually the head size)
+     * @param freqFactors per-pair divisors (llama.cpp's {@code rope_freqs.weight}), or null
+     */
+    public Rope(Style style, int dimensions, float freqBase, float[] freqFactors) {
+        if (dimensions % 2 != 0) {
+            throw new IllegalArgumentException("RoPE needs an even dimension count: " + dimensions);
+        }
+        if (freqFactors != null && freqFactors.length != dimensions / 2) {
+            throw new IllegalArgumentException("need " + dimensions / 2 + " frequency factors, got " + freqFactors.length);
+        }
+        this.style = style;
+        this.dimensions = dimensions;
+        this.thetaScale = (float) Math.pow(freqBase, -2.0f / dimensions);
+        this.freqFactors = freqFactors;
+    }
+
+    public Style style() {
+        return style;
+    }
+
+    /** cos/sin of each pair's angle at {@code position}: {@code table[2i]} = cos, {@code table[2i+1]} = sin. */
+    public float[] angles(int position) {
+        float[] table = new float[dimensions];
+        float theta = position;
+        for (int i = 0; i < dimensions; i += 2) {
+            float t = freqFactors == null ? theta : theta / freqFactors[i / 2];
+            table[i] = (float) Math.cos(t);
+            table[i + 1] = (float) Math.sin(t);
+            theta *= thetaScale;
+        }
+        return table;
+    }
+
+    /** Rotates {@code heads} consecutive heads of {@code headSize} values starting at {@code x[offset]}. */
+    public void apply(float[] x, int offset, int heads, int headSize, float[] angles) {
+        int half = dimensions / 2;
+        for (int h = 0; h < heads; h++) {
+            int base = offset + h * headSize;
+            for (int i = 0; i < dimensions; i += 2) {
+                float cos = angles[i];
+                float sin = angles[i + 1];
+                int a = style == Style.NORMAL ? base + i : base + i / 2;
+                int b = style == Style.NORMAL ? a + 1 : a + half;
+                float x0 = x[a];
+                float x1 = x[b];
+                x[a] = x0 * cos - x1 * sin;
+                x[b] = x0 * sin + x1 * cos;
+            }
+        }
+    }
+
+    /**
+     * Llama 3.1's frequency factors, as convert_hf_to_gguf.py computes {@code rope_freqs}: high
+     * frequencies kept, low ones divided by {@code factor}, a smooth ramp between.
+     */
+    public static float[] llama3FreqFactors(int dimensions, float freqBase, float factor, float lowFreqFactor,
+            float highFreqFactor, int originalContextLength) {
+        float[] factors = new float[dimensions / 2];
+        double lowFreqWavelen = originalContextLength / lowFreqFactor;
+        double highFreqWavelen = originalContextLength / highFreqFactor;
+        for (int i = 0; i < factors.length; i++) {
+            double freq = 1.0 / Math.pow(freqBase, (2.0 * i) / dimensions);
+            double wavelen = 2 * Math.PI / freq;
+            if (wavelen < highFreqWavelen) {
+                factors[i] = 1f;
+            } else if (wavelen > lowFreqWavelen) {
+                factors[i] = factor;
+            } else {
+                double smooth = (originalContextLength / wavelen - lowFreqFactor) / (highFreqFactor - lowFreqFactor);
+                factors[i] = (float) (1 / ((1 - smooth) / factor + smooth));
+            }
+        }
+        return factors;
+    }
+}

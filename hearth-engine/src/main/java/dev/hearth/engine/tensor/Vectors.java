@@ -1,0 +1,50 @@
+package dev.hearth.engine.tensor;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector species shared by the tensor kernels: floats at the machine's preferred width and bytes /
+ * shorts with the same lane count, so one load of packed weights widens to exactly one float vector.
+ * Quantized kernels need at least 8 float lanes (a 64-bit byte vector); below that they stay scalar.
+ */
+final class Vectors {
+
+    static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+    static final int LANES = FLOATS.length();
+    static final boolean QUANTIZED_ENABLED = LANES >= 8 && !Boolean.getBoolean("hearth.engine.scalar");
+    static final VectorSpecies<Byte> BYTES = QUANTIZED_ENABLED
+            ? VectorSpecies.of(byte.class, VectorShape.forBitSize(LANES * 8)) : ByteVector.SPECIES_64;
+    static final VectorSpecies<Short> SHORTS = QUANTIZED_ENABLED
+            ? VectorSpecies.of(short.class, VectorShape.forBitSize(LANES * 16)) : ShortVector.SPECIES_128;
+
+    /** K-quant kernels work in chunks of 8 or 16 lanes inside their 16- and 32-value sub-blocks. */
+    static final boolean K_QUANTS_ENABLED = QUANTIZED_ENABLED && LANES <= 16;
+
+    private Vectors() {}
+
+    /**
+     * Sum of the lanes, in lane order. {@code reduceLanes(ADD)} leaves the order open, and it does
+     * differ between the interpreted fallback and the C2 intrinsic, which made the same forward pass
+     * give different last bits before and after warm-up; a fixed order keeps the engine deterministic.
+     */
+    static float sum(jdk.incubator.vector.FloatVector v) {
+        float s = 0f;
+        for (int i = 0; i < LANES; i++) {
+            s += v.lane(i);
+        }
+        return s;
+    }
+
+    /** The bytes of one load, widened to floats (one float vector). */
+    static jdk.incubator.vector.FloatVector widen(ByteVector bytes) {
+        return (jdk.incubator.vector.FloatVector) bytes.convertShape(jdk.incubator.vector.VectorOperators.B2F, FLOATS, 0);
+    }
+
+    static ByteVector bytes(java.lang.foreign.MemorySegment data, long offset) {
+        return ByteVector.fromMemorySegment(BYTES, data, offset, java.nio.ByteOrder.LITTLE_ENDIAN);
+    }
+}

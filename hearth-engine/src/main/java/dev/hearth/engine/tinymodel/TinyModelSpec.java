@@ -1,0 +1,110 @@
+package dev.hearth.engine.tinymodel;
+
+import dev.hearth.engine.gguf.GgmlType;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Shape and weight type of a random-weight model: architecture ({@code llama}, {@code qwen2} with
+ * q/k/v biases, {@code qwen3} with q/k RMS norms), dimensions as llama.cpp names them, the ggml type
+ * of the matrices (norms and biases stay F32, as converters write them) and the seed. K-quant
+ * matrices (Q4_K, Q5_K, Q6_K) hold random valid blocks rather than quantized floats.
+ */
+public record TinyModelSpec(
+        String architecture,
+        int blockCount,
+        int embeddingLength,
+        int headCount,
+        int headCountKv,
+        int feedForwardLength,
+        int contextLength,
+        GgmlType weightType,
+        float ropeFreqBase,
+        float rmsNormEpsilon,
+        long seed,
+        Llama3RopeScaling ropeScaling) {
+
+    /**
+     * Llama 3.1-style RoPE frequency scaling, written as the {@code rope_freqs.weight} tensor the way
+     * convert_hf_to_gguf.py does (llama.cpp reads the tensor, not metadata). Llama only.
+     */
+    public record Llama3RopeScaling(float factor, float lowFreqFactor, float highFreqFactor, int originalContextLength) {}
+
+    public static final Set<String> ARCHITECTURES = Set.of("llama", "qwen2", "qwen3");
+    public static final Set<GgmlType> WEIGHT_TYPES = Set.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0,
+            GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K);
+
+    public TinyModelSpec {
+        Objects.requireNonNull(architecture, "architecture");
+        Objects.requireNonNull(weightType, "weightType");
+        if (!ARCHITECTURES.contains(architecture)) {
+            throw new IllegalArgumentException("architecture must be one of " + ARCHITECTURES + ": " + architecture);
+        }
+        if (!WEIGHT_TYPES.contains(weightType)) {
+            throw new IllegalArgumentException("weight type must be one of " + WEIGHT_TYPES + ": " + weightType);
+        }
+        if (blockCount < 1 || embeddingLength < 1 || headCount < 1 || headCountKv < 1 || feedForwardLength < 1
+                || contextLength < 1) {
+            throw new IllegalArgumentException("dimensions must be positive");
+        }
+        if (embeddingLength % headCount != 0 || headCount % headCountKv != 0) {
+            throw new IllegalArgumentException("need embedding % heads == 0 and heads % kv heads == 0, got "
+                    + embeddingLength + ", " + headCount + ", " + headCountKv);
+        }
+        if ((embeddingLength / headCount) % 2 != 0) {
+            throw new IllegalArgumentException("head size must be even for RoPE: " + embeddingLength / headCount);
+        }
+        if (ropeScaling != null && !architecture.equals("llama")) {
+            throw new IllegalArgumentException("Llama 3 RoPE scaling applies to the llama architecture only");
+        }
+        int block = weightType.blockSize();
+        if (embeddingLength % block != 0 || feedForwardLength % block != 0) {
+            throw new IllegalArgumentException(weightType + " rows need embedding and feed-forward lengths that are"
+                    + " multiples of " + block);
+        }
+    }
+
+    /** Two layers, 64 wide, 4 heads over 2 KV heads, F32, seed 42. */
+    public static TinyModelSpec of(String architecture) {
+        return new TinyModelSpec(architecture, 2, 64, 4, 2, 128, 256, GgmlType.F32, 10000f, 1e-5f, 42, null);
+    }
+
+    public TinyModelSpec withWeightType(GgmlType type) {
+        return new TinyModelSpec(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength,
+                contextLength, type, ropeFreqBase, rmsNormEpsilon, seed, ropeScaling);
+    }
+
+    public TinyModelSpec withSeed(long newSeed) {
+        return new TinyModelSpec(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength,
+                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, newSeed, ropeScaling);
+    }
+
+    public TinyModelSpec withDimensions(int blocks, int embedding, int heads, int kvHeads, int feedForward, int context) {
+        return new TinyModelSpec(architecture, blocks, embedding, heads, kvHeads, feedForward, context, weightType,
+                ropeFreqBase, rmsNormEpsilon, seed, ropeScaling);
+    }
+
+    public TinyModelSpec withRopeScaling(Llama3RopeScaling scaling) {
+        return new TinyModelSpec(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength,
+                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, seed, scaling);
+    }
+
+    public int headSize() {
+        return embeddingLength / headCount;
+    }
+
+    /** ggml's {@code general.file_type} (llama_ftype) for the weight type. */
+    int fileType() {
+        return switch (weightType) {
+            case F32 -> 0;
+            case F16 -> 1;
+            case Q4_0 -> 2;
+            case Q8_0 -> 7;
+            case BF16 -> 32;
+            case Q4_K -> 15;
+            case Q5_K -> 17;
+            case Q6_K -> 18;
+            default -> throw new AssertionError(weightType);
+        };
+    }
+}

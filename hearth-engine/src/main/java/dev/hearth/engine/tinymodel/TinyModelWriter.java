@@ -1,0 +1,149 @@
+package dev.hearth.engine.tinymodel;
+
+import dev.hearth.engine.gguf.GgmlType;
+import dev.hearth.engine.gguf.GgufWriter;
+import dev.hearth.engine.tensor.FloatTensor;
+import dev.hearth.engine.tensor.Rope;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Writes a GGUF model with seeded random weights, named and shaped as llama.cpp expects for
+ * {@code llama}, {@code qwen2} and {@code qwen3} ({@code token_embd.weight}, {@code blk.N.attn_q.weight},
+ * …, {@code output_norm.weight}, {@code output.weight}; {@code ARCH.context_length} and friends), with
+ * the vocabulary's {@code tokenizer.*} metadata. The same spec always gives the same bytes.
+ */
+public final class TinyModelWriter {
+
+    /** What a tensor is, which fixes its type and the distribution of its random values. */
+    public enum Role { EMBEDDING, MATRIX, NORM, BIAS }
+
+    /** One tensor of the model: name, ggml shape ({@code shape[0]} = row length) and role. */
+    public record TinyTensor(String name, long[] shape, Role role) {
+        public int elementCount() {
+            long n = 1;
+            for (long d : shape) {
+                n *= d;
+            }
+            return Math.toIntExact(n);
+        }
+
+        public GgmlType type(TinyModelSpec spec) {
+            return role == Role.NORM || role == Role.BIAS ? GgmlType.F32 : spec.weightType();
+        }
+    }
+
+    private TinyModelWriter() {}
+
+    public static void write(TinyModelSpec spec, TinyVocabulary vocabulary, Path file) throws IOException {
+        build(spec, vocabulary).write(file);
+    }
+
+    /** The GGUF metadata and tensors of the model, not yet written. */
+    public static GgufWriter build(TinyModelSpec spec, TinyVocabulary vocabulary) {
+        String arch = spec.architecture();
+        GgufWriter w = new GgufWriter();
+        w.putString("general.architecture", arch);
+        w.putString("general.name", "hearth-tiny-" + arch);
+        w.putUint32("general.file_type", spec.fileType());
+        w.putUint32(arch + ".context_length", spec.contextLength());
+        w.putUint32(arch + ".embedding_length", spec.embeddingLength());
+        w.putUint32(arch + ".block_count", spec.blockCount());
+        w.putUint32(arch + ".feed_forward_length", spec.feedForwardLength());
+        w.putUint32(arch + ".attention.head_count", spec.headCount());
+        w.putUint32(arch + ".attention.head_count_kv", spec.headCountKv());
+        w.putFloat32(arch + ".attention.layer_norm_rms_epsilon", spec.rmsNormEpsilon());
+        w.putFloat32(arch + ".rope.freq_base", spec.ropeFreqBase());
+        w.putUint32(arch + ".rope.dimension_count", spec.headSize());
+        if (arch.equals("qwen3")) {
+            w.putUint32(arch + ".attention.key_length", spec.headSize());
+            w.putUint32(arch + ".attention.value_length", spec.headSize());
+        }
+        w.putUint32(arch + ".vocab_size", vocabulary.size());
+        for (var e : vocabulary.entries().entrySet()) {
+            w.put(e.getKey(), e.getValue());
+        }
+        for (TinyTensor t : tensors(spec, vocabulary.size())) {
+            w.addTensor(t.name(), t.type(spec), t.shape(), encode(spec, t));
+        }
+        if (spec.ropeScaling() != null) {
+            TinyModelSpec.Llama3RopeScaling s = spec.ropeScaling();
+            float[] factors = Rope.llama3FreqFactors(spec.headSize(), spec.ropeFreqBase(), s.factor(),
+                    s.lowFreqFactor(), s.highFreqFactor(), s.originalContextLength());
+            w.addTensor("rope_freqs.weight", GgmlType.F32, new long[] {factors.length},
+                    FloatTensor.quantize(GgmlType.F32, factors));
+        }
+        return w;
+    }
+
+    /** The model's tensors in file order. */
+    public static List<TinyTensor> tensors(TinyModelSpec spec, int vocabularySize) {
+        int embd = spec.embeddingLength();
+        int qDim = spec.headCount() * spec.headSize();
+        int kvDim = spec.headCountKv() * spec.headSize();
+        int ff = spec.feedForwardLength();
+        List<TinyTensor> tensors = new ArrayList<>();
+        tensors.add(new TinyTensor("token_embd.weight", new long[] {embd, vocabularySize}, Role.EMBEDDING));
+        for (int b = 0; b < spec.blockCount(); b++) {
+            String p = "blk." + b + ".";
+            tensors.add(new TinyTensor(p + "attn_norm.weight", new long[] {embd}, Role.NORM));
+            tensors.add(new TinyTensor(p + "attn_q.weight", new long[] {embd, qDim}, Role.MATRIX));
+            tensors.add(new TinyTensor(p + "attn_k.weight", new long[] {embd, kvDim}, Role.MATRIX));
+            tensors.add(new TinyTensor(p + "attn_v.weight", new long[] {embd, kvDim}, Role.MATRIX));
+            if (spec.architecture().equals("qwen2")) {
+                tensors.add(new TinyTensor(p + "attn_q.bias", new long[] {qDim}, Role.BIAS));
+                tensors.add(new TinyTensor(p + "attn_k.bias", new long[] {kvDim}, Role.BIAS));
+                tensors.add(new TinyTensor(p + "attn_v.bias", new long[] {kvDim}, Role.BIAS));
+            }
+            if (spec.architecture().equals("qwen3")) {
+                tensors.add(new TinyTensor(p + "attn_q_norm.weight", new long[] {spec.headSize()}, Role.NORM));
+                tensors.add(new TinyTensor(p + "attn_k_norm.weight", new long[] {spec.headSize()}, Role.NORM));
+            }
+            tensors.add(new TinyTensor(p + "attn_output.weight", new long[] {qDim, embd}, Role.MATRIX));
+            tensors.add(new TinyTensor(p + "ffn_norm.weight", new long[] {embd}, Role.NORM));
+            tensors.add(new TinyTensor(p + "ffn_gate.weight", new long[] {embd, ff}, Role.MATRIX));
+            tensors.add(new TinyTensor(p + "ffn_up.weight", new long[] {embd, ff}, Role.MATRIX));
+            tensors.add(new TinyTensor(p + "ffn_down.weight", new long[] {ff, embd}, Role.MATRIX));
+        }
+        tensors.add(new TinyTensor("output_norm.weight", new long[] {embd}, Role.NORM));
+        tensors.add(new TinyTensor("output.weight", new long[] {embd, vocabularySize}, Role.MATRIX));
+        return tensors;
+    }
+
+    /** The bytes of a tensor as written: its values encoded in its type, or random blocks for K-quants. */
+    public static byte[] encode(TinyModelSpec spec, TinyTensor tensor) {
+        GgmlType type = tensor.type(spec);
+        if (KQuantBlocks.isKQuant(type)) {
+            double amplitude = tensor.role() == Role.EMBEDDING ? 1 : Math.sqrt(3.0 / tensor.shape()[0]);
+            return KQuantBlocks.random(type, tensor.elementCount(), amplitude, random(spec, tensor));
+        }
+        return FloatTensor.quantize(type, values(spec, tensor));
+    }
+
+    private static SplittableRandom random(TinyModelSpec spec, TinyTensor tensor) {
+        return new SplittableRandom(spec.seed() * 0x9E3779B97F4A7C15L + tensor.name().hashCode());
+    }
+
+    /**
+     * The float values of a tensor before encoding: embeddings uniform in [-1, 1], matrices uniform
+     * with variance 1 / row length (so activations keep unit scale), norms around 1, small biases.
+     */
+    public static float[] values(TinyModelSpec spec, TinyTensor tensor) {
+        SplittableRandom random = random(spec, tensor);
+        float[] v = new float[tensor.elementCount()];
+        double rowLength = tensor.shape()[0];
+        for (int i = 0; i < v.length; i++) {
+            double u = random.nextDouble(-1, 1);
+            v[i] = (float) switch (tensor.role()) {
+                case EMBEDDING -> u;
+                case MATRIX -> u * Math.sqrt(3 / rowLength);
+                case NORM -> 1 + 0.2 * u;
+                case BIAS -> 0.1 * u;
+            };
+        }
+        return v;
+    }
+}
