@@ -282,6 +282,9 @@ final class Interpreter {
       return evalInner(e, scope);
     } catch (TemplateException ex) {
       throw at(ex, e.off());
+    } catch (ClassCastException | IndexOutOfBoundsException | ArithmeticException | NullPointerException
+        | NumberFormatException | java.util.NoSuchElementException ex) {
+      throw at(new TemplateException("invalid operation (" + ex.getClass().getSimpleName() + "): " + ex.getMessage()), e.off());
     }
   }
 

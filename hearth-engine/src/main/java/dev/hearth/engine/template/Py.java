@@ -146,6 +146,7 @@ final class Py {
   /** Python {@code repr(v)}. */
   static String repr(Object v) {
     return switch (v) {
+      case null -> "None";
       case String s -> strRepr(s);
       case List<?> l -> {
         StringBuilder sb = new StringBuilder("[");
