@@ -352,7 +352,7 @@ final class Builtins {
         if (field.isEmpty()) v = args.get(auto++);
         else if (field.chars().allMatch(Character::isDigit)) v = args.get(Integer.parseInt(field));
         else v = kw.containsKey(field) ? kw.get(field) : new Undefined("'" + field + "' is undefined");
-        sb.append(spec == null || spec.isEmpty() ? Py.str(v) : percent("%" + spec, List.of(v)));
+        sb.append(spec == null || spec.isEmpty() ? Py.str(v) : formatSpec(v, spec));
         i = end;
       } else if (c == '}') {
         if (i + 1 < s.length() && s.charAt(i + 1) == '}') i++;
@@ -362,6 +362,38 @@ final class Builtins {
       }
     }
     return sb.toString();
+  }
+
+  /** Python's format-spec mini language: {@code [[fill]align][sign][0][width][,][.precision][type]}. */
+  static String formatSpec(Object v, String spec) {
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("(?:(.)?([<>^=]))?([-+ ])?(0)?(\\d+)?(,)?(?:\\.(\\d+))?([sdfFeEgGxXob%])?").matcher(spec);
+    if (!m.matches()) throw new TemplateException("Invalid format specifier '" + spec + "'");
+    String fill = m.group(1) != null ? m.group(1) : (m.group(4) != null ? "0" : " ");
+    String align = m.group(2);
+    int width = m.group(5) != null ? Integer.parseInt(m.group(5)) : 0;
+    String type = m.group(8);
+    String sign = m.group(3) != null && !m.group(3).equals("-") ? m.group(3) : "";
+    String body;
+    if (type == null && v instanceof String s) type = "s";
+    if (type == null) body = Py.str(v);
+    else switch (type) {
+      case "s" -> body = m.group(7) != null ? Py.str(v).substring(0, Math.min(Py.str(v).length(), Integer.parseInt(m.group(7)))) : Py.str(v);
+      case "d" -> body = String.format("%" + sign + (m.group(6) != null ? "," : "") + "d", Py.toLong(v));
+      case "x", "X", "o" -> body = String.format("%" + type, Py.toLong(v));
+      case "b" -> body = Long.toBinaryString(Py.toLong(v));
+      case "%" -> body = String.format(Locale.ROOT, "%." + (m.group(7) != null ? m.group(7) : "6") + "f", Py.toDouble(v) * 100) + "%";
+      default -> body = String.format(Locale.ROOT, "%" + sign + (m.group(6) != null ? "," : "") + "." + (m.group(7) != null ? m.group(7) : "6")
+          + type, Py.toDouble(v));
+    }
+    if (align == null) align = v instanceof String ? "<" : ">";
+    int pad = width - body.codePointCount(0, body.length());
+    if (pad <= 0) return body;
+    return switch (align) {
+      case "<" -> body + fill.repeat(pad);
+      case "^" -> fill.repeat(pad / 2) + body + fill.repeat(pad - pad / 2);
+      default -> fill.repeat(pad) + body;
+    };
   }
 
   /** Python {@code fmt % args} for {@code %s %r %d %i %f %x %%} with flags, width and precision. */
@@ -584,12 +616,12 @@ final class Builtins {
         int prec = a.isEmpty() ? 0 : (int) Py.toLong(a.getFirst());
         String method = a.size() > 1 ? Py.str(a.get(1)) : Py.str(kw.getOrDefault("method", "common"));
         double f = Math.pow(10, prec), x = Py.toDouble(v) * f;
-        double r = switch (method) {
-          case "ceil" -> Math.ceil(x);
-          case "floor" -> Math.floor(x);
-          default -> x < 0 ? -Math.floor(-x + 0.5) : Math.floor(x + 0.5);
+        yield switch (method) {
+          case "ceil" -> Math.ceil(x) / f;
+          case "floor" -> Math.floor(x) / f;
+          // Python's round(): half-even on the exact binary value
+          default -> new java.math.BigDecimal(Py.toDouble(v)).setScale(prec, java.math.RoundingMode.HALF_EVEN).doubleValue();
         };
-        yield r / f;
       }
       case "sort" -> sort(v, Py.truthy(arg(a, kw, 0, "reverse")), Py.truthy(arg(a, kw, 1, "case_sensitive")), arg(a, kw, 2, "attribute"));
       case "dictsort" -> {
@@ -690,12 +722,7 @@ final class Builtins {
         List<Object> sorted = sort(v, false, false, attr);
         for (Object o : sorted) groups.computeIfAbsent(attrPath(o, attr), k -> new ArrayList<>()).add(o);
         List<Object> out = new ArrayList<>();
-        for (var e : groups.entrySet()) {
-          List<Object> pair = new ArrayList<>();
-          pair.add(e.getKey());
-          pair.add(e.getValue());
-          out.add(pair);
-        }
+        for (var e : groups.entrySet()) out.add(new Py.Tuple(java.util.Arrays.asList(e.getKey(), e.getValue())));
         yield out;
       }
       default -> throw new TemplateException("no filter named '" + name + "'");
@@ -710,11 +737,16 @@ final class Builtins {
 
   /** {@code attribute="a.b"} or an integer index, as Jinja's {@code make_attrgetter}. */
   static Object attrPath(Object o, Object attr) {
+    return attrPath(o, attr, null);
+  }
+
+  /** Jinja's {@code make_attrgetter}: dotted path, integer parts as indexes, {@code dflt} for undefined parts. */
+  static Object attrPath(Object o, Object attr, Object dflt) {
     if (attr instanceof Long l) return getitem(o, l);
     Object cur = o;
     for (String part : Py.str(attr).split("\\.")) {
-      if (cur instanceof Undefined) return cur;
       cur = part.chars().allMatch(Character::isDigit) && !part.isEmpty() ? getitem(cur, Long.parseLong(part)) : getitem(cur, part);
+      if (dflt != null && cur instanceof Undefined) cur = dflt;
     }
     return cur;
   }
@@ -723,11 +755,7 @@ final class Builtins {
     List<Object> out = new ArrayList<>();
     if (kw.containsKey("attribute")) {
       Object attr = kw.get("attribute");
-      boolean hasDefault = kw.containsKey("default");
-      for (Object o : Py.iterate(v)) {
-        Object x = attrPath(o, attr);
-        out.add(x instanceof Undefined && hasDefault ? kw.get("default") : x);
-      }
+      for (Object o : Py.iterate(v)) out.add(attrPath(o, attr, kw.get("default")));
       return out;
     }
     if (a.isEmpty()) throw new TemplateException("map requires a filter argument");

@@ -264,7 +264,7 @@ final class Interpreter {
           }
         }
         if (kw.containsKey("caller")) s.vars.put("caller", kw.remove("caller"));
-        s.vars.put("varargs", varargs);
+        s.vars.put("varargs", new Py.Tuple(varargs));
         s.vars.put("kwargs", kw);
         StringBuilder sb = new StringBuilder();
         renderBody(body, s, sb, 0);

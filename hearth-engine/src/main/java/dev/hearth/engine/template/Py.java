@@ -136,6 +136,7 @@ final class Py {
       case Boolean b -> b ? "True" : "False";
       case Long l -> l.toString();
       case Double d -> floatRepr(d);
+      case Tuple t -> repr(t);
       case List<?> l -> repr(l);
       case Map<?, ?> m -> repr(m);
       case Namespace n -> "<Namespace " + repr(n.attrs) + ">";
@@ -148,6 +149,14 @@ final class Py {
     return switch (v) {
       case null -> "None";
       case String s -> strRepr(s);
+      case Tuple t -> {
+        StringBuilder sb = new StringBuilder("(");
+        for (int i = 0; i < t.size(); i++) {
+          if (i > 0) sb.append(", ");
+          sb.append(repr(t.get(i)));
+        }
+        yield sb.append(t.size() == 1 ? ",)" : ")").toString();
+      }
       case List<?> l -> {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < l.size(); i++) {

@@ -95,6 +95,21 @@ class JinjaSemanticsTest {
     }
 
     @Test
+    void tuplesPrintAsPythonTuples() {
+      assertThat(render("{{ (1, 2) }} {{ ('a',) }} {{ d.items()|list }}", "d", Map.of("k", 1))).isEqualTo("(1, 2) ('a',) [('k', 1)]");
+    }
+
+    @Test
+    void roundIsPythonsHalfEvenOnTheBinaryValue() {
+      assertThat(render("{{ 2.675|round(2) }} {{ 2.5|round }} {{ -2.5|round }} {{ 3.14159|round(2, 'floor') }}")).isEqualTo("2.67 2.0 -2.0 3.14");
+    }
+
+    @Test
+    void strFormatSpecs() {
+      assertThat(render("{{ '{:>5}|{:<3}|{:^5}|{:.2f}|{:05d}'.format('a', 'b', 'c', 3.14159, 42) }}")).isEqualTo("    a|b  |  c  |3.14|00042");
+    }
+
+    @Test
     void comparisonsAndMembership() {
       assertThat(render("{{ 1 < 2 < 3 }} {{ 1 == 1.0 }} {{ 'b' in 'abc' }} {{ 2 not in [1] }} {{ 'k' in {'k': 1} }}"))
           .isEqualTo("True True True True True");
@@ -229,6 +244,8 @@ class JinjaSemanticsTest {
       assertThat(render("{{ m|map(attribute='role')|list }}", "m", msgs)).isEqualTo("['system', 'user', 'user']");
       assertThat(render("{{ m|selectattr('role', 'equalto', 'user')|map(attribute='n')|list }}", "m", msgs)).isEqualTo("[2, 3]");
       assertThat(render("{{ m|rejectattr('role', 'equalto', 'user')|list|length }}", "m", msgs)).isEqualTo("1");
+      assertThat(render("{{ m|map(attribute='x', default='D')|list }}", "m", List.of(Map.of("x", "a"), Map.of()))).isEqualTo("['a', 'D']");
+      assertThatThrownBy(() -> render("{{ m|map(attribute='x.0')|list }}", "m", List.of(Map.of()))).isInstanceOf(TemplateException.class);
       assertThat(render("{{ [1, 2, 3, 4]|select('even')|list }} {{ ['a', 'b']|map('upper')|join }}")).isEqualTo("[2, 4] AB");
     }
 
