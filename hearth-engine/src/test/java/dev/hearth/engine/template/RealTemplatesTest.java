@@ -624,4 +624,123 @@ class RealTemplatesTest {
           + CHANNELS + "<|end|><|start|>user<|message|>Hi<|end|><|start|>assistant");
     }
   }
+
+  // ---------------------------------------------------------------- Qwen3-Coder, Qwen3.5, Gemma 4
+
+  @Nested
+  class Qwen3Coder {
+    static final String T = "Qwen3-Coder";
+
+    @Test
+    void noToolsIsPlainChatml() {
+      assertThat(render(T, input(ChatMessage.system("S"), ChatMessage.user("Hi")).addGenerationPrompt(true)))
+          .isEqualTo("<|im_start|>system\nS<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n");
+    }
+
+    @Test
+    void xmlToolsToolCallsAndResponses() {
+      String out = render(T, input(ChatMessage.system("You are helpful."), ChatMessage.user("Weather in Paris?"),
+          ChatMessage.assistant("", List.of(CALL)), ChatMessage.tool("call_1", "{\"temp\": 21}"))
+          .tools(List.of(WEATHER)).addGenerationPrompt(true));
+      assertThat(out).isEqualTo("<|im_start|>system\nYou are helpful.\n\n# Tools\n\nYou have access to the following tools:\n\n<tools>"
+          + "\n<function>\n<name>get_weather</name>\n<description>Get the current weather in a city.</description>\n<parameters>"
+          + "\n<parameter>\n<name>city</name>\n<type>string</type>\n<description>City name</description>\n</parameter>"
+          + "\n<required>[\"city\"]</required>\n</parameters>\n</function>\n</tools>"
+          + "\n\nIf you choose to call a tool ONLY reply in the following format with NO suffix:\n\n<tool_call>\n<function=example_function_name>\n"
+          + "<parameter=example_parameter_1>\nvalue_1\n</parameter>\n<parameter=example_parameter_2>\nvalue_2\n</parameter>\n</function>\n</tool_call>\n\n"
+          + "<IMPORTANT>\nReminder:\n- Function calls MUST follow the specified format: the tool calling block MUST begin with an opening <tool_call> tag "
+          + "and end with a closing </tool_call> tag.\n- Required parameters MUST be specified\n- You may provide optional reasoning for your function call "
+          + "in natural language BEFORE the function call, but NOT after\n- If there is no function call available, answer the question like normal with "
+          + "your current knowledge and do not tell the user about function calls\n</IMPORTANT><|im_end|>\n"
+          + "<|im_start|>user\nWeather in Paris?<|im_end|>\n"
+          + "<|im_start|>assistant\n<tool_call>\n<function=get_weather>\n<parameter=city>\nParis\n</parameter>\n</function>\n</tool_call><|im_end|>\n"
+          + "<|im_start|>user\n<tool_response>\n{\"temp\": 21}\n</tool_response>\n<|im_end|>\n<|im_start|>assistant\n");
+    }
+  }
+
+  @Nested
+  class Qwen35 {
+    static final String T = "Qwen3.5-4B";
+
+    @Test
+    void imagesBecomeVisionTokensAndThinkingIsOpenedByDefault() {
+      assertThat(render(T, input(ChatMessage.user(List.of(ContentPart.image(), ContentPart.text("What is this?")))).addGenerationPrompt(true)))
+          .isEqualTo("<|im_start|>user\n<|vision_start|><|image_pad|><|vision_end|>What is this?<|im_end|>\n<|im_start|>assistant\n<think>\n");
+      assertThat(render(T, input(ChatMessage.user(List.of(ContentPart.image(), ContentPart.text("What is this?"))))
+          .kwarg("add_vision_id", true).kwarg("enable_thinking", false).addGenerationPrompt(true)))
+          .isEqualTo("<|im_start|>user\nPicture 1: <|vision_start|><|image_pad|><|vision_end|>What is this?<|im_end|>\n"
+              + "<|im_start|>assistant\n<think>\n\n</think>\n\n");
+    }
+
+    @Test
+    void reasoningKeptOnlyAfterTheLastUserQuery() {
+      assertThat(render(T, input(ChatMessage.system("S"), ChatMessage.user("Hi"), ChatMessage.assistant("Hello!").withReasoning("R"),
+          ChatMessage.user("Bye")).addGenerationPrompt(true)))
+          .isEqualTo("<|im_start|>system\nS<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nHello!<|im_end|>\n"
+              + "<|im_start|>user\nBye<|im_end|>\n<|im_start|>assistant\n<think>\n");
+      assertThat(render(T, input(ChatMessage.user("Hi"), ChatMessage.assistant("Hello!").withReasoning("Greeting."))))
+          .isEqualTo("<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n<think>\nGreeting.\n</think>\n\nHello!<|im_end|>\n");
+    }
+
+    @Test
+    void toolsAndXmlToolCalls() {
+      String out = render(T, input(ChatMessage.system("You are helpful."), ChatMessage.user("Weather in Paris?"),
+          ChatMessage.assistant("", List.of(CALL)), ChatMessage.tool("call_1", "{\"temp\": 21}"))
+          .tools(List.of(WEATHER)).addGenerationPrompt(true));
+      assertThat(out).startsWith("<|im_start|>system\n# Tools\n\nYou have access to the following functions:\n\n<tools>\n" + WEATHER_JSON
+          + "\n</tools>\n\nIf you choose to call a function ONLY reply in the following format with NO suffix:");
+      assertThat(out).endsWith("answer the question like normal with your current knowledge and do not tell the user about function calls\n"
+          + "</IMPORTANT>\n\nYou are helpful.<|im_end|>\n<|im_start|>user\nWeather in Paris?<|im_end|>\n"
+          + "<|im_start|>assistant\n<think>\n\n</think>\n\n<tool_call>\n<function=get_weather>\n<parameter=city>\nParis\n</parameter>\n</function>\n"
+          + "</tool_call><|im_end|>\n<|im_start|>user\n<tool_response>\n{\"temp\": 21}\n</tool_response><|im_end|>\n<|im_start|>assistant\n<think>\n");
+    }
+
+    @Test
+    void templateChecksAreRaised() {
+      assertThatThrownBy(() -> render(T, input())).isInstanceOf(TemplateException.Raised.class).hasMessageContaining("No messages provided.");
+      assertThatThrownBy(() -> render(T, input(ChatMessage.system("S")))).hasMessageContaining("No user query found in messages.");
+    }
+  }
+
+  @Nested
+  class Gemma4 {
+    static final String T = "google-gemma-4-31B-it";
+    static final String DECL = "declaration:get_weather{description:<|\"|>Get the current weather in a city.<|\"|>,parameters:{properties:{"
+        + "city:{description:<|\"|>City name<|\"|>,type:<|\"|>STRING<|\"|>}},required:[<|\"|>city<|\"|>],type:<|\"|>OBJECT<|\"|>}}";
+
+    @Test
+    void systemUserAndAnEmptyThoughtChannelWithoutThinking() {
+      assertThat(render(T, input(ChatMessage.system("You are helpful."), ChatMessage.user("Hi there")).bosToken("<bos>").addGenerationPrompt(true)))
+          .isEqualTo("<bos><|turn>system\nYou are helpful.<turn|>\n<|turn>user\nHi there<turn|>\n<|turn>model\n<|channel>thought\n<channel|>");
+    }
+
+    @Test
+    void enableThinkingAddsTheThinkToken() {
+      assertThat(render(T, input(ChatMessage.user("Hi")).bosToken("<bos>").kwarg("enable_thinking", true).addGenerationPrompt(true)))
+          .isEqualTo("<bos><|turn>system\n<|think|>\n<turn|>\n<|turn>user\nHi<turn|>\n<|turn>model\n");
+    }
+
+    @Test
+    void historyStripsThoughtChannelsAndImagesBecomeTokens() {
+      assertThat(render(T, input(ChatMessage.user("Hi"), ChatMessage.assistant("<|channel>thought\nhmm<channel|>Hello!"),
+          ChatMessage.user(List.of(ContentPart.image(), ContentPart.text(" What? ")))).bosToken("<bos>").addGenerationPrompt(true)))
+          .isEqualTo("<bos><|turn>user\nHi<turn|>\n<|turn>model\nHello!<turn|>\n<|turn>user\n<|image|>What?<turn|>\n"
+              + "<|turn>model\n<|channel>thought\n<channel|>");
+    }
+
+    @Test
+    void toolDeclarationsCallsAndResponsesStayInTheModelTurn() {
+      ChatTemplateInput.Builder in = input(ChatMessage.system("You are helpful."), ChatMessage.user("Weather in Paris?"),
+          ChatMessage.assistant("", List.of(CALL)), ChatMessage.tool("call_1", "{\"temp\": 21}"))
+          .tools(List.of(WEATHER)).bosToken("<bos>").addGenerationPrompt(true);
+      String prefix = "<bos><|turn>system\nYou are helpful.<|tool>" + DECL + "<tool|><turn|>\n<|turn>user\nWeather in Paris?<turn|>\n"
+          + "<|turn>model\n<|tool_call>call:get_weather{city:<|\"|>Paris<|\"|>}<tool_call|>"
+          + "<|tool_response>response:get_weather{value:<|\"|>{\"temp\": 21}<|\"|>}<tool_response|>";
+      assertThat(render(T, in)).isEqualTo(prefix);
+      ChatTemplateInput.Builder answered = input(ChatMessage.system("You are helpful."), ChatMessage.user("Weather in Paris?"),
+          ChatMessage.assistant("", List.of(CALL)), ChatMessage.tool("call_1", "{\"temp\": 21}"), ChatMessage.assistant("It is 21."))
+          .tools(List.of(WEATHER)).bosToken("<bos>");
+      assertThat(render(T, answered)).isEqualTo(prefix + "It is 21.<turn|>\n");
+    }
+  }
 }
