@@ -50,9 +50,14 @@ final class Interpreter {
   private static final BreakSignal BREAK = new BreakSignal();
   private static final ContinueSignal CONTINUE = new ContinueSignal();
 
+  /** Limits for untrusted templates (they come from model files): generous for any real chat prompt. */
+  static final int MAX_OUTPUT_CHARS = 16 << 20;
+  static final long MAX_LOOP_ITERATIONS = 1_000_000;
+
   private final Lexer.Lexed lexed;
   final Builtins builtins;
   private int depth;
+  private long iterations;
 
   Interpreter(Lexer.Lexed lexed, Builtins builtins) {
     this.lexed = lexed;
@@ -87,7 +92,10 @@ final class Interpreter {
   private void renderNode(Node node, Scope scope, StringBuilder out, int loopDepth) {
     switch (node) {
       case Node.Text t -> out.append(t.text());
-      case Node.Output o -> out.append(Py.str(eval(o.expr(), scope)));
+      case Node.Output o -> {
+        out.append(Py.str(eval(o.expr(), scope)));
+        if (out.length() > MAX_OUTPUT_CHARS) throw at(new TemplateException("template output exceeds " + MAX_OUTPUT_CHARS + " characters"), o.expr().off());
+      }
       case Node.If n -> {
         for (int k = 0; k < n.tests().size(); k++) {
           if (Py.truthy(eval(n.tests().get(k), scope))) {
@@ -199,6 +207,9 @@ final class Interpreter {
     }
     Loop loop = new Loop(items, recursion);
     for (int k = 0; k < items.size(); k++) {
+      if (++iterations > MAX_LOOP_ITERATIONS) {
+        throw at(new TemplateException("template exceeds " + MAX_LOOP_ITERATIONS + " loop iterations"), f.off());
+      }
       loop.index0 = k;
       Scope s = new Scope(scope);
       bindTargets(f, items.get(k), s);

@@ -135,7 +135,7 @@ final class Lexer {
 
   private static boolean isBlank(String s, int from) {
     for (int i = from; i < s.length(); i++) {
-      if (!Character.isWhitespace(s.charAt(i))) return false;
+      if (!Py.isWs(s.charAt(i))) return false;
     }
     return true;
   }
@@ -145,7 +145,7 @@ final class Lexer {
     int n = src.length();
     if (minus) {
       int p = pos;
-      while (pos < n && Character.isWhitespace(src.charAt(pos))) pos++;
+      while (pos < n && Py.isWs(src.charAt(pos))) pos++;
       if (pos > p) return src.charAt(pos - 1) == '\n';
       return false;
     }
