@@ -53,6 +53,7 @@ final class Interpreter {
   /** Limits for untrusted templates (they come from model files): generous for any real chat prompt. */
   static final int MAX_OUTPUT_CHARS = 16 << 20;
   static final long MAX_LOOP_ITERATIONS = 1_000_000;
+  static final int MAX_MACRO_DEPTH = 200;
 
   private final Lexer.Lexed lexed;
   final Builtins builtins;
@@ -122,9 +123,9 @@ final class Interpreter {
         for (Expr.Filter f : s.filters()) v = applyFilter(f, v, scope);
         scope.vars.put(s.name(), v);
       }
-      case Node.Macro m -> scope.vars.put(m.name(), macro(m.name(), m.params(), m.defaults(), m.body(), scope, null));
+      case Node.Macro m -> scope.vars.put(m.name(), macro(m.name(), m.params(), m.defaults(), m.body(), scope));
       case Node.CallBlock c -> {
-        PyCallable caller = macro("caller", c.params(), c.defaults(), c.body(), scope, null);
+        PyCallable caller = macro("caller", c.params(), c.defaults(), c.body(), scope);
         Expr.Call call = c.call();
         Object fn = eval(call.fn(), scope);
         List<Object> args = new ArrayList<>();
@@ -249,14 +250,11 @@ final class Interpreter {
     }
   }
 
-  private PyCallable macro(String name, List<String> params, List<Expr> defaults, List<Node> body, Scope defScope, Object unused) {
+  private PyCallable macro(String name, List<String> params, List<Expr> defaults, List<Node> body, Scope defScope) {
     int firstDefault = params.size() - defaults.size();
     return (args, kwargs) -> {
-      if (++depth > 200) {
-        depth = 0;
-        throw new TemplateException("maximum macro recursion depth exceeded in '" + name + "'");
-      }
       try {
+        if (++depth > MAX_MACRO_DEPTH) throw new TemplateException("maximum macro recursion depth exceeded in '" + name + "'");
         Scope s = new Scope(defScope);
         Map<String, Object> kw = new LinkedHashMap<>(kwargs);
         List<Object> varargs = new ArrayList<>();

@@ -13,10 +13,6 @@ final class Lexer {
   enum Kind { TEXT, VAR_BEGIN, VAR_END, BLOCK_BEGIN, BLOCK_END, NAME, STRING, INT, FLOAT, OP, EOF }
 
   record Token(Kind kind, String text, Object value, int offset) {
-    boolean is(Kind k, String t) {
-      return kind == k && text.equals(t);
-    }
-
     boolean isOp(String t) {
       return kind == Kind.OP && text.equals(t);
     }
