@@ -58,10 +58,11 @@ final class Builtins {
       if (args.size() > 2) step = Py.toLong(args.get(2));
     }
     if (step == 0) throw new TemplateException("range() arg 3 must not be zero");
+    double size = Math.ceil(((double) stop - start) / step);
+    if (size > Interpreter.MAX_LOOP_ITERATIONS) throw new TemplateException("range too large");
     List<Object> out = new ArrayList<>();
     if (step > 0) for (long i = start; i < stop; i += step) out.add(i);
     else for (long i = start; i > stop; i += step) out.add(i);
-    if (out.size() > 100_000) throw new TemplateException("range too big");
     return out;
   }
 
@@ -456,11 +457,13 @@ final class Builtins {
         }
       }
       case "*" -> {
-        if (l instanceof String s && (r instanceof Long || r instanceof Boolean)) return s.repeat((int) Math.max(0, Py.toLong(r)));
-        if (r instanceof String s && (l instanceof Long || l instanceof Boolean)) return s.repeat((int) Math.max(0, Py.toLong(l)));
+        if (l instanceof String s && (r instanceof Long || r instanceof Boolean)) return repeat(s, Py.toLong(r));
+        if (r instanceof String s && (l instanceof Long || l instanceof Boolean)) return repeat(s, Py.toLong(l));
         if (l instanceof List<?> a && (r instanceof Long || r instanceof Boolean)) {
+          long times = Math.max(0, Py.toLong(r));
+          if (times * a.size() > Interpreter.MAX_LOOP_ITERATIONS) throw new TemplateException("list repetition too large");
           List<Object> out = new ArrayList<>();
-          for (long k = 0; k < Py.toLong(r); k++) out.addAll(a);
+          for (long k = 0; k < times; k++) out.addAll(a);
           return out;
         }
         if (Py.isNumber(l) && Py.isNumber(r)) {
@@ -509,6 +512,12 @@ final class Builtins {
       throw new TypeError("can only concatenate list (not \"" + Py.typeName(r) + "\") to list");
     }
     throw new TypeError("unsupported operand type(s) for " + op + ": '" + Py.typeName(l) + "' and '" + Py.typeName(r) + "'");
+  }
+
+  private static String repeat(String s, long times) {
+    if (times <= 0 || s.isEmpty()) return "";
+    if (times * s.length() > Interpreter.MAX_OUTPUT_CHARS) throw new TemplateException("string repetition too large");
+    return s.repeat((int) times);
   }
 
   // ---- tests

@@ -50,9 +50,15 @@ final class Interpreter {
   private static final BreakSignal BREAK = new BreakSignal();
   private static final ContinueSignal CONTINUE = new ContinueSignal();
 
+  /** Limits for untrusted templates (they come from model files): generous for any real chat prompt. */
+  static final int MAX_OUTPUT_CHARS = 16 << 20;
+  static final long MAX_LOOP_ITERATIONS = 1_000_000;
+  static final int MAX_MACRO_DEPTH = 200;
+
   private final Lexer.Lexed lexed;
   final Builtins builtins;
   private int depth;
+  private long iterations;
 
   Interpreter(Lexer.Lexed lexed, Builtins builtins) {
     this.lexed = lexed;
@@ -87,7 +93,10 @@ final class Interpreter {
   private void renderNode(Node node, Scope scope, StringBuilder out, int loopDepth) {
     switch (node) {
       case Node.Text t -> out.append(t.text());
-      case Node.Output o -> out.append(Py.str(eval(o.expr(), scope)));
+      case Node.Output o -> {
+        out.append(Py.str(eval(o.expr(), scope)));
+        if (out.length() > MAX_OUTPUT_CHARS) throw at(new TemplateException("template output exceeds " + MAX_OUTPUT_CHARS + " characters"), o.expr().off());
+      }
       case Node.If n -> {
         for (int k = 0; k < n.tests().size(); k++) {
           if (Py.truthy(eval(n.tests().get(k), scope))) {
@@ -114,9 +123,9 @@ final class Interpreter {
         for (Expr.Filter f : s.filters()) v = applyFilter(f, v, scope);
         scope.vars.put(s.name(), v);
       }
-      case Node.Macro m -> scope.vars.put(m.name(), macro(m.name(), m.params(), m.defaults(), m.body(), scope, null));
+      case Node.Macro m -> scope.vars.put(m.name(), macro(m.name(), m.params(), m.defaults(), m.body(), scope));
       case Node.CallBlock c -> {
-        PyCallable caller = macro("caller", c.params(), c.defaults(), c.body(), scope, null);
+        PyCallable caller = macro("caller", c.params(), c.defaults(), c.body(), scope);
         Expr.Call call = c.call();
         Object fn = eval(call.fn(), scope);
         List<Object> args = new ArrayList<>();
@@ -199,6 +208,9 @@ final class Interpreter {
     }
     Loop loop = new Loop(items, recursion);
     for (int k = 0; k < items.size(); k++) {
+      if (++iterations > MAX_LOOP_ITERATIONS) {
+        throw at(new TemplateException("template exceeds " + MAX_LOOP_ITERATIONS + " loop iterations"), f.off());
+      }
       loop.index0 = k;
       Scope s = new Scope(scope);
       bindTargets(f, items.get(k), s);
@@ -238,14 +250,11 @@ final class Interpreter {
     }
   }
 
-  private PyCallable macro(String name, List<String> params, List<Expr> defaults, List<Node> body, Scope defScope, Object unused) {
+  private PyCallable macro(String name, List<String> params, List<Expr> defaults, List<Node> body, Scope defScope) {
     int firstDefault = params.size() - defaults.size();
     return (args, kwargs) -> {
-      if (++depth > 200) {
-        depth = 0;
-        throw new TemplateException("maximum macro recursion depth exceeded in '" + name + "'");
-      }
       try {
+        if (++depth > MAX_MACRO_DEPTH) throw new TemplateException("maximum macro recursion depth exceeded in '" + name + "'");
         Scope s = new Scope(defScope);
         Map<String, Object> kw = new LinkedHashMap<>(kwargs);
         List<Object> varargs = new ArrayList<>();

@@ -13,10 +13,6 @@ final class Lexer {
   enum Kind { TEXT, VAR_BEGIN, VAR_END, BLOCK_BEGIN, BLOCK_END, NAME, STRING, INT, FLOAT, OP, EOF }
 
   record Token(Kind kind, String text, Object value, int offset) {
-    boolean is(Kind k, String t) {
-      return kind == k && text.equals(t);
-    }
-
     boolean isOp(String t) {
       return kind == Kind.OP && text.equals(t);
     }
@@ -135,7 +131,7 @@ final class Lexer {
 
   private static boolean isBlank(String s, int from) {
     for (int i = from; i < s.length(); i++) {
-      if (!Character.isWhitespace(s.charAt(i))) return false;
+      if (!Py.isWs(s.charAt(i))) return false;
     }
     return true;
   }
@@ -145,7 +141,7 @@ final class Lexer {
     int n = src.length();
     if (minus) {
       int p = pos;
-      while (pos < n && Character.isWhitespace(src.charAt(pos))) pos++;
+      while (pos < n && Py.isWs(src.charAt(pos))) pos++;
       if (pos > p) return src.charAt(pos - 1) == '\n';
       return false;
     }

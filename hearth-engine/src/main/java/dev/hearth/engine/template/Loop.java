@@ -7,7 +7,8 @@ final class Loop {
   final List<Object> items;
   final int depth0;
   int index0;
-  private Object lastChanged = new Object();
+  private static final Object NONE_YET = new Object();
+  private Object lastChanged = NONE_YET;
 
   Loop(List<Object> items, int depth0) {
     this.items = items;
@@ -34,7 +35,7 @@ final class Loop {
       };
       case "changed" -> (Py.PyCallable) (args, kw) -> {
         Object v = args.size() == 1 ? args.getFirst() : args;
-        if (lastChanged instanceof Object o && Py.eq(o, v) && !(o.getClass() == Object.class)) return false;
+        if (lastChanged != NONE_YET && Py.eq(lastChanged, v)) return false;
         lastChanged = v;
         return true;
       };

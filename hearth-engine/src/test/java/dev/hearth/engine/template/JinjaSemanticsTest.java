@@ -367,6 +367,16 @@ class JinjaSemanticsTest {
     }
 
     @Test
+    void runawayTemplatesAreStopped() {
+      assertThatThrownBy(() -> render("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"))
+          .isInstanceOf(TemplateException.class).hasMessageContaining("loop iterations");
+      assertThatThrownBy(() -> render("{{ 'x' * 1000000000 }}")).isInstanceOf(TemplateException.class).hasMessageContaining("too large");
+      assertThatThrownBy(() -> render("{{ range(10000000000)|length }}")).isInstanceOf(TemplateException.class).hasMessageContaining("too large");
+      assertThatThrownBy(() -> render("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}")).isInstanceOf(TemplateException.class)
+          .hasMessageContaining("recursion");
+    }
+
+    @Test
     void unknownFilterFailsAtRender() {
       assertThatThrownBy(() -> render("\n{{ 1|nosuch }}")).hasMessageContaining("no filter named 'nosuch'").hasMessageContaining("line 2");
     }

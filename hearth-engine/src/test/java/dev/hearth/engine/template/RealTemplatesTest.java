@@ -611,6 +611,31 @@ class RealTemplatesTest {
     }
 
     @Test
+    void typescriptRenderingOfRicherSchemasKeepsTheTemplatesOwnWhitespace() {
+      Map<String, Object> schema = obj("type", "object", "properties", obj(
+          "query", obj("type", "string", "description", "Query text"),
+          "limit", obj("type", "integer", "description", "Max results", "default", 10),
+          "lang", obj("type", "string", "enum", List.of("en", "fr"), "default", "en"),
+          "tags", obj("type", "array", "items", obj("type", "string")),
+          "filters", obj("type", "object", "properties", obj("site", obj("type", "string")), "required", List.of("site"))),
+          "required", List.of("query"));
+      String out = render(T, input(ChatMessage.user("Find x")).tools(List.of(new ToolDefinition("search", "Search the web.", schema)))
+          .addGenerationPrompt(true));
+      assertThat(out).isEqualTo(SYSTEM_HEAD + "Reasoning: medium\n\n" + CHANNELS
+          + "\nCalls to these tools must go to the commentary channel: 'functions'.<|end|>"
+          + "<|start|>developer<|message|># Tools\n\n## functions\n\nnamespace functions {\n\n"
+          + "// Search the web.\ntype search = (_: {\n"
+          + "// Query text\nquery: string,\n"
+          + "// Max results\nlimit?: number, // default: 10,\n"
+          + "lang?: \"en\" | \"fr\", // default: en,\n"
+          + "tags?: string[],\n"
+          // the object branch prints its nested type with "{{ ... }}" (no "-"): the newline and indentation stay
+          + "filters?: {\nsite: \n                string},\n"
+          + "}) => any;\n\n} // namespace functions<|end|>"
+          + "<|start|>user<|message|>Find x<|end|><|start|>assistant");
+    }
+
+    @Test
     void modelIdentityAndBuiltinPythonTool() {
       String out = render(T, input(ChatMessage.user("Hi")).kwarg("model_identity", "You are Hearth.")
           .kwarg("builtin_tools", List.of("python")).kwarg("reasoning_effort", "low").addGenerationPrompt(true));
