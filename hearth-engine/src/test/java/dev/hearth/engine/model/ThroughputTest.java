@@ -49,4 +49,27 @@ class ThroughputTest {
             assertThat(seconds).isPositive();
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void decodeTokensPerSecondAtLongContext() throws IOException {
+        TinyModelSpec spec = TinyModelSpec.of("llama").withDimensions(8, 1024, 16, 4, 2816, 2048).withWeightType(GgmlType.Q8_0);
+        Path file = tmp.resolve("bench-long.gguf");
+        TinyModelWriter.write(spec, TinyVocabulary.byteLevelBpe(200), file);
+        try (GgufFile gguf = GgufFile.open(file)) {
+            Model model = ModelLoader.load(gguf);
+            InferenceState state = model.newState(2048);
+            long start = System.nanoTime();
+            for (int i = 0; i < 1536; i++) {
+                model.forward(state, 100 + i % 200);
+            }
+            double prefill = (System.nanoTime() - start) / 1e9;
+            start = System.nanoTime();
+            for (int i = 0; i < 32; i++) {
+                model.forward(state, 100);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf("throughput Q8_0 at 1536-1568 tokens of context: %.1f tokens/s (first 1536 one by one: %.1f tokens/s)%n",
+                    32 / seconds, 1536 / prefill);
+        }
+    }
 }

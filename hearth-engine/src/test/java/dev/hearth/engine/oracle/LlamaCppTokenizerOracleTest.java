@@ -28,9 +28,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Differential test of the tokenizers: random Unicode text through the engine and through llama.cpp's
- * own tokenizer, loaded from a tiny model that carries each real fixture vocabulary.
+ * own tokenizer, loaded from a tiny model that carries each real fixture vocabulary. Heavy as well
+ * (large vocabularies make it ~20 s on a busy machine): runs with {@code -Dhearth.heavy=true}.
  */
 @Tag("oracle")
+@Tag("heavy")
 @RequiresSharedFixtures
 class LlamaCppTokenizerOracleTest {
 

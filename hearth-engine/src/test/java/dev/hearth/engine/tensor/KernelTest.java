@@ -200,8 +200,7 @@ class KernelTest {
             for (int i = 0; i < lanes.length; i++) {
                 lanes[i] = h + i;
             }
-            float[] got = F16Tensor.halfToFloat(jdk.incubator.vector.IntVector.fromArray(
-                    (jdk.incubator.vector.VectorSpecies<Integer>) ints, lanes, 0)).toArray();
+            float[] got = F16Tensor.halfToFloat(jdk.incubator.vector.IntVector.fromArray(ints, lanes, 0)).toArray();
             for (int i = 0; i < lanes.length; i++) {
                 float expected = Float.float16ToFloat((short) lanes[i]);
                 if (Float.isNaN(expected)) {
