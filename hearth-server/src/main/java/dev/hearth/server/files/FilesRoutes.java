@@ -55,8 +55,9 @@ public final class FilesRoutes implements ApiRoutes {
     FilesSweeper sweeper = new FilesSweeper(config.files().sweepInterval());
     sweeper.every("expired files", service::sweepExpired);
     sweeper.every("expired uploads", uploads::sweepExpired);
-    // Bytes older than an hour that no row names: left by a crash between rename and insert.
-    sweeper.once("orphaned file bytes", () -> service.removeOrphans(clock.instant().minusSeconds(3600)));
+    // Bytes older than an hour that no row names: left by a crash between rename and insert, or
+    // by a deleted project. Compared with file modification times, hence the system clock.
+    sweeper.once("orphaned file bytes", () -> service.removeOrphans(java.time.Instant.now().minusSeconds(3600)));
     return new FilesRoutes(service, uploads, new JsonBodies(mapper), sweeper);
   }
 
