@@ -338,11 +338,14 @@ public final class BatchRunner implements AutoCloseable {
           }
         });
       }
+      // Files a crashed runner wrote here but never recorded in the batch are replaced, not duplicated.
+      files.deleteNamed(b.projectId(), outputName(b), "batch_output");
+      files.deleteNamed(b.projectId(), errorName(b), "batch_output");
       if (counts[0] > 0) {
-        outputId = files.createInternal(b.projectId(), b.id() + "_output.jsonl", "batch_output", output, b.outputExpiresAfter()).id();
+        outputId = files.createInternal(b.projectId(), outputName(b), "batch_output", output, b.outputExpiresAfter()).id();
       }
       if (counts[1] > 0) {
-        errorId = files.createInternal(b.projectId(), b.id() + "_error.jsonl", "batch_output", errors, b.outputExpiresAfter()).id();
+        errorId = files.createInternal(b.projectId(), errorName(b), "batch_output", errors, b.outputExpiresAfter()).id();
       }
       if (!store.finish(b.id(), b.status(), to, timestampColumn, clock.instant(), outputId, errorId, expired)) {
         deleteQuietly(b.projectId(), outputId);
@@ -358,6 +361,14 @@ public final class BatchRunner implements AutoCloseable {
       FileBlobs.deleteQuietly(output);
       FileBlobs.deleteQuietly(errors);
     }
+  }
+
+  static String outputName(BatchRecord b) {
+    return b.id() + "_output.jsonl";
+  }
+
+  static String errorName(BatchRecord b) {
+    return b.id() + "_error.jsonl";
   }
 
   private void deleteQuietly(String projectId, String fileId) {

@@ -170,6 +170,19 @@ class BatchRunnerTest {
   }
 
   @Test
+  void finalizingAgainReplacesOutputFilesAPredecessorWroteButNeverRecorded() throws IOException {
+    Batch batch = create(inputFile("a"));
+    Path stray = files.blobs().newTemp();
+    Files.writeString(stray, "{\"partial\":true}\n");
+    String strayId = files.createInternal(project, batch.id() + "_output.jsonl", "batch_output", stray, null).id();
+    runner().drain();
+    Batch done = service.retrieve(project, batch.id());
+    assertThat(done.outputFileId()).isNotNull().isNotEqualTo(strayId);
+    assertThatThrownBy(() -> files.find(project, strayId)).isInstanceOf(ApiException.class);
+    assertThat(lines(done.outputFileId())).singleElement().satisfies(l -> assertThat(l.get("custom_id").asString()).isEqualTo("r1"));
+  }
+
+  @Test
   void cancellingMidwayKeepsWhatRanAndStopsTheRest() throws IOException {
     Batch batch = create(inputFile("a", "b", "c"));
     behaviour = (input, body) -> {
