@@ -147,6 +147,7 @@ public final class BatchRunner implements AutoCloseable {
     }
     List<BatchStore.Request> requests = new ArrayList<>();
     List<BatchError> errors = new ArrayList<>();
+    String[] firstModel = new String[1];
     try (InputStream in = new BufferedInputStream(files.open(input), 1 << 16)) {
       ByteArrayOutputStream line = new ByteArrayOutputStream();
       long offset = 0;
@@ -158,7 +159,7 @@ public final class BatchRunner implements AutoCloseable {
         if (c == '\n' || c == -1) {
           lineNumber++;
           if (line.size() > 0 || c == '\n') {
-            check(b, line.toByteArray(), lineNumber, lineStart, requests, errors);
+            check(b, line.toByteArray(), lineNumber, lineStart, requests, errors, firstModel);
           }
           line.reset();
           if (c == -1 || errors.size() >= MAX_VALIDATION_ERRORS) {
@@ -181,11 +182,11 @@ public final class BatchRunner implements AutoCloseable {
       fail(b, errors);
       return;
     }
-    store.start(b.id(), requests, now);
+    store.start(b.id(), firstModel[0], requests, now);
   }
 
   private void check(BatchRecord b, byte[] bytes, int lineNumber, long offset, List<BatchStore.Request> requests,
-      List<BatchError> errors) {
+      List<BatchError> errors, String[] firstModel) {
     String text = new String(bytes, StandardCharsets.UTF_8);
     if (text.isBlank()) {
       return;
@@ -202,6 +203,9 @@ public final class BatchRunner implements AutoCloseable {
       errors.add(new BatchError("mismatched_endpoint", "The url '" + url + "' does not match the batch's endpoint '"
           + b.endpoint() + "'.", "url", lineNumber));
       return;
+    }
+    if (firstModel[0] == null && node.path("body").path("model").isString()) {
+      firstModel[0] = node.path("body").path("model").asString();
     }
     requests.add(new BatchStore.Request(lineNumber, node.path("custom_id").asString(""), offset, bytes.length));
   }
