@@ -75,8 +75,10 @@ public final class BatchRunner implements AutoCloseable {
       while (running) {
         try {
           drain();
-          wakeups.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS);
-          wakeups.drainPermits();
+          if (running) {
+            wakeups.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS);
+            wakeups.drainPermits();
+          }
         } catch (InterruptedException e) {
           return;
         } catch (RuntimeException e) {
@@ -385,15 +387,26 @@ public final class BatchRunner implements AutoCloseable {
     }
   }
 
+  /** Asks the loop to stop after the line it is running; does not wait. */
+  void stop() {
+    running = false;
+    wakeups.release();
+  }
+
+  /**
+   * Stops after the current line (never interrupting it: an interrupted line would be recorded as
+   * failed instead of being run again) and releases the lease, so a restarted server resumes at
+   * once. A line still running after 10 s is left to its thread; its batch's lease then runs out
+   * and the line runs again later.
+   */
   @Override
   public void close() {
     Thread t;
     synchronized (this) {
-      running = false;
+      stop();
       t = thread;
     }
     if (t != null) {
-      t.interrupt();
       try {
         t.join(TimeUnit.SECONDS.toMillis(10));
       } catch (InterruptedException e) {
@@ -401,5 +414,4 @@ public final class BatchRunner implements AutoCloseable {
       }
     }
   }
-
 }
