@@ -2,10 +2,10 @@ package dev.hearth.server;
 
 import dev.hearth.server.auth.Authenticator;
 import dev.hearth.server.auth.ProjectSettings;
-import dev.hearth.server.config.DatabaseConfig;
-import dev.hearth.server.config.HearthConfig;
 import dev.hearth.server.batches.BatchDispatcher;
 import dev.hearth.server.batches.BatchesRoutes;
+import dev.hearth.server.config.DatabaseConfig;
+import dev.hearth.server.config.HearthConfig;
 import dev.hearth.server.files.FilesRoutes;
 import dev.hearth.server.http.ApiRoutes;
 import dev.hearth.server.http.HttpApp;

@@ -5,6 +5,8 @@ CREATE TABLE batches (
     id                   TEXT    PRIMARY KEY,
     project_id           TEXT    NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
     endpoint             TEXT    NOT NULL,
+    -- the model of the first request, set when validation passes
+    model                TEXT,
     input_file_id        TEXT    NOT NULL,
     completion_window    TEXT    NOT NULL,
     status               TEXT    NOT NULL,

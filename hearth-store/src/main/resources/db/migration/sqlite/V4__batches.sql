@@ -7,6 +7,8 @@ CREATE TABLE batches (
     id                   TEXT    NOT NULL UNIQUE,
     project_id           TEXT    NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
     endpoint             TEXT    NOT NULL,
+    -- the model of the first request, set when validation passes
+    model                TEXT,
     input_file_id        TEXT    NOT NULL,
     completion_window    TEXT    NOT NULL,
     status               TEXT    NOT NULL,

@@ -13,6 +13,7 @@ public record Batch(
     String id,
     String object,
     String endpoint,
+    String model,
     BatchErrors errors,
     @JsonProperty("input_file_id") String inputFileId,
     @JsonProperty("completion_window") String completionWindow,

@@ -7,6 +7,7 @@ record BatchRecord(
     String id,
     String projectId,
     String endpoint,
+    String model,
     String inputFileId,
     String completionWindow,
     String status,

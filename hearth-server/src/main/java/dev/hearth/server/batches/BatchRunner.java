@@ -75,8 +75,10 @@ public final class BatchRunner implements AutoCloseable {
       while (running) {
         try {
           drain();
-          wakeups.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS);
-          wakeups.drainPermits();
+          if (running) {
+            wakeups.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS);
+            wakeups.drainPermits();
+          }
         } catch (InterruptedException e) {
           return;
         } catch (RuntimeException e) {
@@ -147,6 +149,7 @@ public final class BatchRunner implements AutoCloseable {
     }
     List<BatchStore.Request> requests = new ArrayList<>();
     List<BatchError> errors = new ArrayList<>();
+    String[] firstModel = new String[1];
     try (InputStream in = new BufferedInputStream(files.open(input), 1 << 16)) {
       ByteArrayOutputStream line = new ByteArrayOutputStream();
       long offset = 0;
@@ -158,7 +161,7 @@ public final class BatchRunner implements AutoCloseable {
         if (c == '\n' || c == -1) {
           lineNumber++;
           if (line.size() > 0 || c == '\n') {
-            check(b, line.toByteArray(), lineNumber, lineStart, requests, errors);
+            check(b, line.toByteArray(), lineNumber, lineStart, requests, errors, firstModel);
           }
           line.reset();
           if (c == -1 || errors.size() >= MAX_VALIDATION_ERRORS) {
@@ -181,11 +184,11 @@ public final class BatchRunner implements AutoCloseable {
       fail(b, errors);
       return;
     }
-    store.start(b.id(), requests, now);
+    store.start(b.id(), firstModel[0], requests, now);
   }
 
   private void check(BatchRecord b, byte[] bytes, int lineNumber, long offset, List<BatchStore.Request> requests,
-      List<BatchError> errors) {
+      List<BatchError> errors, String[] firstModel) {
     String text = new String(bytes, StandardCharsets.UTF_8);
     if (text.isBlank()) {
       return;
@@ -202,6 +205,9 @@ public final class BatchRunner implements AutoCloseable {
       errors.add(new BatchError("mismatched_endpoint", "The url '" + url + "' does not match the batch's endpoint '"
           + b.endpoint() + "'.", "url", lineNumber));
       return;
+    }
+    if (firstModel[0] == null && node.path("body").path("model").isString()) {
+      firstModel[0] = node.path("body").path("model").asString();
     }
     requests.add(new BatchStore.Request(lineNumber, node.path("custom_id").asString(""), offset, bytes.length));
   }
@@ -338,11 +344,14 @@ public final class BatchRunner implements AutoCloseable {
           }
         });
       }
+      // Files a crashed runner wrote here but never recorded in the batch are replaced, not duplicated.
+      files.deleteNamed(b.projectId(), outputName(b), "batch_output");
+      files.deleteNamed(b.projectId(), errorName(b), "batch_output");
       if (counts[0] > 0) {
-        outputId = files.createInternal(b.projectId(), b.id() + "_output.jsonl", "batch_output", output, b.outputExpiresAfter()).id();
+        outputId = files.createInternal(b.projectId(), outputName(b), "batch_output", output, b.outputExpiresAfter()).id();
       }
       if (counts[1] > 0) {
-        errorId = files.createInternal(b.projectId(), b.id() + "_error.jsonl", "batch_output", errors, b.outputExpiresAfter()).id();
+        errorId = files.createInternal(b.projectId(), errorName(b), "batch_output", errors, b.outputExpiresAfter()).id();
       }
       if (!store.finish(b.id(), b.status(), to, timestampColumn, clock.instant(), outputId, errorId, expired)) {
         deleteQuietly(b.projectId(), outputId);
@@ -360,6 +369,14 @@ public final class BatchRunner implements AutoCloseable {
     }
   }
 
+  static String outputName(BatchRecord b) {
+    return b.id() + "_output.jsonl";
+  }
+
+  static String errorName(BatchRecord b) {
+    return b.id() + "_error.jsonl";
+  }
+
   private void deleteQuietly(String projectId, String fileId) {
     if (fileId != null) {
       try {
@@ -370,15 +387,26 @@ public final class BatchRunner implements AutoCloseable {
     }
   }
 
+  /** Asks the loop to stop after the line it is running; does not wait. */
+  void stop() {
+    running = false;
+    wakeups.release();
+  }
+
+  /**
+   * Stops after the current line (never interrupting it: an interrupted line would be recorded as
+   * failed instead of being run again) and releases the lease, so a restarted server resumes at
+   * once. A line still running after 10 s is left to its thread; its batch's lease then runs out
+   * and the line runs again later.
+   */
   @Override
   public void close() {
     Thread t;
     synchronized (this) {
-      running = false;
+      stop();
       t = thread;
     }
     if (t != null) {
-      t.interrupt();
       try {
         t.join(TimeUnit.SECONDS.toMillis(10));
       } catch (InterruptedException e) {
@@ -386,5 +414,4 @@ public final class BatchRunner implements AutoCloseable {
       }
     }
   }
-
 }

@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * runner died) is taken over by any runner, which resumes at the first line without a result.
  */
 final class BatchStore {
-  static final String COLUMNS = "id, project_id, endpoint, input_file_id, completion_window, status, created_at, expires_at,"
+  static final String COLUMNS = "id, project_id, endpoint, model, input_file_id, completion_window, status, created_at, expires_at,"
       + " in_progress_at, finalizing_at, completed_at, failed_at, expired_at, cancelling_at, cancelled_at, total, completed,"
       + " failed, output_file_id, error_file_id, errors_json, metadata_json, output_expires_after";
   private static final KeysetPager<BatchRecord> PAGER = new KeysetPager<>("batches", COLUMNS, BatchStore::map);
@@ -160,13 +160,14 @@ final class BatchStore {
   }
 
   /** Records the input lines and the total, and moves validating → in_progress, in one transaction. */
-  boolean start(String id, List<Request> requests, Instant at) {
+  boolean start(String id, String model, List<Request> requests, Instant at) {
     return db.inTransaction(c -> {
-      try (PreparedStatement s = c.prepareStatement("UPDATE batches SET status = 'in_progress', in_progress_at = ?, total = ?"
-          + " WHERE id = ? AND status = 'validating'")) {
+      try (PreparedStatement s = c.prepareStatement("UPDATE batches SET status = 'in_progress', in_progress_at = ?, total = ?,"
+          + " model = ? WHERE id = ? AND status = 'validating'")) {
         s.setLong(1, at.getEpochSecond());
         s.setLong(2, requests.size());
-        s.setString(3, id);
+        s.setString(3, model);
+        s.setString(4, id);
         if (s.executeUpdate() == 0) {
           return false;
         }
@@ -311,7 +312,8 @@ final class BatchStore {
   static BatchRecord map(ResultSet r) throws SQLException {
     long after = r.getLong("output_expires_after");
     Long outputExpiresAfter = r.wasNull() ? null : after;
-    return new BatchRecord(r.getString("id"), r.getString("project_id"), r.getString("endpoint"), r.getString("input_file_id"),
+    return new BatchRecord(r.getString("id"), r.getString("project_id"), r.getString("endpoint"), r.getString("model"),
+        r.getString("input_file_id"),
         r.getString("completion_window"), r.getString("status"), instant(r, "created_at"), instant(r, "expires_at"),
         instant(r, "in_progress_at"), instant(r, "finalizing_at"), instant(r, "completed_at"), instant(r, "failed_at"),
         instant(r, "expired_at"), instant(r, "cancelling_at"), instant(r, "cancelled_at"), r.getLong("total"),

@@ -71,7 +71,7 @@ public final class BatchesService {
           "The input file must be uploaded with purpose 'batch', but " + input.id() + " has purpose '" + input.purpose() + "'.");
     }
     Instant now = Instant.ofEpochSecond(clock.instant().getEpochSecond());
-    BatchRecord batch = new BatchRecord(Ids.newId("batch_"), projectId, request.endpoint(), input.id(), "24h", "validating",
+    BatchRecord batch = new BatchRecord(Ids.newId("batch_"), projectId, request.endpoint(), null, input.id(), "24h", "validating",
         now, now.plus(COMPLETION_WINDOW), null, null, null, null, null, null, null, 0, 0, 0, null, null, null,
         request.metadata() == null ? null : mapper.writeValueAsString(request.metadata()), outputExpiresAfter);
     store.insert(batch);
@@ -130,7 +130,7 @@ public final class BatchesService {
         : BatchErrors.of(mapper.readValue(b.errorsJson(), new TypeReference<List<BatchError>>() {}));
     Map<String, String> metadata = b.metadataJson() == null ? null
         : mapper.readValue(b.metadataJson(), new TypeReference<Map<String, String>>() {});
-    return new Batch(b.id(), Batch.OBJECT, b.endpoint(), errors, b.inputFileId(), b.completionWindow(), b.status(),
+    return new Batch(b.id(), Batch.OBJECT, b.endpoint(), b.model(), errors, b.inputFileId(), b.completionWindow(), b.status(),
         b.outputFileId(), b.errorFileId(), b.createdAt().getEpochSecond(), seconds(b.inProgressAt()), seconds(b.expiresAt()),
         seconds(b.finalizingAt()), seconds(b.completedAt()), seconds(b.failedAt()), seconds(b.expiredAt()),
         seconds(b.cancellingAt()), seconds(b.cancelledAt()), new BatchRequestCounts(b.total(), b.completed(), b.failed()),

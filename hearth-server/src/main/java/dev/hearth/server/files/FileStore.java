@@ -113,6 +113,25 @@ public final class FileStore {
     });
   }
 
+  /** Ids of the project's files with this name and purpose (expired or not). */
+  public List<String> idsNamed(String projectId, String filename, String purpose) {
+    return db.read(c -> {
+      try (PreparedStatement s = c.prepareStatement(
+          "SELECT id FROM files WHERE project_id = ? AND filename = ? AND purpose = ?")) {
+        s.setString(1, projectId);
+        s.setString(2, filename);
+        s.setString(3, purpose);
+        List<String> ids = new ArrayList<>();
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            ids.add(r.getString(1));
+          }
+        }
+        return ids;
+      }
+    });
+  }
+
   /** Up to {@code limit} ids of files expired at {@code now}, oldest expiry first. */
   public List<String> expired(Instant now, int limit) {
     return db.read(c -> {

@@ -20,8 +20,10 @@ import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Set;
+import java.util.UUID;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -55,8 +57,9 @@ public final class FilesRoutes implements ApiRoutes {
     FilesSweeper sweeper = new FilesSweeper(config.files().sweepInterval());
     sweeper.every("expired files", service::sweepExpired);
     sweeper.every("expired uploads", uploads::sweepExpired);
-    // Bytes older than an hour that no row names: left by a crash between rename and insert.
-    sweeper.once("orphaned file bytes", () -> service.removeOrphans(clock.instant().minusSeconds(3600)));
+    // Bytes older than an hour that no row names: left by a crash between rename and insert, or
+    // by a deleted project. Compared with file modification times, hence the system clock.
+    sweeper.once("orphaned file bytes", () -> service.removeOrphans(Instant.now().minusSeconds(3600)));
     return new FilesRoutes(service, uploads, new JsonBodies(mapper), sweeper);
   }
 
@@ -94,7 +97,7 @@ public final class FilesRoutes implements ApiRoutes {
 
   /** Moves the part Jetty spooled into a temp file of ours. */
   private Path spool(Part part) {
-    Path temp = service.blobs().tempDir().resolve(java.util.UUID.randomUUID() + ".upload");
+    Path temp = service.blobs().tempDir().resolve(UUID.randomUUID() + ".upload");
     try {
       part.write(temp.toString());
       return temp;

@@ -130,6 +130,20 @@ public final class FilesService {
     }
   }
 
+  /**
+   * Deletes the project's files of this name and purpose, rows then bytes: a batch runner that
+   * resumes finalizing removes the output files a crashed predecessor wrote but never recorded.
+   */
+  public int deleteNamed(String projectId, String filename, String purpose) {
+    List<String> ids = store.idsNamed(projectId, filename, purpose);
+    for (String id : ids) {
+      if (store.delete(projectId, id)) {
+        blobs.delete(id);
+      }
+    }
+    return ids.size();
+  }
+
   public ListFilesResponse list(String projectId, String purpose, PageRequest request) {
     Page<StoredFile> page = store.page(projectId, purpose, request, clock.instant());
     return ListFilesResponse.of(page.data().stream().map(FilesService::toWire).toList(), page.hasMore());

@@ -47,7 +47,7 @@ final class MultipartForm {
   static MultipartForm read(Context ctx, Path spoolDir, long maxFileBytes, Set<String> fileParts, Set<String> fieldNames,
       ApiException tooLarge) {
     String contentType = ctx.contentType();
-    if (contentType == null || !contentType.toLowerCase().startsWith("multipart/form-data")) {
+    if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data")) {
       throw ApiException.invalidRequest(null,
           "This endpoint expects a multipart/form-data body, got " + (contentType == null ? "none" : "'" + contentType + "'") + ".");
     }

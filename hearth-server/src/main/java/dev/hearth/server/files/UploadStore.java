@@ -96,6 +96,19 @@ final class UploadStore {
     });
   }
 
+  /** The bytes held in parts of the project's uploads: they count against its storage until completed. */
+  long partBytes(String projectId) {
+    return db.read(c -> {
+      try (PreparedStatement s = c.prepareStatement("SELECT COALESCE(SUM(bytes), 0) FROM upload_parts WHERE project_id = ?")) {
+        s.setString(1, projectId);
+        try (ResultSet r = s.executeQuery()) {
+          r.next();
+          return r.getLong(1);
+        }
+      }
+    });
+  }
+
   List<Part> parts(String uploadId) {
     return db.read(c -> {
       try (PreparedStatement s = c.prepareStatement(

@@ -95,6 +95,7 @@ public final class UploadsService {
       if (size > MAX_PART_BYTES) {
         throw partTooLarge();
       }
+      files.checkRoom(projectId, size + store.partBytes(projectId));
       String partId = Ids.newId("part_");
       files.blobs().commit(temp, partId);
       UploadStore.Part part = new UploadStore.Part(partId, uploadId, size, now());

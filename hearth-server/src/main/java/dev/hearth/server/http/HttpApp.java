@@ -84,8 +84,14 @@ public final class HttpApp implements AutoCloseable {
               config.requestLogger.http((ctx, millis) -> finish(ctx, millis.doubleValue(), metrics));
               families.forEach(family -> family.register(config.routes));
             });
-    javalin.start();
-    return new HttpApp(javalin, streams, families);
+    HttpApp app = new HttpApp(javalin, streams, families);
+    try {
+      javalin.start();
+    } catch (RuntimeException e) {
+      app.closeFamilies(); // e.g. the port is taken: stop the background work the families started
+      throw e;
+    }
+    return app;
   }
 
   public int port() {
@@ -115,6 +121,10 @@ public final class HttpApp implements AutoCloseable {
     streams.shutdown();
     javalin.stop();
     // Background work of the families (expiry sweeps, batch runners) stops once no request runs.
+    closeFamilies();
+  }
+
+  private void closeFamilies() {
     for (ApiRoutes family : families) {
       try {
         family.close();

@@ -26,6 +26,8 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.AfterEach;
@@ -167,6 +169,51 @@ class BatchRunnerTest {
     assertThat(done.status()).isEqualTo("completed");
     assertThat(calls).containsExactly("a", "crash", "crash", "c");
     assertThat(lines(done.outputFileId())).extracting(l -> l.get("custom_id").asString()).containsExactly("r1", "r2", "r3");
+  }
+
+  @Test
+  void aServerShuttingDownFinishesTheCurrentLineAndTheNextServerResumesAtOnce() throws Exception {
+    Batch batch = create(inputFile("a", "b", "c"));
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch go = new CountDownLatch(1);
+    behaviour = (input, body) -> {
+      if (input.equals("b")) {
+        entered.countDown();
+        try {
+          go.await();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException("interrupted", e);
+        }
+      }
+      return new BatchResponse(200, Map.of("echo", input));
+    };
+    BatchRunner first = runner().start();
+    first.wake();
+    assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+    first.stop(); // shutdown begins while line b runs
+    go.countDown();
+    first.close();
+    Batch stopped = service.retrieve(project, batch.id());
+    assertThat(stopped.status()).isEqualTo("in_progress");
+    assertThat(stopped.requestCounts().completed()).isEqualTo(2);
+
+    assertThat(runner().drain()).isEqualTo(1); // lease released: no wait for it to run out
+    Batch done = service.retrieve(project, batch.id());
+    assertThat(done.status()).isEqualTo("completed");
+    assertThat(calls).containsExactly("a", "b", "c");
+  }
+
+  @Test
+  void finalizingAgainReplacesOutputFilesAPredecessorWroteButNeverRecorded() throws IOException {
+    Batch batch = create(inputFile("a"));
+    Path stray = files.blobs().newTemp();
+    Files.writeString(stray, "{\"partial\":true}\n");
+    String strayId = files.createInternal(project, batch.id() + "_output.jsonl", "batch_output", stray, null).id();
+    runner().drain();
+    Batch done = service.retrieve(project, batch.id());
+    assertThat(done.outputFileId()).isNotNull().isNotEqualTo(strayId);
+    assertThatThrownBy(() -> files.find(project, strayId)).isInstanceOf(ApiException.class);
+    assertThat(lines(done.outputFileId())).singleElement().satisfies(l -> assertThat(l.get("custom_id").asString()).isEqualTo("r1"));
   }
 
   @Test

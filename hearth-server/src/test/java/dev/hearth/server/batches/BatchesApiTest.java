@@ -104,6 +104,7 @@ class BatchesApiTest {
     assertThat(done.requestCounts().orElseThrow().failed()).isEqualTo(2);
     assertThat(done.outputFileId()).isEmpty();
     assertThat(done.completedAt()).isPresent();
+    assertThat(done.model()).contains("gpt-4o-mini");
 
     JsonNode live;
     try (RawHttp raw = conformance.rawHttp(server.baseUrl(), "sk-anything")) {

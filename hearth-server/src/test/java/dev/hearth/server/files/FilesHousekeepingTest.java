@@ -148,6 +148,23 @@ class FilesHousekeepingTest {
   }
 
   @Test
+  void partsOfPendingUploadsCountAgainstTheProjectsStorage() throws IOException {
+    FilesConfig config = new FilesConfig(1 << 20, 10, 1 << 30, Duration.ofMinutes(1), 10);
+    FilesService files = new FilesService(store, blobs, config, clock, new BatchInputValidator(Json.mapper(true)));
+    UploadsService uploads = new UploadsService(new UploadStore(db), files, clock);
+    create(files, null); // 4 bytes stored
+    var upload = uploads.create(project, new CreateUploadRequest("u.txt", "user_data", 6L, "text/plain", null));
+    Path first = blobs.newTemp();
+    Files.writeString(first, "1234");
+    uploads.addPart(project, upload.id(), first, 4);
+    Path second = blobs.newTemp();
+    Files.writeString(second, "56");
+    assertThatThrownBy(() -> uploads.addPart(project, upload.id(), second, 4))
+        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(413));
+    assertThat(second).doesNotExist();
+  }
+
+  @Test
   void pathsComeFromIdsOnly() {
     assertThat(blobs.pathOf("file-abcDEF0123456789abcdef").startsWith(blobs.root())).isTrue();
     for (String bad : new String[] {"../etc/passwd", "file-../../x", "file-a/b", "", "file-"}) {
