@@ -77,7 +77,7 @@ public final class HearthServer implements AutoCloseable {
             "Refusing to listen on " + config.server().host() + " without API keys: create one with"
                 + " `./hearth keys create --project default`, or bind to 127.0.0.1.");
       }
-      Authenticator authenticator = new Authenticator(keys, projects, loopback);
+      Authenticator authenticator = new Authenticator(keys, projects, loopback, config.server().keyCache());
       ProjectSettings settings = new ProjectSettings(projects);
       JsonMapper mapper = Json.mapper(config.server().rejectUnknownFields());
       JsonBodies bodies = new JsonBodies(mapper);

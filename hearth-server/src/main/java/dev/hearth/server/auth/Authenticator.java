@@ -5,7 +5,9 @@ import dev.hearth.store.ApiKey;
 import dev.hearth.store.ApiKeyStore;
 import dev.hearth.store.Project;
 import dev.hearth.store.ProjectStore;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
@@ -28,15 +30,25 @@ public final class Authenticator {
   private volatile long keysCheckedAt;
   private volatile boolean keysExist;
   private volatile String defaultProjectId;
+  /** Recently verified keys, so a busy client costs a map lookup instead of a database read. */
+  private final ConcurrentHashMap<String, VerifiedKey> verified = new ConcurrentHashMap<>();
+  private final long keyCacheNanos;
 
-  public Authenticator(ApiKeyStore keys, ProjectStore projects, boolean openWithoutKeys) {
-    this(keys, projects, openWithoutKeys, System::nanoTime);
+  private record VerifiedKey(Principal principal, long verifiedAt) {}
+
+  /**
+   * @param keyCache how long a verified key is trusted without asking the store again; a key revoked
+   *     with the CLI stops working within this time (zero: checked on every request)
+   */
+  public Authenticator(ApiKeyStore keys, ProjectStore projects, boolean openWithoutKeys, Duration keyCache) {
+    this(keys, projects, openWithoutKeys, keyCache, System::nanoTime);
   }
 
-  Authenticator(ApiKeyStore keys, ProjectStore projects, boolean openWithoutKeys, LongSupplier nanoTime) {
+  Authenticator(ApiKeyStore keys, ProjectStore projects, boolean openWithoutKeys, Duration keyCache, LongSupplier nanoTime) {
     this.keys = keys;
     this.projects = projects;
     this.openWithoutKeys = openWithoutKeys;
+    this.keyCacheNanos = keyCache.toNanos();
     this.nanoTime = nanoTime;
     this.keysCheckedAt = nanoTime.getAsLong() - KEY_CHECK_INTERVAL_NANOS;
   }
@@ -52,13 +64,28 @@ public final class Authenticator {
               + " using Bearer auth (i.e. Authorization: Bearer YOUR_KEY). Create one with"
               + " `hearth keys create --project NAME`.");
     }
+    long now = nanoTime.getAsLong();
+    VerifiedKey cached = verified.get(secret);
+    if (cached != null && now - cached.verifiedAt() < keyCacheNanos) {
+      return cached.principal();
+    }
     Optional<ApiKey> key = keys.authenticate(secret);
     if (key.isEmpty()) {
+      verified.remove(secret);
       throw ApiException.unauthorized("Incorrect API key provided: " + redact(secret) + ".");
     }
     ApiKey k = key.get();
-    return new Principal(k.projectId(), k.id(), k.admin());
+    Principal principal = new Principal(k.projectId(), k.id(), k.admin());
+    if (keyCacheNanos > 0) {
+      if (verified.size() >= MAX_CACHED_KEYS) {
+        verified.clear(); // only valid keys are cached, so this takes many real keys: start over
+      }
+      verified.put(secret, new VerifiedKey(principal, now));
+    }
+    return principal;
   }
+
+  private static final int MAX_CACHED_KEYS = 10_000;
 
   /** Whether requests without a key are accepted right now (no keys exist, bound to loopback). */
   public boolean open() {

@@ -86,15 +86,13 @@ public final class ConfigLoader {
         set("data_dir", entry.getValue());
       } else if (name.startsWith("HEARTH_")) {
         String key = name.substring("HEARTH_".length()).toLowerCase(Locale.ROOT).replace("__", ".");
-        if (TOP_LEVEL_KEYS.contains(key.split("\\.")[0])) {
+        if (tree.has(key.split("\\.")[0])) { // a section the defaults declare
           set(key, entry.getValue());
         }
       }
     }
     return this;
   }
-
-  private static final Set<String> TOP_LEVEL_KEYS = Set.of("data_dir", "model_cache_dir", "server", "database");
 
   /** Sets one dotted key, as {@code --set server.port=9000} does. */
   public ConfigLoader set(String dottedKey, String value) {
@@ -178,7 +176,8 @@ public final class ConfigLoader {
             server.integer("port", 8080, 0, 65535),
             server.longValue("max_request_bytes", 32L << 20, 1024, Long.MAX_VALUE),
             server.bool("reject_unknown_fields", true),
-            Duration.ofSeconds(server.integer("shutdown_grace_seconds", 10, 0, 3600)));
+            Duration.ofSeconds(server.integer("shutdown_grace_seconds", 10, 0, 3600)),
+            Duration.ofMillis(server.integer("key_cache_millis", 1000, 0, 3_600_000)));
     server.rejectUnknown();
 
     Section db = top.section("database");

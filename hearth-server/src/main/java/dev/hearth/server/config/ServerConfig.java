@@ -8,4 +8,5 @@ public record ServerConfig(
     int port,
     long maxRequestBytes,
     boolean rejectUnknownFields,
-    Duration shutdownGrace) {}
+    Duration shutdownGrace,
+    Duration keyCache) {}

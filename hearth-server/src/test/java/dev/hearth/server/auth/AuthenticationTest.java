@@ -41,7 +41,8 @@ class AuthenticationTest {
     HearthConfig config = TestServer.config(dataDir);
     CreatedApiKey key = createKey(config, "alpha", false);
     assertThat(key.secret()).startsWith("sk-");
-    try (TestServer server = TestServer.start(dataDir)) {
+    // No key cache here, so that the revocation below applies to the very next request.
+    try (TestServer server = TestServer.start(dataDir, "server.key_cache_millis=0")) {
       JsonNode missing = assertError(server.get("/v1/models"), 401);
       assertThat(missing.get("code").asString()).isEqualTo("invalid_api_key");
       assertThat(missing.get("message").asString()).contains("Authorization: Bearer");
