@@ -4,6 +4,9 @@ import dev.hearth.server.auth.Authenticator;
 import dev.hearth.server.auth.ProjectSettings;
 import dev.hearth.server.config.DatabaseConfig;
 import dev.hearth.server.config.HearthConfig;
+import dev.hearth.server.embeddings.EmbeddingEngines;
+import dev.hearth.server.embeddings.EmbeddingsRoutes;
+import dev.hearth.server.embeddings.EmbeddingsService;
 import dev.hearth.server.http.ApiRoutes;
 import dev.hearth.server.http.HttpApp;
 import dev.hearth.server.http.Json;
@@ -84,7 +87,8 @@ public final class HearthServer implements AutoCloseable {
       List<ApiRoutes> families = new ArrayList<>(List.of(
           new OpsRoutes(metrics, () -> healthy(database)),
           new ModelsRoutes(registry, settings),
-          new ProjectsRoutes(new ProjectService(projects), bodies)));
+          new ProjectsRoutes(new ProjectService(projects), bodies),
+          new EmbeddingsRoutes(new EmbeddingsService(registry, new EmbeddingEngines(config.modelCacheDir())), bodies, settings)));
       families.addAll(extraRoutes);
       HttpApp http = HttpApp.start(config.server(), mapper, authenticator, metrics, streams, families);
       HearthServer server = new HearthServer(config, database, http, authenticator, streams);
