@@ -14,6 +14,8 @@ import dev.hearth.server.http.JsonBodies;
 import dev.hearth.server.http.SseStreams;
 import dev.hearth.server.models.ModelRegistry;
 import dev.hearth.server.models.ModelsRoutes;
+import dev.hearth.server.moderation.ModerationRoutes;
+import dev.hearth.server.moderation.ModerationService;
 import dev.hearth.server.ops.OpsRoutes;
 import dev.hearth.server.ops.RequestMetrics;
 import dev.hearth.server.projects.ProjectService;
@@ -88,7 +90,8 @@ public final class HearthServer implements AutoCloseable {
           new OpsRoutes(metrics, () -> healthy(database)),
           new ModelsRoutes(registry, settings),
           new ProjectsRoutes(new ProjectService(projects), bodies),
-          new EmbeddingsRoutes(new EmbeddingsService(registry, new EmbeddingEngines(config.modelCacheDir())), bodies, settings)));
+          new EmbeddingsRoutes(new EmbeddingsService(registry, new EmbeddingEngines(config.modelCacheDir())), bodies, settings),
+          new ModerationRoutes(new ModerationService(registry, new EmbeddingEngines(config.modelCacheDir())), bodies, settings)));
       families.addAll(extraRoutes);
       HttpApp http = HttpApp.start(config.server(), mapper, authenticator, metrics, streams, families);
       HearthServer server = new HearthServer(config, database, http, authenticator, streams);
