@@ -2,10 +2,16 @@ package dev.hearth.server;
 
 import dev.hearth.server.auth.Authenticator;
 import dev.hearth.server.auth.ProjectSettings;
+import dev.hearth.api.embeddings.CreateEmbeddingRequest;
+import dev.hearth.api.moderation.CreateModerationRequest;
 import dev.hearth.server.batches.BatchDispatcher;
+import dev.hearth.server.batches.BatchResponse;
 import dev.hearth.server.batches.BatchesRoutes;
 import dev.hearth.server.config.DatabaseConfig;
 import dev.hearth.server.config.HearthConfig;
+import dev.hearth.server.embeddings.EmbeddingEngines;
+import dev.hearth.server.embeddings.EmbeddingsRoutes;
+import dev.hearth.server.embeddings.EmbeddingsService;
 import dev.hearth.server.files.FilesRoutes;
 import dev.hearth.server.http.ApiRoutes;
 import dev.hearth.server.http.HttpApp;
@@ -14,6 +20,8 @@ import dev.hearth.server.http.JsonBodies;
 import dev.hearth.server.http.SseStreams;
 import dev.hearth.server.models.ModelRegistry;
 import dev.hearth.server.models.ModelsRoutes;
+import dev.hearth.server.moderation.ModerationRoutes;
+import dev.hearth.server.moderation.ModerationService;
 import dev.hearth.server.ops.OpsRoutes;
 import dev.hearth.server.ops.RequestMetrics;
 import dev.hearth.server.projects.ProjectService;
@@ -84,12 +92,25 @@ public final class HearthServer implements AutoCloseable {
       RequestMetrics metrics = new RequestMetrics();
       SseStreams streams = new SseStreams(mapper);
       ModelRegistry registry = new ModelRegistry(config.models(), Instant.ofEpochSecond(clock.instant().getEpochSecond()));
+      EmbeddingEngines embeddingEngines = new EmbeddingEngines(config.modelCacheDir());
+      EmbeddingsService embeddings = new EmbeddingsService(registry, embeddingEngines);
+      ModerationService moderation = new ModerationService(registry, embeddingEngines);
+      // Batch lines take the same path as live requests: the same body parsing, service and errors.
+      BatchDispatcher batchEndpoints = new BatchDispatcher()
+          .register("/v1/embeddings", (caller, body) -> new BatchResponse(200, embeddings.create(
+              bodies.parse(mapper.writeValueAsBytes(body), CreateEmbeddingRequest.class),
+              settings.of(caller.projectId()).allowedModels())))
+          .register("/v1/moderations", (caller, body) -> new BatchResponse(200, moderation.create(
+              bodies.parse(mapper.writeValueAsBytes(body), CreateModerationRequest.class),
+              settings.of(caller.projectId()).allowedModels())));
       List<ApiRoutes> families = new ArrayList<>(List.of(
           new OpsRoutes(metrics, () -> healthy(database)),
           new ModelsRoutes(registry, settings),
           new ProjectsRoutes(new ProjectService(projects), bodies),
           FilesRoutes.create(config, database, clock, mapper),
-          BatchesRoutes.create(config, database, clock, mapper, new BatchDispatcher())));
+          BatchesRoutes.create(config, database, clock, mapper, batchEndpoints),
+          new EmbeddingsRoutes(embeddings, bodies, settings),
+          new ModerationRoutes(moderation, bodies, settings)));
       families.addAll(extraRoutes);
       HttpApp http = HttpApp.start(config.server(), mapper, authenticator, metrics, streams, families);
       HearthServer server = new HearthServer(config, database, http, authenticator, streams);

@@ -1,0 +1,26 @@
+package dev.hearth.server.embeddings;
+
+import dev.hearth.api.embeddings.CreateEmbeddingRequest;
+import dev.hearth.server.auth.ProjectSettings;
+import dev.hearth.server.http.ApiRoutes;
+import dev.hearth.server.http.JsonBodies;
+import io.javalin.config.RoutesConfig;
+
+/** {@code POST /v1/embeddings}. */
+public final class EmbeddingsRoutes implements ApiRoutes {
+  private final EmbeddingsService service;
+  private final JsonBodies bodies;
+  private final ProjectSettings settings;
+
+  public EmbeddingsRoutes(EmbeddingsService service, JsonBodies bodies, ProjectSettings settings) {
+    this.service = service;
+    this.bodies = bodies;
+    this.settings = settings;
+  }
+
+  @Override
+  public void register(RoutesConfig routes) {
+    routes.post("/v1/embeddings", ctx -> ctx.json(
+        service.create(bodies.read(ctx, CreateEmbeddingRequest.class), settings.of(ctx).allowedModels())));
+  }
+}

@@ -1,0 +1,26 @@
+package dev.hearth.server.moderation;
+
+import dev.hearth.api.moderation.CreateModerationRequest;
+import dev.hearth.server.auth.ProjectSettings;
+import dev.hearth.server.http.ApiRoutes;
+import dev.hearth.server.http.JsonBodies;
+import io.javalin.config.RoutesConfig;
+
+/** {@code POST /v1/moderations}. */
+public final class ModerationRoutes implements ApiRoutes {
+  private final ModerationService service;
+  private final JsonBodies bodies;
+  private final ProjectSettings settings;
+
+  public ModerationRoutes(ModerationService service, JsonBodies bodies, ProjectSettings settings) {
+    this.service = service;
+    this.bodies = bodies;
+    this.settings = settings;
+  }
+
+  @Override
+  public void register(RoutesConfig routes) {
+    routes.post("/v1/moderations", ctx -> ctx.json(
+        service.create(bodies.read(ctx, CreateModerationRequest.class), settings.of(ctx).allowedModels())));
+  }
+}
