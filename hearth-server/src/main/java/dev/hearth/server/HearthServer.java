@@ -1,5 +1,7 @@
 package dev.hearth.server;
 
+import dev.hearth.server.audio.speech.SpeechRoutes;
+import dev.hearth.server.audio.speech.SpeechService;
 import dev.hearth.server.auth.Authenticator;
 import dev.hearth.server.auth.ProjectSettings;
 import dev.hearth.server.config.DatabaseConfig;
@@ -84,7 +86,8 @@ public final class HearthServer implements AutoCloseable {
       List<ApiRoutes> families = new ArrayList<>(List.of(
           new OpsRoutes(metrics, () -> healthy(database)),
           new ModelsRoutes(registry, settings),
-          new ProjectsRoutes(new ProjectService(projects), bodies)));
+          new ProjectsRoutes(new ProjectService(projects), bodies),
+          new SpeechRoutes(SpeechService.withDefaultEngines(registry), bodies, settings)));
       families.addAll(extraRoutes);
       HttpApp http = HttpApp.start(config.server(), mapper, authenticator, metrics, streams, families);
       HearthServer server = new HearthServer(config, database, http, authenticator, streams);
