@@ -2,6 +2,8 @@ package dev.hearth.server;
 
 import dev.hearth.server.audio.speech.SpeechRoutes;
 import dev.hearth.server.audio.speech.SpeechService;
+import dev.hearth.server.audio.transcription.TranscriptionRoutes;
+import dev.hearth.server.audio.transcription.TranscriptionService;
 import dev.hearth.server.auth.Authenticator;
 import dev.hearth.server.auth.ProjectSettings;
 import dev.hearth.server.config.DatabaseConfig;
@@ -87,7 +89,8 @@ public final class HearthServer implements AutoCloseable {
           new OpsRoutes(metrics, () -> healthy(database)),
           new ModelsRoutes(registry, settings),
           new ProjectsRoutes(new ProjectService(projects), bodies),
-          new SpeechRoutes(SpeechService.withDefaultEngines(registry), bodies, settings)));
+          new SpeechRoutes(SpeechService.withDefaultEngines(registry), bodies, settings),
+          new TranscriptionRoutes(TranscriptionService.withDefaultEngines(registry), settings)));
       families.addAll(extraRoutes);
       HttpApp http = HttpApp.start(config.server(), mapper, authenticator, metrics, streams, families);
       HearthServer server = new HearthServer(config, database, http, authenticator, streams);
