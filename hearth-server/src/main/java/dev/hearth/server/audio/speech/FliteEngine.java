@@ -15,9 +15,12 @@ import java.util.Optional;
  * voices: {@code slt}, {@code rms}, {@code awb}, {@code kal16} (16 kHz) and {@code kal} (8 kHz).
  * Speed maps to {@code duration_stretch}, pitch to {@code int_f0_target_mean}.
  *
- * <p>Why a process and not FFM on {@code libflite.so}: starting {@code flite} costs about 10 ms
- * of CPU against 40 to 60 ms to synthesize a sentence, and a crash in C (Flite has few guards
- * against odd input) stays out of the JVM.
+ * <p>Why a process and not FFM on {@code libflite.so}: measured here, a {@code flite} run that
+ * says "Hi." takes ~30 ms (process start and voice load) against ~90 ms for a 14-word sentence
+ * (~4 s of audio), so synthesis stays ~40x faster than real time and the first audio byte comes
+ * after one short sentence either way. FFM would save those ~30 ms per sentence but needs the
+ * voice-registration C API per voice library, and a crash in C (Flite has few guards against odd
+ * input) would take the JVM down; as a process it is one failed request.
  */
 public final class FliteEngine implements SpeechEngine {
   private final String binary;
