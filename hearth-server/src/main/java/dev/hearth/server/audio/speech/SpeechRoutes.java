@@ -5,13 +5,19 @@ import dev.hearth.server.auth.ProjectSettings;
 import dev.hearth.server.http.ApiRoutes;
 import dev.hearth.server.http.JsonBodies;
 import io.javalin.config.RoutesConfig;
+import dev.hearth.server.http.ApiException;
+import java.io.IOException;
 import java.io.OutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /v1/audio/speech}. Errors found before the first sentence is synthesized are JSON
- * envelopes; after that the audio streams (chunked) and a failure can only cut the stream short.
+ * envelopes; after that the audio streams (chunked) and a failure can only cut the stream short
+ * (it is logged, and nothing else is written).
  */
 public final class SpeechRoutes implements ApiRoutes {
+  private static final Logger log = LoggerFactory.getLogger(SpeechRoutes.class);
   private final SpeechService service;
   private final JsonBodies bodies;
   private final ProjectSettings settings;
@@ -34,7 +40,14 @@ public final class SpeechRoutes implements ApiRoutes {
       ctx.header("Cache-Control", "no-cache");
       ctx.header("X-Accel-Buffering", "no");
       OutputStream out = ctx.res().getOutputStream();
-      service.stream(plan, first, out);
+      try {
+        service.stream(plan, first, out);
+      } catch (IOException e) {
+        log.debug("speech stream ended early: {}", e.toString()); // the client went away
+      } catch (ApiException e) {
+        // Audio is already on the wire: an error envelope now would be appended to it. End the stream.
+        log.warn("speech stream cut short: {}", e.getMessage());
+      }
     });
   }
 }

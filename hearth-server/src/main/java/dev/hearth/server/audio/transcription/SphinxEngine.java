@@ -75,6 +75,7 @@ public final class SphinxEngine implements TranscriptionEngine {
     boolean healthy = false;
     try {
       List<Transcript.Segment> segments = decode(recognizer, samples);
+      quiet(); // some components make their loggers on first use
       healthy = true;
       return new Transcript("en", samples.length / (double) SAMPLE_RATE, segments);
     } finally {
@@ -153,6 +154,27 @@ public final class SphinxEngine implements TranscriptionEngine {
     config.setDictionaryPath(MODELS + "cmudict-en-us.dict");
     config.setLanguageModelPath(MODELS + "en-us.lm.bin");
     config.setSampleRate(SAMPLE_RATE);
-    return new StreamSpeechRecognizer(config);
+    // Sphinx4 logs every component's progress to java.util.logging at INFO; the loggers it makes
+    // are named after its components, so quiet exactly the ones that appear while it builds.
+    StreamSpeechRecognizer recognizer = new StreamSpeechRecognizer(config);
+    quiet();
+    return recognizer;
+  }
+
+  /** The JUL loggers that existed before Sphinx4 ran (not Sphinx4's). */
+  private static final java.util.Set<String> FOREIGN_LOGGERS = new java.util.HashSet<>(
+      java.util.Collections.list(java.util.logging.LogManager.getLogManager().getLoggerNames()));
+
+  private static void quiet() {
+    quiet(FOREIGN_LOGGERS);
+  }
+
+  private static void quiet(java.util.Set<String> before) {
+    for (String name : java.util.Collections.list(java.util.logging.LogManager.getLogManager().getLoggerNames())) {
+      Logger logger = Logger.getLogger(name);
+      if (!before.contains(name) || name.startsWith("edu.cmu.sphinx")) {
+        logger.setLevel(Level.WARNING);
+      }
+    }
   }
 }
