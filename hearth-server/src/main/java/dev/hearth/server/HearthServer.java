@@ -1,5 +1,9 @@
 package dev.hearth.server;
 
+import dev.hearth.server.audio.speech.SpeechRoutes;
+import dev.hearth.server.audio.speech.SpeechService;
+import dev.hearth.server.audio.transcription.TranscriptionRoutes;
+import dev.hearth.server.audio.transcription.TranscriptionService;
 import dev.hearth.server.auth.Authenticator;
 import dev.hearth.server.auth.ProjectSettings;
 import dev.hearth.api.embeddings.CreateEmbeddingRequest;
@@ -110,7 +114,9 @@ public final class HearthServer implements AutoCloseable {
           FilesRoutes.create(config, database, clock, mapper),
           BatchesRoutes.create(config, database, clock, mapper, batchEndpoints),
           new EmbeddingsRoutes(embeddings, bodies, settings),
-          new ModerationRoutes(moderation, bodies, settings)));
+          new ModerationRoutes(moderation, bodies, settings),
+          new SpeechRoutes(SpeechService.withDefaultEngines(registry), bodies, settings),
+          new TranscriptionRoutes(TranscriptionService.withDefaultEngines(registry), settings)));
       families.addAll(extraRoutes);
       HttpApp http = HttpApp.start(config.server(), mapper, authenticator, metrics, streams, families);
       HearthServer server = new HearthServer(config, database, http, authenticator, streams);
