@@ -148,11 +148,13 @@ public final class FilesRoutes implements ApiRoutes {
   private void content(Context ctx) {
     StoredFile file = service.find(projectId(ctx), ctx.pathParam("file_id"));
     ctx.contentType(file.contentType());
-    ctx.header("Content-Length", Long.toString(file.bytes()));
+    // Streamed as stored, past Javalin's response compression: with gzip on, the body would no longer
+    // match the Content-Length we announce (clients send Accept-Encoding: gzip by default).
+    ctx.res().setContentLengthLong(file.bytes());
     ctx.header("Content-Disposition", disposition(file.filename()));
     // User content served from the API's origin: never let a browser sniff it into something executable.
     ctx.header("X-Content-Type-Options", "nosniff");
-    try (InputStream in = service.open(file); OutputStream out = ctx.outputStream()) {
+    try (InputStream in = service.open(file); OutputStream out = ctx.res().getOutputStream()) {
       in.transferTo(out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -125,6 +125,36 @@ class BatchesApiTest {
   }
 
   @Test
+  void embeddingsLinesRunThroughTheLiveEmbeddingsPath() throws Exception {
+    String good = "{\"custom_id\":\"e1\",\"method\":\"POST\",\"url\":\"/v1/embeddings\","
+        + "\"body\":{\"model\":\"text-embedding-3-small\",\"input\":[\"a cat\",\"a dog\"]}}\n";
+    String bad = "{\"custom_id\":\"e2\",\"method\":\"POST\",\"url\":\"/v1/embeddings\","
+        + "\"body\":{\"model\":\"text-embedding-3-small\",\"input\":\"x\",\"dimensions\":100000}}\n";
+    String input = upload(good + bad);
+    Batch done = awaitDone(client().batches().create(BatchCreateParams.builder().inputFileId(input)
+        .endpoint(BatchCreateParams.Endpoint.V1_EMBEDDINGS).completionWindow(BatchCreateParams.CompletionWindow._24H)
+        .build()).id());
+    assertThat(done.status()).isEqualTo(Batch.Status.COMPLETED);
+    assertThat(done.requestCounts().orElseThrow().completed()).isEqualTo(1);
+    assertThat(done.requestCounts().orElseThrow().failed()).isEqualTo(1);
+
+    JsonNode output = download(done.outputFileId().orElseThrow()).getFirst();
+    assertThat(output.get("custom_id").asString()).isEqualTo("e1");
+    JsonNode body = output.get("response").get("body");
+    assertThat(body.get("data")).hasSize(2);
+    assertThat(body.get("data").get(0).get("embedding")).hasSize(384);
+
+    JsonNode live;
+    try (RawHttp raw = conformance.rawHttp(server.baseUrl(), "sk-anything")) {
+      live = Envelopes.json(raw.post("/v1/embeddings",
+          "{\"model\":\"text-embedding-3-small\",\"input\":\"x\",\"dimensions\":100000}").body());
+    }
+    JsonNode error = download(done.errorFileId().orElseThrow()).getFirst();
+    assertThat(error.get("response").get("status_code").asInt()).isEqualTo(400);
+    assertThat(error.get("response").get("body")).isEqualTo(live);
+  }
+
+  @Test
   void anInputFileForAnotherEndpointFailsValidation() throws Exception {
     String input = upload(line("a", "/v1/embeddings"));
     Batch created = client().batches().create(BatchCreateParams.builder().inputFileId(input)
