@@ -8,13 +8,16 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Dynamic batching: inputs of concurrent requests share ONNX runs. One worker thread per
  * session takes what is queued (up to {@code maxBatchSize} inputs), and when other requests are
  * in flight waits up to {@code batchWait} for more; it then sorts the inputs by length and splits
  * them so that no run pads beyond {@code maxBatchTokens} (inputs × longest input). A lone request
- * never waits: batching costs latency only when there is company to batch with.
+ * never waits: when no other request is in flight and a session is free, the caller runs its own
+ * inputs on it, without a hand-off to a worker thread and back. Batching costs latency only when
+ * there is company to batch with.
  */
 final class EmbeddingBatcher implements AutoCloseable {
   private record Item(TokenizedInput tokens, Request request, int slot) {}
@@ -33,6 +36,8 @@ final class EmbeddingBatcher implements AutoCloseable {
   private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final List<OnnxEncoder> encoders;
+  /** Held while a session runs, by its worker or by a lone caller running inline. */
+  private final List<ReentrantLock> locks = new ArrayList<>();
   private final List<Thread> workers = new ArrayList<>();
   private final int maxBatchSize;
   private final long maxBatchTokens;
@@ -44,9 +49,10 @@ final class EmbeddingBatcher implements AutoCloseable {
     this.maxBatchSize = maxBatchSize;
     this.maxBatchTokens = maxBatchTokens;
     this.batchWaitNanos = TimeUnit.MICROSECONDS.toNanos(batchWaitMicros);
+    encoders.forEach(e -> locks.add(new ReentrantLock()));
     for (int i = 0; i < encoders.size(); i++) {
-      OnnxEncoder encoder = encoders.get(i);
-      Thread t = Thread.ofPlatform().daemon().name("embeddings-" + name + "-" + i).start(() -> work(encoder));
+      int session = i;
+      Thread t = Thread.ofPlatform().daemon().name("embeddings-" + name + "-" + i).start(() -> work(session));
       workers.add(t);
     }
   }
@@ -62,8 +68,11 @@ final class EmbeddingBatcher implements AutoCloseable {
     }
     // A big request's inputs go in length order, so consecutive runs pad little.
     items.sort(Comparator.comparingInt(it -> it.tokens().length()));
-    inFlight.incrementAndGet();
+    boolean alone = inFlight.incrementAndGet() == 1;
     try {
+      if (alone && queue.isEmpty() && runInline(items)) {
+        return request.done.get();
+      }
       queue.addAll(items);
       return request.done.get();
     } catch (InterruptedException e) {
@@ -76,7 +85,27 @@ final class EmbeddingBatcher implements AutoCloseable {
     }
   }
 
-  private void work(OnnxEncoder encoder) {
+  /** Runs a lone request's inputs on a free session in the caller's thread; false when every session is busy. */
+  private boolean runInline(List<Item> items) {
+    for (int i = 0; i < encoders.size(); i++) {
+      ReentrantLock lock = locks.get(i);
+      if (lock.tryLock()) {
+        try {
+          for (int from = 0; from < items.size(); from += maxBatchSize) {
+            runSorted(encoders.get(i), items.subList(from, Math.min(items.size(), from + maxBatchSize)));
+          }
+        } finally {
+          lock.unlock();
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void work(int session) {
+    OnnxEncoder encoder = encoders.get(session);
+    ReentrantLock lock = locks.get(session);
     List<Item> items = new ArrayList<>(maxBatchSize);
     while (!closed) {
       items.clear();
@@ -103,17 +132,28 @@ final class EmbeddingBatcher implements AutoCloseable {
           return;
         }
       }
-      items.sort(Comparator.comparingInt(it -> it.tokens().length()));
-      int from = 0;
-      while (from < items.size()) {
-        int to = from + 1;
-        // Sorted ascending, so the last input of a run is its longest.
-        while (to < items.size() && (long) (to + 1 - from) * items.get(to).tokens().length() <= maxBatchTokens) {
-          to++;
-        }
-        run(encoder, items.subList(from, to));
-        from = to;
+      lock.lock();
+      try {
+        runSorted(encoder, items);
+      } finally {
+        lock.unlock();
       }
+    }
+  }
+
+  /** Sorts {@code items} by length and runs them in batches that pad to at most {@code maxBatchTokens}. */
+  private void runSorted(OnnxEncoder encoder, List<Item> items) {
+    List<Item> sorted = new ArrayList<>(items);
+    sorted.sort(Comparator.comparingInt(it -> it.tokens().length()));
+    int from = 0;
+    while (from < sorted.size()) {
+      int to = from + 1;
+      // Sorted ascending, so the last input of a run is its longest.
+      while (to < sorted.size() && (long) (to + 1 - from) * sorted.get(to).tokens().length() <= maxBatchTokens) {
+        to++;
+      }
+      run(encoder, sorted.subList(from, to));
+      from = to;
     }
   }
 

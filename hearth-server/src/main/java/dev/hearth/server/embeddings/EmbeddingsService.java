@@ -23,6 +23,8 @@ public final class EmbeddingsService {
 
   /** The spec's {@code maxItems} for every array form of {@code input}. */
   public static final int MAX_INPUTS = 2048;
+  /** OpenAI's limit on the tokens of all inputs of one request together. */
+  public static final int MAX_REQUEST_TOKENS = 300_000;
 
   private final ModelRegistry registry;
   private final EmbeddingEngines engines;
@@ -73,6 +75,11 @@ public final class EmbeddingsService {
       }
       tokens.add(t);
       promptTokens += t.length();
+    }
+    if (promptTokens > MAX_REQUEST_TOKENS) {
+      throw ApiException.invalidRequest(
+          "input", "Invalid 'input': the inputs have " + promptTokens + " tokens together, more than the maximum of "
+              + MAX_REQUEST_TOKENS + " tokens per request. Send them in several requests.", "max_tokens_per_request");
     }
     float[][] vectors = engine.embed(tokens);
     List<Embedding> data = new ArrayList<>(vectors.length);

@@ -244,6 +244,18 @@ class EmbeddingsApiTest {
   }
 
   @Test
+  void atMost300000TokensPerRequest() {
+    // 2,048 inputs of 150 tokens ([CLS] + 148 words + [SEP]) = 307,200 tokens.
+    String text = String.join(" ", Collections.nCopies(148, "word"));
+    String inputs = IntStream.range(0, 2048).mapToObj(i -> "\"" + text + "\"").collect(Collectors.joining(","));
+    try (RawHttp raw = conformance.rawHttp(server.baseUrl(), "sk-anything")) {
+      JsonNode error = assertError(
+          raw.post("/v1/embeddings", "{\"model\":\"text-embedding-3-small\",\"input\":[" + inputs + "]}"), 400, "input");
+      assertThat(error.get("message").asString()).contains("307200 tokens");
+    }
+  }
+
+  @Test
   void manyInputsInOneRequestComeBackInOrder() {
     List<String> texts = IntStream.range(0, 100).mapToObj(i -> i % 2 == 0 ? "cats and dogs " + i : "a much longer input about stock markets, "
         + "interest rates and the economy, number " + i).toList();
