@@ -38,7 +38,7 @@ public final class AudioBench {
           + " listens with PocketSphinx, so nothing leaves the building. The first sentence is sent to the"
           + " client while the rest are still being made. Speech comes back as mp3, opus, aac, flac, wav or raw"
           + " samples at twenty four kilohertz. Transcripts come back as plain text, subtitles, or JSON with"
-          + " segments and word times. Please measure it on a quiet machine, and write down what you see, with the date and the load too.";
+          + " segments and word times. Please measure it on a quiet machine, and note what you see, with the date and the load, as well.";
   static {
     if (TEXT_500.length() != 500) {
       throw new AssertionError("TEXT_500 has " + TEXT_500.length() + " characters");

@@ -1,12 +1,12 @@
 package dev.hearth.server.audio.transcription;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import dev.hearth.server.audio.VoiceActivity;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -26,21 +26,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * CMU PocketSphinx 5prealpha (Debian {@code libpocketsphinx3}, model {@code pocketsphinx-en-us})
- * called through FFM. Same acoustic model, dictionary and language model family as Sphinx4, but
- * the C decoder runs several times faster than real time on one core where Sphinx4 runs ~2.5
- * times slower (see hearth-bench's AudioBench).
+ * called through FFM. Same acoustic model, dictionary and language model family as Sphinx4 and
+ * the same word error rate on Flite speech, but measured with hearth-bench's AudioBench on a
+ * loaded 2-core machine it transcribes 2.3x faster than real time where Sphinx4 manages 0.13x.
  *
  * <p>A decoder holds the models (~100 MB) and decodes one stream at a time; a pool of
  * {@code options.concurrency} decoders (default 1) is built lazily and requests queue for it. The
- * audio is fed in 0.1 s blocks and cut into utterances where the decoder's voice activity
- * detection sees silence; each utterance becomes a segment, each word carries its frames (100 per
+ * audio is cut into utterances at pauses ({@link VoiceActivity}) and each is decoded whole, so the
+ * model's batch CMN normalizes it by its own mean and a transcript does not depend on what the
+ * decoder heard before; each utterance becomes a segment, each word carries its frames (100 per
  * second) and posterior probability.
  */
 public final class PocketSphinxEngine implements TranscriptionEngine {
   static final String LIBRARY = "libpocketsphinx.so.3";
   static final String BASE_LIBRARY = "libsphinxbase.so.3";
   static final Path DEFAULT_MODEL = Path.of("/usr/share/pocketsphinx/model/en-us");
-  private static final int BLOCK = 1600;
   private static final double FRAME_RATE = 100.0;
 
   private final Path modelDir;
@@ -111,60 +111,67 @@ public final class PocketSphinxEngine implements TranscriptionEngine {
     }
   }
 
-  /**
-   * A decoder and the samples it has been fed in its life: its frame numbers count from its
-   * creation, not from each utterance, so a stream's times are frames since the stream began.
-   */
+  /** One PocketSphinx decoder. */
   private static final class Decoder {
     final MemorySegment ps;
-    long samplesFed;
 
     Decoder(MemorySegment ps) {
       this.ps = ps;
     }
   }
 
-  private static final int FRAME_SHIFT = SAMPLE_RATE / 100;
-
   private static List<Transcript.Segment> decode(Native n, Decoder decoder, short[] samples) throws Throwable {
     MemorySegment ps = decoder.ps;
-    long base = decoder.samplesFed;
     List<Transcript.Segment> segments = new ArrayList<>();
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment block = arena.allocate(JAVA_SHORT, BLOCK);
       MemorySegment a = arena.allocate(JAVA_INT);
       MemorySegment b = arena.allocate(JAVA_INT);
       MemorySegment c = arena.allocate(JAVA_INT);
       MemorySegment logmath = (MemorySegment) n.getLogmath.invokeExact(ps);
-      check((int) n.startUtt.invokeExact(ps), "ps_start_utt");
-      boolean inUtterance = false;
-      for (int off = 0; off < samples.length; off += BLOCK) {
-        int len = Math.min(BLOCK, samples.length - off);
-        MemorySegment.copy(samples, off, block, JAVA_SHORT, 0, len);
-        check((int) n.processRaw.invokeExact(ps, block, (long) len, 0, 0), "ps_process_raw");
-        decoder.samplesFed += len;
-        boolean speech = (byte) n.getInSpeech.invokeExact(ps) != 0;
-        if (speech && !inUtterance) {
-          inUtterance = true;
-        } else if (!speech && inUtterance) {
-          check((int) n.endUtt.invokeExact(ps), "ps_end_utt");
-          collect(n, ps, logmath, base, a, b, c, segments);
-          check((int) n.startUtt.invokeExact(ps), "ps_start_utt");
-          inUtterance = false;
-        }
+      for (VoiceActivity.Span span : chunks(VoiceActivity.utterances(samples, SAMPLE_RATE))) {
+        int len = span.end() - span.start();
+        MemorySegment block = arena.allocate(JAVA_SHORT, len);
+        MemorySegment.copy(samples, span.start(), block, JAVA_SHORT, 0, len);
+        // A new stream per utterance restarts frame numbering; a whole utterance per call lets
+        // the model's batch CMN normalize it by its own mean, so nothing carries over from the
+        // decoder's earlier requests.
+        check((int) n.startStream.invokeExact(ps), "ps_start_stream");
+        check((int) n.startUtt.invokeExact(ps), "ps_start_utt");
+        check((int) n.processRaw.invokeExact(ps, block, (long) len, 0, 1), "ps_process_raw");
+        check((int) n.endUtt.invokeExact(ps), "ps_end_utt");
+        collect(n, ps, logmath, span.start(), a, b, c, segments);
       }
-      check((int) n.endUtt.invokeExact(ps), "ps_end_utt");
-      collect(n, ps, logmath, base, a, b, c, segments);
     }
     return segments;
   }
 
-  /** Reads the words of the utterance just ended; {@code base} is the decoder's sample count when the stream began. */
-  private static void collect(Native n, MemorySegment ps, MemorySegment logmath, long base,
+  /**
+   * Joins neighbouring utterances (with the pause between them) until a chunk lasts at least
+   * {@link #MIN_CHUNK_SECONDS}: batch CMN needs a few seconds, pauses included, to estimate the
+   * channel well (measured: 2 s sentences decoded alone lose accuracy).
+   */
+  static List<VoiceActivity.Span> chunks(List<VoiceActivity.Span> utterances) {
+    List<VoiceActivity.Span> out = new ArrayList<>();
+    for (VoiceActivity.Span u : utterances) {
+      if (!out.isEmpty() && out.getLast().end() - out.getLast().start() < MIN_CHUNK_SECONDS * SAMPLE_RATE
+          && u.end() - out.getLast().start() <= MAX_CHUNK_SECONDS * SAMPLE_RATE) {
+        out.add(new VoiceActivity.Span(out.removeLast().start(), u.end()));
+      } else {
+        out.add(u);
+      }
+    }
+    return out;
+  }
+
+  static final int MIN_CHUNK_SECONDS = 8;
+  static final int MAX_CHUNK_SECONDS = 20;
+
+  /** Reads the words of the utterance just ended, which began at sample {@code start}. */
+  private static void collect(Native n, MemorySegment ps, MemorySegment logmath, long start,
       MemorySegment a, MemorySegment b, MemorySegment c, List<Transcript.Segment> out) throws Throwable {
-    double offset = -(double) (base / FRAME_SHIFT) / FRAME_RATE;
+    double offset = start / (double) SAMPLE_RATE;
     List<Transcript.Word> words = new ArrayList<>();
-    double logprob = 0;
+    List<Double> logprobs = new ArrayList<>();
     MemorySegment seg = (MemorySegment) n.segIter.invokeExact(ps);
     while (!seg.equals(MemorySegment.NULL)) {
       String word = ((MemorySegment) n.segWord.invokeExact(seg)).reinterpret(256).getString(0);
@@ -181,15 +188,27 @@ public final class PocketSphinxEngine implements TranscriptionEngine {
         word = word.substring(0, paren); // alternative pronunciations: and(2)
       }
       double p = (double) n.logmathExp.invokeExact(logmath, prob);
-      logprob += p > 0 ? Math.min(0, Math.log(p)) : -10;
+      logprobs.add(p > 0 ? Math.min(0, Math.log(p)) : -10);
       words.add(new Transcript.Word(word, Math.max(0, offset + sf / FRAME_RATE), Math.max(0, offset + (ef + 1) / FRAME_RATE)));
     }
-    if (!words.isEmpty()) {
-      String text = String.join(" ", words.stream().map(Transcript.Word::word).toList());
-      out.add(new Transcript.Segment(words.getFirst().start(), words.getLast().end(), text,
-          logprob / words.size(), 0.0, List.of(), words));
+    // A chunk holds several utterances; report one segment per run of words without a pause.
+    int from = 0;
+    for (int i = 1; i <= words.size(); i++) {
+      if (i == words.size() || words.get(i).start() - words.get(i - 1).end() >= SEGMENT_PAUSE_SECONDS) {
+        List<Transcript.Word> part = words.subList(from, i);
+        double lp = 0;
+        for (int k = from; k < i; k++) {
+          lp += logprobs.get(k);
+        }
+        String text = String.join(" ", part.stream().map(Transcript.Word::word).toList());
+        out.add(new Transcript.Segment(part.getFirst().start(), part.getLast().end(), text, lp / part.size(), 0.0,
+            List.of(), List.copyOf(part)));
+        from = i;
+      }
     }
   }
+
+  static final double SEGMENT_PAUSE_SECONDS = 0.25;
 
   /** Frame rounding can put the last word a frame past the audio's end. */
   private static void clamp(List<Transcript.Segment> segments, double duration) {
@@ -276,10 +295,10 @@ public final class PocketSphinxEngine implements TranscriptionEngine {
     final MethodHandle psArgs;
     final MethodHandle cmdLnParse;
     final MethodHandle init;
+    final MethodHandle startStream;
     final MethodHandle startUtt;
     final MethodHandle processRaw;
     final MethodHandle endUtt;
-    final MethodHandle getInSpeech;
     final MethodHandle segIter;
     final MethodHandle segNext;
     final MethodHandle segWord;
@@ -296,11 +315,11 @@ public final class PocketSphinxEngine implements TranscriptionEngine {
       cmdLnParse = bind(linker, base, "cmd_ln_parse_r",
           FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
       init = bind(linker, ps, "ps_init", FunctionDescriptor.of(ADDRESS, ADDRESS));
+      startStream = bind(linker, ps, "ps_start_stream", FunctionDescriptor.of(JAVA_INT, ADDRESS));
       startUtt = bind(linker, ps, "ps_start_utt", FunctionDescriptor.of(JAVA_INT, ADDRESS));
       processRaw = bind(linker, ps, "ps_process_raw",
           FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT));
       endUtt = bind(linker, ps, "ps_end_utt", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-      getInSpeech = bind(linker, ps, "ps_get_in_speech", FunctionDescriptor.of(JAVA_BYTE, ADDRESS));
       segIter = bind(linker, ps, "ps_seg_iter", FunctionDescriptor.of(ADDRESS, ADDRESS));
       segNext = bind(linker, ps, "ps_seg_next", FunctionDescriptor.of(ADDRESS, ADDRESS));
       segWord = bind(linker, ps, "ps_seg_word", FunctionDescriptor.of(ADDRESS, ADDRESS));

@@ -109,6 +109,29 @@ class TranscriptionApiTest {
   }
 
   @Test
+  void aTranscriptDoesNotDependOnWhatTheServerHeardBefore() {
+    Multipart form = new Multipart().file("file", "s.wav", "audio/wav", sentenceWav).field("model", "whisper-1")
+        .field("response_format", "verbose_json").field("timestamp_granularities[]", "word");
+    String first = transcribe("/v1/audio/transcriptions", form).body();
+    transcribe("/v1/audio/transcriptions", new Multipart()
+        .file("file", "o.wav", "audio/wav", speech("Something else entirely, spoken by another voice.", "wav"))
+        .field("model", "whisper-1"));
+    assertThat(transcribe("/v1/audio/transcriptions", form).body()).isEqualTo(first);
+  }
+
+  @Test
+  void oggOpusAndFlacUploadsAreDecodedToo() {
+    for (String format : List.of("opus", "flac")) {
+      byte[] audio = speech(SENTENCE, format);
+      HttpResponse<String> r = transcribe("/v1/audio/transcriptions", new Multipart()
+          .file("file", format.equals("opus") ? "s.ogg" : "s.flac", "application/octet-stream", audio)
+          .field("model", "whisper-1").field("response_format", "text"));
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThat(WordErrorRate.of(SENTENCE, r.body())).as("%s: %s", format, r.body()).isLessThanOrEqualTo(MAX_WER);
+    }
+  }
+
+  @Test
   void verboseJsonHasSegmentsAndWordsWithTimes() {
     // Validated against the verbose schema itself: the operation's oneOf cannot tell it from the
     // plain JSON schema (that one allows extra properties), so every verbose body matches two.
