@@ -7,17 +7,23 @@ import com.zaxxer.hikari.HikariDataSource;
  * from {@code reader}. PostgreSQL uses one pool for both; SQLite splits them (see
  * {@link SqliteConnections}).
  */
-record ConnectionPools(HikariDataSource writer, HikariDataSource reader) implements AutoCloseable {
+record ConnectionPools(HikariDataSource writer, HikariDataSource reader, AutoCloseable background) implements AutoCloseable {
 
     static ConnectionPools shared(HikariDataSource pool) {
-        return new ConnectionPools(pool, pool);
+        return new ConnectionPools(pool, pool, () -> {});
     }
 
     @Override
     public void close() {
-        if (reader != writer) {
-            reader.close();
+        try {
+            background.close();
+        } catch (Exception e) {
+            throw new StoreException("stopping background work failed", e);
+        } finally {
+            if (reader != writer) {
+                reader.close();
+            }
+            writer.close();
         }
-        writer.close();
     }
 }

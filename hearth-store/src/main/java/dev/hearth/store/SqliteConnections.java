@@ -2,6 +2,7 @@ package dev.hearth.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.SQLException;
 import java.time.Duration;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
@@ -25,6 +26,7 @@ final class SqliteConnections {
     /** How long a transaction waits for the write connection before failing. */
     private static final Duration WRITE_QUEUE_TIMEOUT = Duration.ofSeconds(30);
     private static final int READ_POOL_SIZE = 4;
+    private static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
 
     private SqliteConnections() {}
 
@@ -42,6 +44,8 @@ final class SqliteConnections {
         writer.setDataSource(dataSource(jdbcUrl));
         writer.setMaximumPoolSize(1);
         writer.setConnectionTimeout(WRITE_QUEUE_TIMEOUT.toMillis());
+        // Checkpoints run in the background (WalCheckpointer), never inside a request's commit.
+        writer.setConnectionInitSql("PRAGMA wal_autocheckpoint = 0");
 
         HikariConfig reader = new HikariConfig();
         reader.setPoolName("hearth-sqlite-reader");
@@ -52,11 +56,16 @@ final class SqliteConnections {
         reader.setConnectionInitSql("PRAGMA query_only = 1");
 
         HikariDataSource writerPool = new HikariDataSource(writer);
+        HikariDataSource readerPool = null;
         try {
-            return new ConnectionPools(writerPool, new HikariDataSource(reader));
-        } catch (RuntimeException e) {
+            readerPool = new HikariDataSource(reader);
+            return new ConnectionPools(writerPool, readerPool, new WalCheckpointer(dataSource(jdbcUrl), CHECKPOINT_INTERVAL));
+        } catch (SQLException | RuntimeException e) {
+            if (readerPool != null) {
+                readerPool.close();
+            }
             writerPool.close();
-            throw e;
+            throw e instanceof RuntimeException r ? r : new StoreException("cannot open " + jdbcUrl, e);
         }
     }
 

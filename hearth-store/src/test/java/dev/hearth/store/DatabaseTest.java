@@ -256,4 +256,22 @@ class DatabaseTest {
             return versions;
         });
     }
+
+    @Test
+    void checkpointsRunInTheBackgroundNotInsideCommits() throws Exception {
+        long autoCheckpoint = db.inTransaction(c -> {
+            try (var s = c.createStatement(); var r = s.executeQuery("PRAGMA wal_autocheckpoint")) {
+                r.next();
+                return r.getLong(1);
+            }
+        });
+        assertThat(autoCheckpoint).as("the write connection never checkpoints inside a commit").isZero();
+        for (int i = 0; i < 300; i++) {
+            int n = i;
+            db.inTransaction(c -> insertProject(c, "proj_wal" + n, "wal" + n));
+        }
+        db.close();
+        db = Database.openSqlite(file);
+        assertThat(count("projects")).isEqualTo(300);
+    }
 }
