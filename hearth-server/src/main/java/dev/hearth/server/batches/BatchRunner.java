@@ -46,7 +46,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class BatchRunner implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BatchRunner.class);
-  static final Duration LEASE = Duration.ofSeconds(60);
   static final Duration POLL = Duration.ofSeconds(1);
   static final int MAX_VALIDATION_ERRORS = 100;
 
@@ -60,7 +59,11 @@ public final class BatchRunner implements AutoCloseable {
   private volatile boolean running;
   private Thread thread;
 
-  BatchRunner(BatchStore store, FilesService files, BatchDispatcher dispatcher, InstantSource clock, JsonMapper mapper) {
+  private final Duration lease;
+
+  BatchRunner(BatchStore store, FilesService files, BatchDispatcher dispatcher, InstantSource clock, JsonMapper mapper,
+      Duration lease) {
+    this.lease = lease;
     this.store = store;
     this.files = files;
     this.dispatcher = dispatcher;
@@ -100,7 +103,7 @@ public final class BatchRunner implements AutoCloseable {
     int n = 0;
     Optional<String> next;
     while (running || thread == null) {
-      next = store.lease(owner, clock.instant(), clock.instant().plus(LEASE));
+      next = store.lease(owner, clock.instant(), clock.instant().plus(lease));
       if (next.isEmpty()) {
         break;
       }
@@ -221,7 +224,7 @@ public final class BatchRunner implements AutoCloseable {
   /** Runs lines until none is pending (then moves on to finalizing); false if it must stop. */
   private boolean runLines(BatchRecord b) {
     Principal caller = new Principal(b.projectId(), null, false);
-    Instant leaseUntil = clock.instant().plus(LEASE);
+    Instant leaseUntil = clock.instant().plus(lease);
     Path input;
     try {
       input = files.blobs().pathOf(files.find(b.projectId(), b.inputFileId()).id());
@@ -234,8 +237,8 @@ public final class BatchRunner implements AutoCloseable {
         finish(b, "expired", "expired_at"); // from in_progress; a cancel that came first wins
         return true;
       }
-      if (Duration.between(now, leaseUntil).compareTo(LEASE.dividedBy(2)) < 0) {
-        leaseUntil = now.plus(LEASE);
+      if (Duration.between(now, leaseUntil).compareTo(lease.dividedBy(2)) < 0) {
+        leaseUntil = now.plus(lease);
         if (!store.renew(b.id(), owner, leaseUntil)) {
           return false;
         }

@@ -33,7 +33,7 @@ public final class BatchesRoutes implements ApiRoutes {
       BatchDispatcher dispatcher) {
     FilesService files = FilesService.open(config, database, clock, mapper);
     BatchStore store = new BatchStore(database);
-    BatchRunner runner = new BatchRunner(store, files, dispatcher, clock, mapper);
+    BatchRunner runner = new BatchRunner(store, files, dispatcher, clock, mapper, config.batches().lease());
     BatchesService service = new BatchesService(store, files, clock, mapper, runner::wake);
     return new BatchesRoutes(service, runner.start(), new JsonBodies(mapper));
   }

@@ -201,10 +201,15 @@ public final class ConfigLoader {
             files.integer("sweep_batch", d.sweepBatch(), 1, 100_000));
     files.rejectUnknown();
 
+    Section batches = top.section("batches");
+    BatchesConfig batchesConfig = new BatchesConfig(Duration.ofSeconds(
+        batches.longValue("lease_seconds", BatchesConfig.DEFAULTS.lease().toSeconds(), 1, 86_400)));
+    batches.rejectUnknown();
+
     List<ModelConfig> models = bindModels(root.get("models"));
     top.consumed("models");
     top.rejectUnknown();
-    return new HearthConfig(serverConfig, dataDir, modelCacheDir, database, models, filesConfig);
+    return new HearthConfig(serverConfig, dataDir, modelCacheDir, database, models, filesConfig, batchesConfig);
   }
 
   private static List<ModelConfig> bindModels(JsonNode node) {

@@ -1,5 +1,7 @@
 package dev.hearth.server.batches;
 
+import dev.hearth.server.config.BatchesConfig;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -88,7 +90,7 @@ class BatchRunnerTest {
       calls.add(input);
       return behaviour.apply(input, body);
     });
-    return new BatchRunner(store, files, dispatcher, clock, mapper);
+    return new BatchRunner(store, files, dispatcher, clock, mapper, BatchesConfig.DEFAULTS.lease());
   }
 
   String inputFile(String... inputs) throws IOException {
@@ -163,7 +165,7 @@ class BatchRunnerTest {
     BatchRunner second = runner();
     assertThat(second.drain()).isZero();
     // ...until the lease runs out; then it resumes at the first line without a result.
-    clock.now = clock.now.plus(BatchRunner.LEASE).plusSeconds(1);
+    clock.now = clock.now.plus(BatchesConfig.DEFAULTS.lease()).plusSeconds(1);
     assertThat(second.drain()).isEqualTo(1);
     Batch done = service.retrieve(project, batch.id());
     assertThat(done.status()).isEqualTo("completed");
