@@ -2,6 +2,9 @@ package dev.hearth.server;
 
 import dev.hearth.server.auth.Authenticator;
 import dev.hearth.server.auth.ProjectSettings;
+import dev.hearth.server.chat.ChatRoutes;
+import dev.hearth.server.completions.CompletionsRoutes;
+import dev.hearth.server.generation.LlmModels;
 import dev.hearth.server.config.DatabaseConfig;
 import dev.hearth.server.config.HearthConfig;
 import dev.hearth.server.batches.BatchDispatcher;
@@ -84,12 +87,15 @@ public final class HearthServer implements AutoCloseable {
       RequestMetrics metrics = new RequestMetrics();
       SseStreams streams = new SseStreams(mapper);
       ModelRegistry registry = new ModelRegistry(config.models(), Instant.ofEpochSecond(clock.instant().getEpochSecond()));
+      LlmModels llm = new LlmModels(config.modelCacheDir());
       List<ApiRoutes> families = new ArrayList<>(List.of(
           new OpsRoutes(metrics, () -> healthy(database)),
           new ModelsRoutes(registry, settings),
           new ProjectsRoutes(new ProjectService(projects), bodies),
           FilesRoutes.create(config, database, clock, mapper),
-          BatchesRoutes.create(config, database, clock, mapper, new BatchDispatcher())));
+          BatchesRoutes.create(config, database, clock, mapper, new BatchDispatcher()),
+          new ChatRoutes(registry, llm, settings, bodies, streams, clock),
+          new CompletionsRoutes(registry, llm, settings, bodies, streams, clock)));
       families.addAll(extraRoutes);
       HttpApp http = HttpApp.start(config.server(), mapper, authenticator, metrics, streams, families);
       HearthServer server = new HearthServer(config, database, http, authenticator, streams);

@@ -1,0 +1,80 @@
+package dev.hearth.server.generation;
+
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Admission for one model: at most {@code maxConcurrent} requests generate at once, at most
+ * {@code maxQueue} more wait (first come, first served); anything beyond is refused at once with
+ * {@link QueueFullException} (the routes answer 429 with {@code Retry-After}), so no request waits
+ * without bound behind an unbounded queue.
+ */
+public final class Scheduler {
+  private final int maxConcurrent;
+  private final int maxQueue;
+  private final Semaphore running;
+  private final AtomicInteger waiting = new AtomicInteger();
+
+  public Scheduler(int maxConcurrent, int maxQueue) {
+    if (maxConcurrent < 1 || maxQueue < 0) {
+      throw new IllegalArgumentException("need max_concurrent_sequences >= 1 and max_queue >= 0");
+    }
+    this.maxConcurrent = maxConcurrent;
+    this.maxQueue = maxQueue;
+    this.running = new Semaphore(maxConcurrent, true);
+  }
+
+  /** A held slot; closing it (once) lets the next request in. */
+  public interface Slot extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /** Takes a slot, waiting in the bounded queue if all are busy; refuses when the queue is full too. */
+  public Slot admit() {
+    if (!running.tryAcquire()) {
+      if (waiting.incrementAndGet() > maxQueue) {
+        waiting.decrementAndGet();
+        throw new QueueFullException(maxConcurrent, maxQueue);
+      }
+      try {
+        running.acquire();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while queued", e);
+      } finally {
+        waiting.decrementAndGet();
+      }
+    }
+    boolean[] released = new boolean[1];
+    return () -> {
+      synchronized (released) {
+        if (!released[0]) {
+          released[0] = true;
+          running.release();
+        }
+      }
+    };
+  }
+
+  public int maxConcurrent() {
+    return maxConcurrent;
+  }
+
+  public int maxQueue() {
+    return maxQueue;
+  }
+
+  /** Slots free right now (tests and metrics). */
+  public int available() {
+    return running.availablePermits();
+  }
+
+  /** Thrown by {@link #admit} when both the running slots and the queue are full. */
+  public static final class QueueFullException extends RuntimeException {
+    public QueueFullException(int maxConcurrent, int maxQueue) {
+      super("The model is at capacity (" + maxConcurrent + " running, " + maxQueue + " queued); please retry shortly.",
+          null, false, false);
+    }
+  }
+}
