@@ -110,7 +110,7 @@ public final class ChatCompletionService {
   private Sequence.Params params(Prepared p, int choice) {
     ChatRequest r = p.request();
     return new Sequence.Params(p.maxTokens(), r.temperature(), r.topP(), p.seed() + choice, r.presencePenalty(),
-        r.frequencyPenalty(), r.logitBias(), r.stop(), r.logprobs() ? r.topLogprobs() : -1);
+        r.frequencyPenalty(), r.logitBias(), r.stop(), r.logprobs() ? r.topLogprobs() : -1, false);
   }
 
   /** The whole completion. */

@@ -112,7 +112,7 @@ public final class CompletionService {
   private Sequence.Params params(Prepared p, int candidate) {
     LegacyCompletionRequest r = p.request();
     return new Sequence.Params(p.maxTokens(), r.temperature(), r.topP(), p.seed() + candidate, r.presencePenalty(),
-        r.frequencyPenalty(), r.logitBias(), r.stop(), r.logprobs() == null ? -1 : r.logprobs());
+        r.frequencyPenalty(), r.logitBias(), r.stop(), r.logprobs() == null ? -1 : r.logprobs(), r.bestOf() > r.n());
   }
 
   /** The prompt fed, with log-probabilities of its tokens when {@code echo} and {@code logprobs} ask for them. */

@@ -23,9 +23,10 @@ public final class Sequence {
   /**
    * @param maxTokens most tokens to generate
    * @param topLogprobs alternatives per position, or -1 when log-probabilities are not wanted
+   * @param score sum the chosen tokens' log-probabilities ({@link Result#sumLogprob}, for best_of) even without logprobs
    */
   public record Params(int maxTokens, double temperature, double topP, long seed, double presencePenalty,
-      double frequencyPenalty, Map<Integer, Double> logitBias, List<String> stop, int topLogprobs) {
+      double frequencyPenalty, Map<Integer, Double> logitBias, List<String> stop, int topLogprobs, boolean score) {
     public Params {
       logitBias = Map.copyOf(logitBias);
       stop = List.copyOf(stop);
@@ -103,8 +104,9 @@ public final class Sequence {
         }
       }
       int token = sampler.sample(work);
-      double logZ = logSumExp(work);
-      double lp = work[token] - logZ;
+      boolean needLogZ = p.logprobs() || p.score();
+      double logZ = needLogZ ? logSumExp(work) : 0;
+      double lp = needLogZ ? work[token] - logZ : 0;
       sumLogprob += lp;
       if (tokenizer.specialTokens().isEndOfGeneration(token)) {
         finish = "stop";

@@ -38,7 +38,7 @@ class SequenceTest {
   static Sequence.Params greedy(int max, Map<Integer, Double> bias, List<String> stop, double frequency) {
     Map<Integer, Double> b = new java.util.HashMap<>(bias);
     b.put(model.tokenizer().specialTokens().eot(), -100.0);
-    return new Sequence.Params(max, 0, 1, 0, 0, frequency, b, stop, -1);
+    return new Sequence.Params(max, 0, 1, 0, 0, frequency, b, stop, -1, false);
   }
 
   Sequence.Result run(Sequence.Params p, Sequence.Listener l) {
