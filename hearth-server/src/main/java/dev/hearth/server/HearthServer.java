@@ -88,14 +88,15 @@ public final class HearthServer implements AutoCloseable {
       SseStreams streams = new SseStreams(mapper);
       ModelRegistry registry = new ModelRegistry(config.models(), Instant.ofEpochSecond(clock.instant().getEpochSecond()));
       LlmModels llm = new LlmModels(config.modelCacheDir());
+      BatchDispatcher batchEndpoints = new BatchDispatcher();
       List<ApiRoutes> families = new ArrayList<>(List.of(
           new OpsRoutes(metrics, () -> healthy(database)),
           new ModelsRoutes(registry, settings),
           new ProjectsRoutes(new ProjectService(projects), bodies),
           FilesRoutes.create(config, database, clock, mapper),
-          BatchesRoutes.create(config, database, clock, mapper, new BatchDispatcher()),
-          new ChatRoutes(registry, llm, settings, bodies, streams, clock),
-          new CompletionsRoutes(registry, llm, settings, bodies, streams, clock)));
+          BatchesRoutes.create(config, database, clock, mapper, batchEndpoints),
+          new ChatRoutes(registry, llm, settings, bodies, streams, clock, batchEndpoints),
+          new CompletionsRoutes(registry, llm, settings, bodies, streams, clock, batchEndpoints)));
       families.addAll(extraRoutes);
       HttpApp http = HttpApp.start(config.server(), mapper, authenticator, metrics, streams, families);
       HearthServer server = new HearthServer(config, database, http, authenticator, streams);

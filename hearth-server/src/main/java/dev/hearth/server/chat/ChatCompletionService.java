@@ -65,12 +65,17 @@ public final class ChatCompletionService {
    * in the model's scheduler (throws {@link Scheduler.QueueFullException} when it is full).
    */
   public Prepared prepare(ChatRequest r, Collection<String> allowed) {
+    return prepare(r, allowed, false);
+  }
+
+  /** @param background a batch line: waits for a slot instead of being refused */
+  public Prepared prepare(ChatRequest r, Collection<String> allowed, boolean background) {
     LoadedModel model = models.resolve(registry, r.model(), allowed, "/v1/chat/completions");
     String rendered = render(model, r);
     int[] prompt = model.model().tokenizer().encode(rendered, false, true);
     int maxTokens = LlmModels.budget(model, prompt.length, r.maxTokens(), "messages");
     long seed = r.seed() != null ? r.seed() : ThreadLocalRandom.current().nextLong();
-    Scheduler.Slot slot = model.scheduler().admit();
+    Scheduler.Slot slot = model.scheduler().admit(background);
     return new Prepared(r, model, prompt, maxTokens, seed, ReasoningSplitter.opensReasoning(rendered), slot);
   }
 

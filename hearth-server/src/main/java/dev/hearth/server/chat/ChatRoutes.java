@@ -10,7 +10,12 @@ import dev.hearth.server.http.JsonBodies;
 import dev.hearth.server.http.SseStream;
 import dev.hearth.server.http.SseStreams;
 import dev.hearth.server.models.ModelRegistry;
+import dev.hearth.server.auth.Principal;
+import dev.hearth.server.batches.BatchDispatcher;
+import dev.hearth.server.batches.BatchResponse;
 import io.javalin.config.RoutesConfig;
+import java.nio.charset.StandardCharsets;
+import tools.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import java.time.InstantSource;
 
@@ -26,12 +31,26 @@ public final class ChatRoutes implements ApiRoutes {
   private final LlmModels models;
 
   public ChatRoutes(ModelRegistry registry, LlmModels models, ProjectSettings settings, JsonBodies bodies,
-      SseStreams streams, InstantSource clock) {
+      SseStreams streams, InstantSource clock, BatchDispatcher batches) {
     this.service = new ChatCompletionService(registry, models, clock);
     this.settings = settings;
     this.bodies = bodies;
     this.streams = streams;
     this.models = models;
+    batches.register("/v1/chat/completions", this::batchLine);
+  }
+
+  /** One line of a batch: the live path without streaming; waits for a model slot rather than 429. */
+  private BatchResponse batchLine(Principal caller, JsonNode body) {
+    ChatRequest request = ChatRequestValidator.validate(
+        bodies.parse(body.toString().getBytes(StandardCharsets.UTF_8), ChatCompletionRequest.class));
+    if (request.stream()) {
+      throw ApiException.invalidRequest("stream", "Streaming is not available for batch requests.");
+    }
+    try (ChatCompletionService.Prepared prepared =
+        service.prepare(request, settings.of(caller.projectId()).allowedModels(), true)) {
+      return new BatchResponse(200, service.complete(prepared));
+    }
   }
 
   @Override

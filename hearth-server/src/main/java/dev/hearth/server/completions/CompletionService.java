@@ -57,6 +57,11 @@ public final class CompletionService {
   }
 
   public Prepared prepare(LegacyCompletionRequest r, Collection<String> allowed) {
+    return prepare(r, allowed, false);
+  }
+
+  /** @param background a batch line: waits for a slot instead of being refused */
+  public Prepared prepare(LegacyCompletionRequest r, Collection<String> allowed, boolean background) {
     LoadedModel model = models.resolve(registry, r.model(), allowed, "/v1/completions");
     Tokenizer tokenizer = model.model().tokenizer();
     String[] fim = null;
@@ -97,7 +102,7 @@ public final class CompletionService {
     }
     int maxTokens = LlmModels.budget(model, longest, r.maxTokens(), "prompt");
     long seed = r.seed() != null ? r.seed() : ThreadLocalRandom.current().nextLong();
-    return new Prepared(r, model, prompts, maxTokens, seed, model.scheduler().admit());
+    return new Prepared(r, model, prompts, maxTokens, seed, model.scheduler().admit(background));
   }
 
   private static String[] fimTokens(LoadedModel model) {

@@ -8,7 +8,13 @@ import dev.hearth.server.http.ApiRoutes;
 import dev.hearth.server.http.JsonBodies;
 import dev.hearth.server.http.SseStreams;
 import dev.hearth.server.models.ModelRegistry;
+import dev.hearth.server.auth.Principal;
+import dev.hearth.server.batches.BatchDispatcher;
+import dev.hearth.server.batches.BatchResponse;
+import dev.hearth.server.http.ApiException;
 import io.javalin.config.RoutesConfig;
+import java.nio.charset.StandardCharsets;
+import tools.jackson.databind.JsonNode;
 import java.time.InstantSource;
 
 /** {@code POST /v1/completions} (legacy text completions). */
@@ -19,11 +25,25 @@ public final class CompletionsRoutes implements ApiRoutes {
   private final SseStreams streams;
 
   public CompletionsRoutes(ModelRegistry registry, LlmModels models, ProjectSettings settings, JsonBodies bodies,
-      SseStreams streams, InstantSource clock) {
+      SseStreams streams, InstantSource clock, BatchDispatcher batches) {
     this.service = new CompletionService(registry, models, clock);
     this.settings = settings;
     this.bodies = bodies;
     this.streams = streams;
+    batches.register("/v1/completions", this::batchLine);
+  }
+
+  /** One line of a batch: the live path without streaming; waits for a model slot rather than 429. */
+  private BatchResponse batchLine(Principal caller, JsonNode body) {
+    LegacyCompletionRequest request = CompletionRequestValidator.validate(
+        bodies.parse(body.toString().getBytes(StandardCharsets.UTF_8), CompletionRequest.class));
+    if (request.stream()) {
+      throw ApiException.invalidRequest("stream", "Streaming is not available for batch requests.");
+    }
+    try (CompletionService.Prepared prepared =
+        service.prepare(request, settings.of(caller.projectId()).allowedModels(), true)) {
+      return new BatchResponse(200, service.complete(prepared));
+    }
   }
 
   @Override

@@ -32,7 +32,22 @@ public final class Scheduler {
 
   /** Takes a slot, waiting in the bounded queue if all are busy; refuses when the queue is full too. */
   public Slot admit() {
-    if (!running.tryAcquire()) {
+    return admit(false);
+  }
+
+  /**
+   * @param background wait for a slot however long the queue (batch lines: their own runner bounds
+   *     them); live requests pass false and are refused beyond {@code maxQueue}
+   */
+  public Slot admit(boolean background) {
+    if (background) {
+      try {
+        running.acquire();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while queued", e);
+      }
+    } else if (!running.tryAcquire()) {
       if (waiting.incrementAndGet() > maxQueue) {
         waiting.decrementAndGet();
         throw new QueueFullException(maxConcurrent, maxQueue);
