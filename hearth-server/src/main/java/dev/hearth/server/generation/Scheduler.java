@@ -80,6 +80,11 @@ public final class Scheduler {
     return maxQueue;
   }
 
+  /** Requests waiting for a slot right now (tests and metrics). */
+  public int queued() {
+    return waiting.get();
+  }
+
   /** Slots free right now (tests and metrics). */
   public int available() {
     return running.availablePermits();
