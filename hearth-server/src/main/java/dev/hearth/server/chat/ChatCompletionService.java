@@ -5,7 +5,6 @@ import dev.hearth.api.chat.ChatCompletionChunk;
 import dev.hearth.api.chat.ChatCompletionMessage;
 import dev.hearth.api.chat.ChoiceLogprobs;
 import dev.hearth.api.chat.CompletionUsage;
-import dev.hearth.engine.model.InferenceState;
 import dev.hearth.engine.template.ChatMessage;
 import dev.hearth.engine.template.ChatTemplateInput;
 import dev.hearth.engine.template.TemplateException;
@@ -124,8 +123,7 @@ public final class ChatCompletionService {
     List<ChatCompletion.Choice> choices = new ArrayList<>();
     int completionTokens = 0;
     for (int i = 0; i < r.n(); i++) {
-      InferenceState state = Sequence.prefill(p.model().model(), p.prompt(), p.maxTokens());
-      Sequence.Result result = Sequence.generate(p.model().model(), state, params(p, i), (text, lp) -> true);
+      Sequence.Result result = p.model().loop().generate(p.prompt(), params(p, i), (text, lp) -> true, null);
       completionTokens += result.completionTokens();
       ChatCompletionMessage message = ChatCompletionMessage.assistant(result.text());
       ReasoningSplitter splitter = p.splitter();
@@ -160,9 +158,8 @@ public final class ChatCompletionService {
         end(stream, false);
         return;
       }
-      InferenceState state = Sequence.prefill(p.model().model(), p.prompt(), p.maxTokens());
       ReasoningSplitter splitter = p.splitter();
-      Sequence.Result result = Sequence.generate(p.model().model(), state, params(p, i), (text, lp) -> {
+      Sequence.Result result = p.model().loop().generate(p.prompt(), params(p, i), (text, lp) -> {
         String content = text;
         String reasoning = null;
         if (splitter != null) {
@@ -176,7 +173,7 @@ public final class ChatCompletionService {
         return stream.send(chunk(id, created, modelId, fp, tier, new ChatCompletionChunk.ChunkChoice(index,
             new ChatCompletionChunk.Delta(null, content, null, null, reasoning),
             r.logprobs() ? new ChoiceLogprobs(logprobs(lp), null) : null, null)));
-      });
+      }, null);
       if (!result.cancelled() && splitter != null) {
         var rest = splitter.finish();
         if (!rest.isEmpty() && !stream.send(chunk(id, created, modelId, fp, tier, new ChatCompletionChunk.ChunkChoice(index,

@@ -2,8 +2,6 @@ package dev.hearth.server.completions;
 
 import dev.hearth.api.chat.CompletionUsage;
 import dev.hearth.api.completions.Completion;
-import dev.hearth.engine.model.InferenceState;
-import dev.hearth.engine.model.Model;
 import dev.hearth.engine.tokenizer.Tokenizer;
 import dev.hearth.server.generation.LlmModels;
 import dev.hearth.server.generation.LoadedModel;
@@ -120,40 +118,11 @@ public final class CompletionService {
         r.frequencyPenalty(), r.logitBias(), r.stop(), r.logprobs() == null ? -1 : r.logprobs(), r.bestOf() > r.n());
   }
 
-  /** The prompt fed, with log-probabilities of its tokens when {@code echo} and {@code logprobs} ask for them. */
-  private static InferenceState prefill(Model model, int[] prompt, int maxTokens, int topLogprobs, List<Sequence.TokenLogprob> out) {
-    if (out == null) {
-      return Sequence.prefill(model, prompt, maxTokens);
-    }
-    int capacity = (int) Math.min(model.config().contextLength(), (long) prompt.length + Math.max(1, maxTokens));
-    InferenceState state = model.newState(capacity);
-    Tokenizer tokenizer = model.tokenizer();
-    float[] logits = null;
-    int bos = tokenizer.specialTokens().bos();
-    for (int token : prompt) {
-      if (logits == null) {
-        // the spec has a number and an object at every position: the start token the tokenizer adds (no text) is
-        // left out; a first token of the client's own has no prediction and reports log-probability 0
-        if (token != bos || !tokenizer.specialTokens().addBos()) {
-          out.add(new Sequence.TokenLogprob(token, Sequence.tokenText(tokenizer, token), tokenizer.tokenBytes(token, false),
-              0.0, List.of()));
-        }
-      } else {
-        double logZ = Sequence.logSumExp(logits);
-        out.add(new Sequence.TokenLogprob(token, Sequence.tokenText(tokenizer, token), tokenizer.tokenBytes(token, false),
-            logits[token] - logZ, Sequence.top(tokenizer, logits, logZ, topLogprobs)));
-      }
-      logits = model.forward(state, token);
-    }
-    return state;
-  }
-
   private record Candidate(int index, String text, String finishReason, List<Sequence.TokenLogprob> logprobs, int tokens,
       double score) {}
 
   public Completion complete(Prepared p) {
     LegacyCompletionRequest r = p.request();
-    Model model = p.model().model();
     List<Completion.Choice> choices = new ArrayList<>();
     int completionTokens = 0;
     int promptTokens = 0;
@@ -163,8 +132,7 @@ public final class CompletionService {
       List<Candidate> candidates = new ArrayList<>();
       for (int c = 0; c < r.bestOf(); c++) {
         List<Sequence.TokenLogprob> echoed = r.echo() && r.logprobs() != null ? new ArrayList<>() : null;
-        InferenceState state = prefill(model, prompt.tokens(), p.maxTokens(), r.logprobs() == null ? 0 : r.logprobs(), echoed);
-        Sequence.Result res = Sequence.generate(model, state, params(p, c), (t, lp) -> true);
+        Sequence.Result res = p.model().loop().generate(prompt.tokens(), params(p, c), (t, lp) -> true, echoed);
         completionTokens += res.completionTokens();
         List<Sequence.TokenLogprob> lps = new ArrayList<>();
         if (echoed != null) {
@@ -191,7 +159,6 @@ public final class CompletionService {
 
   public void stream(Prepared p, SseStream stream) {
     LegacyCompletionRequest r = p.request();
-    Model model = p.model().model();
     String id = Ids.newId("cmpl-");
     long created = clock.instant().getEpochSecond();
     String modelId = p.model().config().id();
@@ -205,20 +172,26 @@ public final class CompletionService {
         int index = pi * r.n() + i;
         int[] offset = {0};
         List<Sequence.TokenLogprob> echoed = r.echo() && r.logprobs() != null ? new ArrayList<>() : null;
-        InferenceState state = prefill(model, prompt.tokens(), p.maxTokens(), r.logprobs() == null ? 0 : r.logprobs(), echoed);
-        if (r.echo()) {
+        // the echo goes first; its log-probabilities are known once the prompt is fed, i.e. at the first text
+        boolean[] echoPending = {r.echo()};
+        java.util.function.BooleanSupplier sendEcho = () -> {
+          echoPending[0] = false;
           Completion.Logprobs lp = echoed == null ? null : legacy(echoed, 0);
-          if (!stream.send(chunk(id, created, modelId, fp, new Completion.Choice(prompt.text(), index, lp, null)))) {
-            end(stream, false);
-            return;
-          }
           offset[0] = prompt.text().length();
-        }
-        Sequence.Result res = Sequence.generate(model, state, params(p, i), (text, lps) -> {
+          return stream.send(chunk(id, created, modelId, fp, new Completion.Choice(prompt.text(), index, lp, null)));
+        };
+        Sequence.Result res = p.model().loop().generate(prompt.tokens(), params(p, i), (text, lps) -> {
+          if (echoPending[0] && !sendEcho.getAsBoolean()) {
+            return false;
+          }
           Completion.Logprobs lp = r.logprobs() == null ? null : legacy(lps, offset[0]);
           offset[0] += text.length();
           return stream.send(chunk(id, created, modelId, fp, new Completion.Choice(text, index, lp, null)));
-        });
+        }, echoed);
+        if (!res.cancelled() && echoPending[0] && !sendEcho.getAsBoolean()) {
+          end(stream, false);
+          return;
+        }
         if (res.cancelled()) {
           end(stream, false);
           return;

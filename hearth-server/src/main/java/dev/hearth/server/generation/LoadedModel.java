@@ -18,10 +18,12 @@ public final class LoadedModel implements AutoCloseable {
   private final Scheduler scheduler;
   private final String fingerprint;
   private final boolean reasoningTags;
+  private final StepLoop loop;
 
   LoadedModel(ModelConfig config, GgufFile file, Model model, ChatTemplate template, boolean reasoningTags,
       Scheduler scheduler) {
     this.reasoningTags = reasoningTags;
+    this.loop = new StepLoop(model, config.id());
     this.config = config;
     this.file = file;
     this.model = model;
@@ -46,6 +48,11 @@ public final class LoadedModel implements AutoCloseable {
   /** Whether the chat template has the model think in {@code <think>…</think>} (Qwen3 style). */
   public boolean reasoningTags() {
     return reasoningTags;
+  }
+
+  /** The loop that advances this model's running sequences (continuous batching). */
+  public StepLoop loop() {
+    return loop;
   }
 
   public Scheduler scheduler() {
@@ -74,6 +81,7 @@ public final class LoadedModel implements AutoCloseable {
 
   @Override
   public void close() {
+    loop.close();
     file.close();
   }
 }

@@ -70,27 +70,127 @@ public final class Sequence {
     return state;
   }
 
-  /** Generates after a {@link #prefill}ed state. */
+  /** Generates after a {@link #prefill}ed state, on the calling thread. */
   public static Result generate(Model model, InferenceState state, Params p, Listener listener) {
-    Tokenizer tokenizer = model.tokenizer();
-    int vocab = model.config().vocabularySize();
-    Sampler sampler = Sampler.of(SamplingParameters.of((float) p.temperature(), (float) Math.max(p.topP(), Float.MIN_VALUE), p.seed()));
-    StreamingDetokenizer detokenizer = new StreamingDetokenizer(tokenizer, false);
-    StopSequences stops = new StopSequences(p.stop());
-    StringBuilder text = new StringBuilder();
-    List<TokenLogprob> all = p.logprobs() ? new ArrayList<>() : null;
-    List<TokenLogprob> pending = new ArrayList<>();
-    int[] counts = new int[vocab];
-    List<Integer> distinct = new ArrayList<>();
-    int[] generated = new int[Math.max(0, p.maxTokens())];
-    int count = 0;
-    double sumLogprob = 0;
-    String finish = "length";
-    boolean cancelled = false;
-    float[] work = new float[vocab];
-    float[] logits = state.logits();
-    boolean penalties = p.presencePenalty() != 0 || p.frequencyPenalty() != 0;
-    while (count < p.maxTokens()) {
+    Stepper stepper = new Stepper(model, state, null, p, listener, null);
+    while (stepper.step()) {
+      // one token per step
+    }
+    return stepper.result();
+  }
+
+  /** Prefills and generates on the calling thread; {@code promptLogprobs} as for {@link Stepper}. */
+  public static Result run(Model model, int[] prompt, Params p, Listener listener, List<TokenLogprob> promptLogprobs) {
+    Stepper stepper = new Stepper(model, null, prompt, p, listener, promptLogprobs);
+    while (stepper.step()) {
+      // a prompt chunk or one token per step
+    }
+    return stepper.result();
+  }
+
+  /**
+   * One sequence advanced a step at a time, so that a loop can interleave many: a step feeds a
+   * chunk of the prompt ({@link #PREFILL_CHUNK} tokens) or generates one token.
+   */
+  public static final class Stepper {
+    /** Prompt tokens fed per step, so a long prompt does not stall the other sequences. */
+    public static final int PREFILL_CHUNK = 16;
+
+    private final Model model;
+    private final Params p;
+    private final Listener listener;
+    private final Tokenizer tokenizer;
+    private final int vocab;
+    private final Sampler sampler;
+    private final StreamingDetokenizer detokenizer;
+    private final StopSequences stops;
+    private final StringBuilder text = new StringBuilder();
+    private final List<TokenLogprob> all;
+    private final List<TokenLogprob> pending = new ArrayList<>();
+    private final int[] counts;
+    private final List<Integer> distinct = new ArrayList<>();
+    private final int[] generated;
+    private final float[] work;
+    private final boolean penalties;
+    private final int[] prompt;
+    private final List<TokenLogprob> promptLogprobs;
+    private InferenceState state;
+    private int fed;
+    private float[] logits;
+    private int count;
+    private double sumLogprob;
+    private String finish = "length";
+    private boolean cancelled;
+    private boolean done;
+
+    /**
+     * @param state a prefilled state, or null to feed {@code prompt} first
+     * @param promptLogprobs when not null, receives each prompt token's log-probability given the
+     *     tokens before it (the first token, having none, is reported with 0 and no alternatives,
+     *     except the start token the tokenizer adds, which is left out)
+     */
+    public Stepper(Model model, InferenceState state, int[] prompt, Params p, Listener listener,
+        List<TokenLogprob> promptLogprobs) {
+      this.model = model;
+      this.p = p;
+      this.listener = listener;
+      this.tokenizer = model.tokenizer();
+      this.vocab = model.config().vocabularySize();
+      this.sampler = Sampler.of(SamplingParameters.of((float) p.temperature(), (float) Math.max(p.topP(), Float.MIN_VALUE), p.seed()));
+      this.detokenizer = new StreamingDetokenizer(tokenizer, false);
+      this.stops = new StopSequences(p.stop());
+      this.all = p.logprobs() ? new ArrayList<>() : null;
+      this.counts = new int[vocab];
+      this.generated = new int[Math.max(0, p.maxTokens())];
+      this.work = new float[vocab];
+      this.penalties = p.presencePenalty() != 0 || p.frequencyPenalty() != 0;
+      this.promptLogprobs = promptLogprobs;
+      if (state != null) {
+        this.state = state;
+        this.prompt = new int[0];
+        this.logits = state.logits();
+      } else {
+        this.prompt = prompt;
+        int capacity = (int) Math.min(model.config().contextLength(), (long) prompt.length + Math.max(1, p.maxTokens()));
+        this.state = model.newState(capacity);
+      }
+    }
+
+    /** Stops at the next step (the client went away). */
+    public void cancel() {
+      cancelled = true;
+    }
+
+    public boolean finished() {
+      return done;
+    }
+
+    /** Advances one step; false once the sequence is finished. */
+    public boolean step() {
+      if (done) {
+        return false;
+      }
+      if (cancelled) {
+        done = true;
+        return false;
+      }
+      if (fed < prompt.length) {
+        int until = Math.min(prompt.length, fed + PREFILL_CHUNK);
+        for (; fed < until; fed++) {
+          int token = prompt[fed];
+          if (promptLogprobs != null) {
+            recordPromptToken(token);
+          }
+          logits = model.forward(state, token);
+        }
+        if (fed == prompt.length) {
+          logits = state.logits();
+        }
+        return true;
+      }
+      if (count >= p.maxTokens()) {
+        return finishUp();
+      }
       System.arraycopy(logits, 0, work, 0, vocab);
       for (var e : p.logitBias().entrySet()) {
         if (e.getKey() < vocab) {
@@ -110,7 +210,7 @@ public final class Sequence {
       sumLogprob += lp;
       if (tokenizer.specialTokens().isEndOfGeneration(token)) {
         finish = "stop";
-        break;
+        return finishUp();
       }
       generated[count++] = token;
       if (counts[token]++ == 0) {
@@ -129,21 +229,40 @@ public final class Sequence {
           cancelled = true;
         }
         finish = "stop";
-        break;
+        done = true;
+        return false;
       }
       if (!piece.isEmpty() || !pending.isEmpty()) {
         text.append(piece);
         if (!emit(listener, piece, pending)) {
           cancelled = true;
-          break;
+          done = true;
+          return false;
         }
       }
       if (count == p.maxTokens() || state.length() == state.capacity()) {
-        break;
+        return finishUp();
       }
       logits = model.forward(state, token);
+      return true;
     }
-    if (!stops.stopped() && !cancelled) {
+
+    private void recordPromptToken(int token) {
+      if (fed == 0) {
+        if (token != tokenizer.specialTokens().bos() || !tokenizer.specialTokens().addBos()) {
+          promptLogprobs.add(new TokenLogprob(token, tokenText(tokenizer, token), tokenizer.tokenBytes(token, false), 0.0,
+              List.of()));
+        }
+      } else {
+        double logZ = logSumExp(logits);
+        promptLogprobs.add(new TokenLogprob(token, tokenText(tokenizer, token), tokenizer.tokenBytes(token, false),
+            logits[token] - logZ, top(tokenizer, logits, logZ, p.topLogprobs())));
+      }
+    }
+
+    /** Flushes held-back text at the end of generation. */
+    private boolean finishUp() {
+      done = true;
       String tail = stops.append(detokenizer.finish());
       if (!stops.stopped()) {
         tail += stops.flush();
@@ -154,8 +273,12 @@ public final class Sequence {
       if (!tail.isEmpty() || !pending.isEmpty()) {
         cancelled = !emit(listener, tail, pending);
       }
+      return false;
     }
-    return new Result(text.toString(), java.util.Arrays.copyOf(generated, count), finish, all, cancelled, sumLogprob);
+
+    public Result result() {
+      return new Result(text.toString(), java.util.Arrays.copyOf(generated, count), finish, all, cancelled, sumLogprob);
+    }
   }
 
   private static boolean emit(Listener listener, String piece, List<TokenLogprob> pending) {

@@ -88,4 +88,25 @@ class SequenceTest {
   static long distinct(int[] tokens) {
     return java.util.Arrays.stream(tokens).distinct().count();
   }
+
+  @Test
+  void theStepLoopInterleavesSequencesWithoutChangingThem() throws Exception {
+    Sequence.Params a = new Sequence.Params(20, 1.0, 1.0, 7, 0, 0, Map.of(), List.of(), 2, false);
+    Sequence.Params b = new Sequence.Params(30, 0.8, 0.9, 8, 0.5, 0, Map.of(), List.of(), -1, false);
+    int[] longPrompt = model.tokenizer().encode("A much longer prompt than the other one, so that it is fed in chunks"
+        + " while the first sequence is already generating tokens.", true, false);
+    Sequence.Result aloneA = Sequence.run(model, prompt, a, (t, lp) -> true, null);
+    Sequence.Result aloneB = Sequence.run(model, longPrompt, b, (t, lp) -> true, null);
+    try (StepLoop loop = new StepLoop(model, "test")) {
+      var futureA = java.util.concurrent.CompletableFuture.supplyAsync(() -> loop.generate(prompt, a, (t, lp) -> true, null));
+      var futureB = java.util.concurrent.CompletableFuture.supplyAsync(() -> loop.generate(longPrompt, b, (t, lp) -> true, null));
+      assertThat(futureA.get().text()).isEqualTo(aloneA.text());
+      assertThat(futureA.get().logprobs()).hasSameSizeAs(aloneA.logprobs());
+      assertThat(futureB.get().tokens()).isEqualTo(aloneB.tokens());
+      // a listener that says stop ends the sequence; the loop goes on serving others
+      Sequence.Result stopped = loop.generate(prompt, greedy(50, Map.of(), List.of(), 0), (t, lp) -> false, null);
+      assertThat(stopped.cancelled()).isTrue();
+      assertThat(loop.generate(prompt, a, (t, lp) -> true, null).text()).isEqualTo(aloneA.text());
+    }
+  }
 }
