@@ -19,9 +19,11 @@ public final class LoadedModel implements AutoCloseable {
   private final String fingerprint;
   private final boolean reasoningTags;
   private final StepLoop loop;
+  private final int contextLength;
 
   LoadedModel(ModelConfig config, GgufFile file, Model model, ChatTemplate template, boolean reasoningTags,
-      Scheduler scheduler) {
+      Scheduler scheduler, int contextLimit) {
+    this.contextLength = Math.min(model.config().contextLength(), contextLimit);
     this.reasoningTags = reasoningTags;
     this.loop = new StepLoop(model, config.id());
     this.config = config;
@@ -59,8 +61,12 @@ public final class LoadedModel implements AutoCloseable {
     return scheduler;
   }
 
+  /**
+   * The context a request may use: the model's, capped by the {@code context_length} option (each
+   * running sequence holds a KV cache of up to this many tokens).
+   */
   public int contextLength() {
-    return model.config().contextLength();
+    return contextLength;
   }
 
   /** {@code system_fingerprint}: stable for one model file and configuration. */
