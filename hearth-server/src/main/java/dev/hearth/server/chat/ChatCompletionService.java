@@ -12,6 +12,7 @@ import dev.hearth.engine.template.ToolCall;
 import dev.hearth.server.chat.ChatRequest.PromptMessage;
 import dev.hearth.server.generation.LlmModels;
 import dev.hearth.server.generation.LoadedModel;
+import dev.hearth.server.generation.Parallel;
 import dev.hearth.server.generation.Scheduler;
 import dev.hearth.server.generation.Sequence;
 import dev.hearth.server.http.ApiException;
@@ -122,8 +123,10 @@ public final class ChatCompletionService {
     ChatRequest r = p.request();
     List<ChatCompletion.Choice> choices = new ArrayList<>();
     int completionTokens = 0;
+    List<Sequence.Result> results =
+        Parallel.map(r.n(), i -> p.model().loop().generate(p.prompt(), params(p, i), (text, lp) -> true, null));
     for (int i = 0; i < r.n(); i++) {
-      Sequence.Result result = p.model().loop().generate(p.prompt(), params(p, i), (text, lp) -> true, null);
+      Sequence.Result result = results.get(i);
       completionTokens += result.completionTokens();
       ChatCompletionMessage message = ChatCompletionMessage.assistant(result.text());
       ReasoningSplitter splitter = p.splitter();

@@ -5,6 +5,7 @@ import dev.hearth.api.completions.Completion;
 import dev.hearth.engine.tokenizer.Tokenizer;
 import dev.hearth.server.generation.LlmModels;
 import dev.hearth.server.generation.LoadedModel;
+import dev.hearth.server.generation.Parallel;
 import dev.hearth.server.generation.Scheduler;
 import dev.hearth.server.generation.Sequence;
 import dev.hearth.server.http.ApiException;
@@ -129,11 +130,9 @@ public final class CompletionService {
     for (int pi = 0; pi < p.prompts().size(); pi++) {
       PromptTokens prompt = p.prompts().get(pi);
       promptTokens += prompt.tokens().length;
-      List<Candidate> candidates = new ArrayList<>();
-      for (int c = 0; c < r.bestOf(); c++) {
+      List<Candidate> candidates = Parallel.map(r.bestOf(), c -> {
         List<Sequence.TokenLogprob> echoed = r.echo() && r.logprobs() != null ? new ArrayList<>() : null;
         Sequence.Result res = p.model().loop().generate(prompt.tokens(), params(p, c), (t, lp) -> true, echoed);
-        completionTokens += res.completionTokens();
         List<Sequence.TokenLogprob> lps = new ArrayList<>();
         if (echoed != null) {
           lps.addAll(echoed);
@@ -141,8 +140,11 @@ public final class CompletionService {
         if (res.logprobs() != null) {
           lps.addAll(res.logprobs());
         }
-        candidates.add(new Candidate(c, (r.echo() ? prompt.text() : "") + res.text(), res.finishReason(), lps,
-            res.completionTokens(), res.completionTokens() == 0 ? 0 : res.sumLogprob() / res.completionTokens()));
+        return new Candidate(c, (r.echo() ? prompt.text() : "") + res.text(), res.finishReason(), lps,
+            res.completionTokens(), res.completionTokens() == 0 ? 0 : res.sumLogprob() / res.completionTokens());
+      });
+      for (Candidate c : candidates) {
+        completionTokens += c.tokens();
       }
       List<Candidate> chosen = r.bestOf() > r.n()
           ? candidates.stream().sorted(Comparator.comparingDouble(Candidate::score).reversed()).limit(r.n()).toList()
