@@ -156,6 +156,18 @@ class ChatCompletionsApiTest {
   }
 
   @Test
+  void streamedChoicesEqualTheWholeOnes() {
+    ChatCompletionCreateParams p = ChatCompletionCreateParams.builder().model("tiny").addUserMessage("Two answers")
+        .maxCompletionTokens(10).temperature(0.9).seed(99).n(2).build();
+    List<String> whole = texts(client().chat().completions().create(p));
+    StringBuilder[] streamed = {new StringBuilder(), new StringBuilder()};
+    try (StreamResponse<ChatCompletionChunk> s = client().chat().completions().createStreaming(p)) {
+      s.stream().forEach(ch -> ch.choices().forEach(c -> c.delta().content().ifPresent(streamed[(int) c.index()]::append)));
+    }
+    assertThat(List.of(streamed[0].toString(), streamed[1].toString())).isEqualTo(whole);
+  }
+
+  @Test
   void contextOverflowIsRefusedWithTheNumbers() {
     try (RawHttp raw = conformance.rawHttp(server.baseUrl(), "sk-x")) {
       RawResponse r = raw.post("/v1/chat/completions",
