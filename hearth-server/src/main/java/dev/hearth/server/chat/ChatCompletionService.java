@@ -123,8 +123,14 @@ public final class ChatCompletionService {
     ChatRequest r = p.request();
     List<ChatCompletion.Choice> choices = new ArrayList<>();
     int completionTokens = 0;
-    List<Sequence.Result> results =
-        Parallel.map(r.n(), i -> p.model().loop().generate(p.prompt(), params(p, i), (text, lp) -> true, null));
+    List<Sequence.Params> params = new ArrayList<>();
+    List<Sequence.Listener> listeners = new ArrayList<>();
+    for (int i = 0; i < r.n(); i++) {
+      params.add(params(p, i));
+      listeners.add((text, lp) -> true);
+    }
+    // the prompt is fed once; every choice continues from a copy of that state
+    List<Sequence.Result> results = p.model().loop().generateShared(p.prompt(), params, listeners);
     for (int i = 0; i < r.n(); i++) {
       Sequence.Result result = results.get(i);
       completionTokens += result.completionTokens();

@@ -122,6 +122,19 @@ public final class CompletionService {
   private record Candidate(int index, String text, String finishReason, List<Sequence.TokenLogprob> logprobs, int tokens,
       double score) {}
 
+  private static Candidate candidate(LegacyCompletionRequest r, PromptTokens prompt, int index, Sequence.Result res,
+      List<Sequence.TokenLogprob> echoed) {
+    List<Sequence.TokenLogprob> lps = new ArrayList<>();
+    if (echoed != null) {
+      lps.addAll(echoed);
+    }
+    if (res.logprobs() != null) {
+      lps.addAll(res.logprobs());
+    }
+    return new Candidate(index, (r.echo() ? prompt.text() : "") + res.text(), res.finishReason(), lps,
+        res.completionTokens(), res.completionTokens() == 0 ? 0 : res.sumLogprob() / res.completionTokens());
+  }
+
   public Completion complete(Prepared p) {
     LegacyCompletionRequest r = p.request();
     List<Completion.Choice> choices = new ArrayList<>();
@@ -130,19 +143,27 @@ public final class CompletionService {
     for (int pi = 0; pi < p.prompts().size(); pi++) {
       PromptTokens prompt = p.prompts().get(pi);
       promptTokens += prompt.tokens().length;
-      List<Candidate> candidates = Parallel.map(r.bestOf(), c -> {
-        List<Sequence.TokenLogprob> echoed = r.echo() && r.logprobs() != null ? new ArrayList<>() : null;
-        Sequence.Result res = p.model().loop().generate(prompt.tokens(), params(p, c), (t, lp) -> true, echoed);
-        List<Sequence.TokenLogprob> lps = new ArrayList<>();
-        if (echoed != null) {
-          lps.addAll(echoed);
+      List<Candidate> candidates;
+      if (r.echo() && r.logprobs() != null) {
+        candidates = Parallel.map(r.bestOf(), c -> {
+          List<Sequence.TokenLogprob> echoed = new ArrayList<>();
+          Sequence.Result res = p.model().loop().generate(prompt.tokens(), params(p, c), (t, lp) -> true, echoed);
+          return candidate(r, prompt, c, res, echoed);
+        });
+      } else {
+        // the prompt is fed once; every candidate continues from a copy of that state
+        List<Sequence.Params> params = new ArrayList<>();
+        List<Sequence.Listener> listeners = new ArrayList<>();
+        for (int c = 0; c < r.bestOf(); c++) {
+          params.add(params(p, c));
+          listeners.add((t, lp) -> true);
         }
-        if (res.logprobs() != null) {
-          lps.addAll(res.logprobs());
+        List<Sequence.Result> results = p.model().loop().generateShared(prompt.tokens(), params, listeners);
+        candidates = new ArrayList<>();
+        for (int c = 0; c < results.size(); c++) {
+          candidates.add(candidate(r, prompt, c, results.get(c), null));
         }
-        return new Candidate(c, (r.echo() ? prompt.text() : "") + res.text(), res.finishReason(), lps,
-            res.completionTokens(), res.completionTokens() == 0 ? 0 : res.sumLogprob() / res.completionTokens());
-      });
+      }
       for (Candidate c : candidates) {
         completionTokens += c.tokens();
       }

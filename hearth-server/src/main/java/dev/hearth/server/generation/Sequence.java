@@ -156,6 +156,20 @@ public final class Sequence {
       }
     }
 
+    /** Whether the prompt has been fed (and no token generated yet, when {@link #generatedTokens} is 0). */
+    public boolean prefilled() {
+      return fed >= prompt.length;
+    }
+
+    public int generatedTokens() {
+      return count;
+    }
+
+    /** The sequence's state (the loop copies it to start sibling sequences after the prompt). */
+    public InferenceState state() {
+      return state;
+    }
+
     /** Stops at the next step (the client went away). */
     public void cancel() {
       cancelled = true;

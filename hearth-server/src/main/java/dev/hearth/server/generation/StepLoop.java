@@ -43,6 +43,10 @@ public final class StepLoop implements AutoCloseable {
     final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
     volatile boolean gone;
     Sequence.Stepper stepper;
+    /** Siblings that start from a copy of this job's state once its prompt is fed. */
+    List<Job> followers = List.of();
+    /** For a follower: builds its stepper from the leader's prefilled state. */
+    java.util.function.Function<dev.hearth.engine.model.InferenceState, Sequence.Stepper> fork;
   }
 
   /**
@@ -53,15 +57,54 @@ public final class StepLoop implements AutoCloseable {
    */
   public Sequence.Result generate(int[] prompt, Sequence.Params params, Sequence.Listener listener,
       List<Sequence.TokenLogprob> promptLogprobs) {
+    Job job = job(prompt, params, promptLogprobs);
+    submit(List.of(job));
+    return await(job, listener);
+  }
+
+  /**
+   * Several sequences continuing one prompt ({@code n} choices, {@code best_of} candidates): the
+   * prompt is fed once and each sequence starts from a copy of that state. Results in order.
+   */
+  public List<Sequence.Result> generateShared(int[] prompt, List<Sequence.Params> params,
+      List<Sequence.Listener> listeners) {
+    Job leader = job(prompt, params.get(0), null);
+    List<Job> followers = new ArrayList<>();
+    for (int i = 1; i < params.size(); i++) {
+      Job follower = new Job();
+      Sequence.Params p = params.get(i);
+      follower.fork = state -> new Sequence.Stepper(model, state, null, p, relay(follower), null);
+      followers.add(follower);
+    }
+    leader.followers = followers;
+    List<Job> all = new ArrayList<>();
+    all.add(leader);
+    all.addAll(followers);
+    submit(List.of(leader)); // followers join when the leader's prompt is fed
+    return Parallel.map(all.size(), i -> await(all.get(i), listeners.get(i)));
+  }
+
+  private Job job(int[] prompt, Sequence.Params params, List<Sequence.TokenLogprob> promptLogprobs) {
+    Job job = new Job();
+    job.stepper = new Sequence.Stepper(model, null, prompt, params, relay(job), promptLogprobs);
+    return job;
+  }
+
+  private static Sequence.Listener relay(Job job) {
+    return (text, lps) -> {
+      job.events.add(new Piece(text, lps));
+      return !job.gone;
+    };
+  }
+
+  private void submit(List<Job> jobs) {
     if (closed) {
       throw new IllegalStateException("the model is closed");
     }
-    Job job = new Job();
-    job.stepper = new Sequence.Stepper(model, null, prompt, params, (text, lps) -> {
-      job.events.add(new Piece(text, lps));
-      return !job.gone;
-    }, promptLogprobs);
-    incoming.add(job);
+    incoming.addAll(jobs);
+  }
+
+  private Sequence.Result await(Job job, Sequence.Listener listener) {
     try {
       while (true) {
         Event e = job.events.take();
@@ -95,6 +138,7 @@ public final class StepLoop implements AutoCloseable {
           running.add(incoming.take());
         }
         incoming.drainTo(running);
+        List<Job> joined = new ArrayList<>();
         for (Iterator<Job> it = running.iterator(); it.hasNext(); ) {
           Job job = it.next();
           boolean more;
@@ -106,14 +150,25 @@ public final class StepLoop implements AutoCloseable {
           } catch (RuntimeException e) {
             log.error("generation failed", e);
             job.events.add(new Failed(e));
+            job.followers.forEach(f -> f.events.add(new Failed(e)));
             it.remove();
             continue;
+          }
+          if (!job.followers.isEmpty()) {
+            if (job.stepper.prefilled()) {
+              startFollowers(job, joined);
+            } else if (!more) { // stopped before its prompt was fed: the request is gone
+              job.followers.forEach(f -> f.events.add(new Done(
+                  new Sequence.Result("", new int[0], "stop", null, true, 0))));
+              job.followers = List.of();
+            }
           }
           if (!more) {
             job.events.add(new Done(job.stepper.result()));
             it.remove();
           }
         }
+        running.addAll(joined);
       } catch (InterruptedException e) {
         break;
       }
@@ -121,6 +176,19 @@ public final class StepLoop implements AutoCloseable {
     for (Job job : running) {
       job.events.add(new Failed(new IllegalStateException("the model was closed")));
     }
+  }
+
+  /** The leader's prompt is fed and nothing generated yet: its siblings start from copies of its state. */
+  private void startFollowers(Job leader, List<Job> joined) {
+    for (Job follower : leader.followers) {
+      try {
+        follower.stepper = follower.fork.apply(leader.stepper.state().copy());
+        joined.add(follower);
+      } catch (RuntimeException e) {
+        follower.events.add(new Failed(e));
+      }
+    }
+    leader.followers = List.of();
   }
 
   /** Sequences waiting to join (tests and metrics). */

@@ -109,4 +109,23 @@ class SequenceTest {
       assertThat(loop.generate(prompt, a, (t, lp) -> true, null).text()).isEqualTo(aloneA.text());
     }
   }
+
+  @Test
+  void siblingsFromOneFedPromptEqualSequencesThatFedItThemselves() {
+    List<Sequence.Params> params = List.of(
+        new Sequence.Params(12, 1.0, 1.0, 1, 0, 0, Map.of(), List.of(), 1, false),
+        new Sequence.Params(12, 1.0, 1.0, 2, 0, 0, Map.of(), List.of(), 1, false),
+        new Sequence.Params(12, 0.7, 0.9, 3, 0, 0.5, Map.of(), List.of(), -1, true));
+    int[] longPrompt = model.tokenizer().encode("A prompt long enough to be fed in more than one chunk of sixteen tokens,"
+        + " so that the copy is taken after the last chunk and not before.", true, false);
+    try (StepLoop loop = new StepLoop(model, "test")) {
+      List<Sequence.Result> shared = loop.generateShared(longPrompt, params,
+          List.of((t, lp) -> true, (t, lp) -> true, (t, lp) -> true));
+      for (int i = 0; i < params.size(); i++) {
+        Sequence.Result alone = Sequence.run(model, longPrompt, params.get(i), (t, lp) -> true, null);
+        assertThat(shared.get(i).tokens()).as("choice " + i).isEqualTo(alone.tokens());
+        assertThat(shared.get(i).sumLogprob()).isEqualTo(alone.sumLogprob());
+      }
+    }
+  }
 }
