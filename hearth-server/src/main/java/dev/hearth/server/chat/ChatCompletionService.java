@@ -151,7 +151,10 @@ public final class ChatCompletionService {
         p.model().fingerprint(), r.serviceTier() == null ? "default" : r.serviceTier(), null);
   }
 
-  /** Streams the choices one after the other; stops within one step when the client goes away. */
+  /**
+   * Streams the choices (with {@code n} > 1 generated together from one fed prompt, their chunks
+   * interleaved by index); stops within one step when the client goes away.
+   */
   public void stream(Prepared p, SseStream stream) {
     ChatRequest r = p.request();
     String id = Ids.newId("chatcmpl-");
@@ -159,16 +162,22 @@ public final class ChatCompletionService {
     String modelId = p.model().config().id();
     String tier = r.serviceTier() == null ? "default" : r.serviceTier();
     String fp = p.model().fingerprint();
-    int completionTokens = 0;
     for (int i = 0; i < r.n(); i++) {
-      int index = i;
-      if (!stream.send(chunk(id, created, modelId, fp, tier, new ChatCompletionChunk.ChunkChoice(index,
+      if (!stream.send(chunk(id, created, modelId, fp, tier, new ChatCompletionChunk.ChunkChoice(i,
           new ChatCompletionChunk.Delta("assistant", "", null, null, null), null, null)))) {
         end(stream, false);
         return;
       }
+    }
+    List<ReasoningSplitter> splitters = new ArrayList<>();
+    List<Sequence.Params> params = new ArrayList<>();
+    List<Sequence.Listener> listeners = new ArrayList<>();
+    for (int i = 0; i < r.n(); i++) {
+      int index = i;
       ReasoningSplitter splitter = p.splitter();
-      Sequence.Result result = p.model().loop().generate(p.prompt(), params(p, i), (text, lp) -> {
+      splitters.add(splitter);
+      params.add(params(p, i));
+      listeners.add((text, lp) -> {
         String content = text;
         String reasoning = null;
         if (splitter != null) {
@@ -182,22 +191,30 @@ public final class ChatCompletionService {
         return stream.send(chunk(id, created, modelId, fp, tier, new ChatCompletionChunk.ChunkChoice(index,
             new ChatCompletionChunk.Delta(null, content, null, null, reasoning),
             r.logprobs() ? new ChoiceLogprobs(logprobs(lp), null) : null, null)));
-      }, null);
-      if (!result.cancelled() && splitter != null) {
+      });
+    }
+    List<Sequence.Result> results = r.n() == 1
+        ? List.of(p.model().loop().generate(p.prompt(), params.get(0), listeners.get(0), null))
+        : p.model().loop().generateShared(p.prompt(), params, listeners);
+    int completionTokens = 0;
+    for (int i = 0; i < r.n(); i++) {
+      Sequence.Result result = results.get(i);
+      ReasoningSplitter splitter = splitters.get(i);
+      if (result.cancelled()) {
+        end(stream, false);
+        return;
+      }
+      if (splitter != null) {
         var rest = splitter.finish();
-        if (!rest.isEmpty() && !stream.send(chunk(id, created, modelId, fp, tier, new ChatCompletionChunk.ChunkChoice(index,
+        if (!rest.isEmpty() && !stream.send(chunk(id, created, modelId, fp, tier, new ChatCompletionChunk.ChunkChoice(i,
             new ChatCompletionChunk.Delta(null, rest.content(), null, null, rest.reasoning().isEmpty() ? null : rest.reasoning()),
             null, null)))) {
           end(stream, false);
           return;
         }
       }
-      if (result.cancelled()) {
-        end(stream, false);
-        return;
-      }
       completionTokens += result.completionTokens();
-      if (!stream.send(chunk(id, created, modelId, fp, tier, new ChatCompletionChunk.ChunkChoice(index,
+      if (!stream.send(chunk(id, created, modelId, fp, tier, new ChatCompletionChunk.ChunkChoice(i,
           new ChatCompletionChunk.Delta(null, null, null, null, null), null, result.finishReason())))) {
         end(stream, false);
         return;
