@@ -75,7 +75,7 @@ public final class ChatCompletionService {
     int[] prompt = model.model().tokenizer().encode(rendered, false, true);
     int maxTokens = LlmModels.budget(model, prompt.length, r.maxTokens(), "messages");
     long seed = r.seed() != null ? r.seed() : ThreadLocalRandom.current().nextLong();
-    Scheduler.Slot slot = model.scheduler().admit(background);
+    Scheduler.Slot slot = model.scheduler().admit(background, r.n());
     return new Prepared(r, model, prompt, maxTokens, seed, ReasoningSplitter.opensReasoning(rendered), slot);
   }
 

@@ -101,7 +101,7 @@ public final class CompletionService {
     }
     int maxTokens = LlmModels.budget(model, longest, r.maxTokens(), "prompt");
     long seed = r.seed() != null ? r.seed() : ThreadLocalRandom.current().nextLong();
-    return new Prepared(r, model, prompts, maxTokens, seed, model.scheduler().admit(background));
+    return new Prepared(r, model, prompts, maxTokens, seed, model.scheduler().admit(background, r.stream() ? 1 : r.bestOf()));
   }
 
   private static String[] fimTokens(LoadedModel model) {

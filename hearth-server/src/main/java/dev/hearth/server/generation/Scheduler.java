@@ -40,20 +40,29 @@ public final class Scheduler {
    *     them); live requests pass false and are refused beyond {@code maxQueue}
    */
   public Slot admit(boolean background) {
+    return admit(background, 1);
+  }
+
+  /**
+   * @param sequences how many sequences the request runs at once ({@code n} choices, {@code best_of}
+   *     candidates); it takes that many slots, at most all of them
+   */
+  public Slot admit(boolean background, int sequences) {
+    int permits = Math.max(1, Math.min(sequences, maxConcurrent));
     if (background) {
       try {
-        running.acquire();
+        running.acquire(permits);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while queued", e);
       }
-    } else if (!running.tryAcquire()) {
+    } else if (!running.tryAcquire(permits)) {
       if (waiting.incrementAndGet() > maxQueue) {
         waiting.decrementAndGet();
         throw new QueueFullException(maxConcurrent, maxQueue);
       }
       try {
-        running.acquire();
+        running.acquire(permits);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while queued", e);
@@ -66,7 +75,7 @@ public final class Scheduler {
       synchronized (released) {
         if (!released[0]) {
           released[0] = true;
-          running.release();
+          running.release(permits);
         }
       }
     };

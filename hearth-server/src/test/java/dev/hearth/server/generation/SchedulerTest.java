@@ -48,4 +48,17 @@ class SchedulerTest {
     held.close();
     line.get(30, TimeUnit.SECONDS).close();
   }
+
+  @Test
+  void aRequestTakesASlotPerSequenceUpToAll() {
+    Scheduler s = new Scheduler(2, 0);
+    Scheduler.Slot three = s.admit(false, 3); // n = 3 on two slots: both, not a wait forever
+    assertThat(s.available()).isZero();
+    assertThatThrownBy(s::admit).isInstanceOf(Scheduler.QueueFullException.class);
+    three.close();
+    Scheduler.Slot one = s.admit();
+    assertThatThrownBy(() -> s.admit(false, 2)).isInstanceOf(Scheduler.QueueFullException.class);
+    one.close();
+    assertThat(s.available()).isEqualTo(2);
+  }
 }
