@@ -11,6 +11,9 @@ import dev.hearth.api.moderation.CreateModerationRequest;
 import dev.hearth.server.batches.BatchDispatcher;
 import dev.hearth.server.batches.BatchResponse;
 import dev.hearth.server.batches.BatchesRoutes;
+import dev.hearth.server.chat.ChatRoutes;
+import dev.hearth.server.completions.CompletionsRoutes;
+import dev.hearth.server.generation.LlmModels;
 import dev.hearth.server.config.DatabaseConfig;
 import dev.hearth.server.config.HearthConfig;
 import dev.hearth.server.embeddings.EmbeddingEngines;
@@ -96,6 +99,7 @@ public final class HearthServer implements AutoCloseable {
       RequestMetrics metrics = new RequestMetrics();
       SseStreams streams = new SseStreams(mapper);
       ModelRegistry registry = new ModelRegistry(config.models(), Instant.ofEpochSecond(clock.instant().getEpochSecond()));
+      LlmModels llm = new LlmModels(config.modelCacheDir());
       EmbeddingEngines embeddingEngines = new EmbeddingEngines(config.modelCacheDir());
       EmbeddingsService embeddings = new EmbeddingsService(registry, embeddingEngines);
       ModerationService moderation = new ModerationService(registry, embeddingEngines);
@@ -116,7 +120,9 @@ public final class HearthServer implements AutoCloseable {
           new EmbeddingsRoutes(embeddings, bodies, settings),
           new ModerationRoutes(moderation, bodies, settings),
           new SpeechRoutes(SpeechService.withDefaultEngines(registry), bodies, settings),
-          new TranscriptionRoutes(TranscriptionService.withDefaultEngines(registry), settings)));
+          new TranscriptionRoutes(TranscriptionService.withDefaultEngines(registry), settings),
+          new ChatRoutes(registry, llm, settings, bodies, streams, clock, batchEndpoints),
+          new CompletionsRoutes(registry, llm, settings, bodies, streams, clock, batchEndpoints)));
       families.addAll(extraRoutes);
       HttpApp http = HttpApp.start(config.server(), mapper, authenticator, metrics, streams, families);
       HearthServer server = new HearthServer(config, database, http, authenticator, streams);

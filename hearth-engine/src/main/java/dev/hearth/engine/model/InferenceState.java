@@ -7,6 +7,7 @@ package dev.hearth.engine.model;
 public final class InferenceState {
 
     final int capacity;
+    private final ModelConfig config;
     final float[][] keyCache;
     final float[][] valueCache;
     final float[] x;
@@ -29,6 +30,7 @@ public final class InferenceState {
             throw new IllegalArgumentException("capacity must be in [1, " + c.contextLength() + "]: " + capacity);
         }
         this.capacity = capacity;
+        this.config = c;
         int kvDim = c.keyValueDimension();
         keyCache = new float[c.blockCount()][capacity * kvDim];
         valueCache = new float[c.blockCount()][capacity * kvDim];
@@ -68,6 +70,24 @@ public final class InferenceState {
     /** A copy of the last position's logits. */
     public float[] logits() {
         return logits.clone();
+    }
+
+    /**
+     * An independent copy: the KV cache up to {@link #length()} and the last position's logits and
+     * hidden state, so several sequences can continue one prefilled prompt (n choices) without
+     * feeding it again.
+     */
+    public InferenceState copy() {
+        InferenceState s = new InferenceState(config, capacity);
+        int used = length * config.keyValueDimension();
+        for (int l = 0; l < keyCache.length; l++) {
+            System.arraycopy(keyCache[l], 0, s.keyCache[l], 0, used);
+            System.arraycopy(valueCache[l], 0, s.valueCache[l], 0, used);
+        }
+        System.arraycopy(logits, 0, s.logits, 0, logits.length);
+        System.arraycopy(hidden, 0, s.hidden, 0, hidden.length);
+        s.length = length;
+        return s;
     }
 
     void advance() {

@@ -115,4 +115,21 @@ class ModelTest {
             assertThatThrownBy(() -> model.newState(100_000)).hasMessageContaining("capacity");
         }
     }
+
+    @Test
+    void aCopiedStateContinuesExactlyAsTheOriginal() throws IOException {
+        try (GgufFile file = GgufFile.open(write(TinyModelSpec.of("llama")))) {
+            Model model = ModelLoader.load(file);
+            int[] tokens = model.tokenizer().encode("Hello there", true, false);
+            InferenceState original = model.newState(16);
+            model.ingest(original, tokens);
+            InferenceState copy = original.copy();
+            assertThat(copy.length()).isEqualTo(original.length());
+            assertThat(copy.logits()).isEqualTo(original.logits());
+            float[] fromCopy = model.forward(copy, 7).clone();
+            assertThat(model.forward(original, 7)).isEqualTo(fromCopy);
+            model.forward(copy, 9); // the two no longer share anything
+            assertThat(copy.length()).isEqualTo(original.length() + 1);
+        }
+    }
 }

@@ -87,10 +87,10 @@ class BatchesApiTest {
 
   @Test
   void linesForAnEndpointNotServedYetFailAsALiveRequestWould() throws Exception {
-    String input = upload(line("a", "/v1/chat/completions") + line("b", "/v1/chat/completions"));
+    String input = upload(line("a", "/v1/responses") + line("b", "/v1/responses"));
     Batch created = client().batches().create(BatchCreateParams.builder()
         .inputFileId(input)
-        .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS)
+        .endpoint(BatchCreateParams.Endpoint.V1_RESPONSES)
         .completionWindow(BatchCreateParams.CompletionWindow._24H)
         .build());
     assertThat(created.id()).startsWith("batch_");
@@ -108,7 +108,7 @@ class BatchesApiTest {
 
     JsonNode live;
     try (RawHttp raw = conformance.rawHttp(server.baseUrl(), "sk-anything")) {
-      RawResponse response = raw.post("/v1/chat/completions", "{}");
+      RawResponse response = raw.post("/v1/responses", "{}");
       assertThat(response.statusCode()).isEqualTo(404);
       live = Envelopes.json(response.body());
     }

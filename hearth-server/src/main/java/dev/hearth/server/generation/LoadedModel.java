@@ -1,0 +1,93 @@
+package dev.hearth.server.generation;
+
+import dev.hearth.engine.gguf.GgufFile;
+import dev.hearth.engine.model.Model;
+import dev.hearth.engine.template.ChatTemplate;
+import dev.hearth.engine.tokenizer.Vocabulary;
+import dev.hearth.server.config.ModelConfig;
+
+/**
+ * A GGUF model loaded once and shared by every request for it: the mapped file, the engine's
+ * model, the compiled chat template (null when the file has none) and the model's scheduler.
+ */
+public final class LoadedModel implements AutoCloseable {
+  private final ModelConfig config;
+  private final GgufFile file;
+  private final Model model;
+  private final ChatTemplate template;
+  private final Scheduler scheduler;
+  private final String fingerprint;
+  private final boolean reasoningTags;
+  private final StepLoop loop;
+  private final int contextLength;
+
+  LoadedModel(ModelConfig config, GgufFile file, Model model, ChatTemplate template, boolean reasoningTags,
+      Scheduler scheduler, int contextLimit) {
+    this.contextLength = Math.min(model.config().contextLength(), contextLimit);
+    this.reasoningTags = reasoningTags;
+    this.loop = new StepLoop(model, config.id());
+    this.config = config;
+    this.file = file;
+    this.model = model;
+    this.template = template;
+    this.scheduler = scheduler;
+    this.fingerprint = "fp_" + String.format("%08x", (config.id() + "|" + config.source()).hashCode());
+  }
+
+  public ModelConfig config() {
+    return config;
+  }
+
+  public Model model() {
+    return model;
+  }
+
+  /** The model's {@code tokenizer.chat_template}, or null. */
+  public ChatTemplate template() {
+    return template;
+  }
+
+  /** Whether the chat template has the model think in {@code <think>…</think>} (Qwen3 style). */
+  public boolean reasoningTags() {
+    return reasoningTags;
+  }
+
+  /** The loop that advances this model's running sequences (continuous batching). */
+  public StepLoop loop() {
+    return loop;
+  }
+
+  public Scheduler scheduler() {
+    return scheduler;
+  }
+
+  /**
+   * The context a request may use: the model's, capped by the {@code context_length} option (each
+   * running sequence holds a KV cache of up to this many tokens).
+   */
+  public int contextLength() {
+    return contextLength;
+  }
+
+  /** {@code system_fingerprint}: stable for one model file and configuration. */
+  public String fingerprint() {
+    return fingerprint;
+  }
+
+  /** The text of a special token (for {@code bos_token}/{@code eos_token} in templates), or null. */
+  public String tokenText(int id) {
+    Vocabulary v = model.tokenizer().vocabulary();
+    return id >= 0 && id < v.size() ? v.text(id) : null;
+  }
+
+  /** The id of a token given by its text, or -1. */
+  public int tokenId(String text) {
+    return model.tokenizer().vocabulary().id(text);
+  }
+
+  @Override
+  public void close() {
+    loop.close();
+    file.close();
+  }
+}

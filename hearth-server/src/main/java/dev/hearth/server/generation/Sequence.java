@@ -1,0 +1,352 @@
+package dev.hearth.server.generation;
+
+import dev.hearth.engine.model.InferenceState;
+import dev.hearth.engine.model.Model;
+import dev.hearth.engine.sampling.Sampler;
+import dev.hearth.engine.sampling.SamplingParameters;
+import dev.hearth.engine.tokenizer.StreamingDetokenizer;
+import dev.hearth.engine.tokenizer.Tokenizer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One generated sequence, the way the OpenAI APIs define it: the prompt is fed, then each step
+ * applies {@code logit_bias} and the presence/frequency penalties to the logits, samples (seeded),
+ * records log-probabilities, detokenizes UTF-8 safely and holds back text that may be the start of
+ * a stop sequence, so a stop string is never emitted even when it spans tokens. The listener gets
+ * each piece of text as soon as it is safe and can cancel (a disconnected client) between steps.
+ */
+public final class Sequence {
+
+  /**
+   * @param maxTokens most tokens to generate
+   * @param topLogprobs alternatives per position, or -1 when log-probabilities are not wanted
+   * @param score sum the chosen tokens' log-probabilities ({@link Result#sumLogprob}, for best_of) even without logprobs
+   */
+  public record Params(int maxTokens, double temperature, double topP, long seed, double presencePenalty,
+      double frequencyPenalty, Map<Integer, Double> logitBias, List<String> stop, int topLogprobs, boolean score) {
+    public Params {
+      logitBias = Map.copyOf(logitBias);
+      stop = List.copyOf(stop);
+    }
+
+    public boolean logprobs() {
+      return topLogprobs >= 0;
+    }
+  }
+
+  /** One alternative token at a position. */
+  public record Alternative(int token, String text, byte[] bytes, double logprob) {}
+
+  /** A generated token's log-probability and its most likely alternatives. */
+  public record TokenLogprob(int token, String text, byte[] bytes, double logprob, List<Alternative> top) {}
+
+  /** Receives text as it becomes safe to emit; returns false to stop generating (client gone). */
+  @FunctionalInterface
+  public interface Listener {
+    boolean onText(String text, List<TokenLogprob> logprobs);
+  }
+
+  /**
+   * @param finishReason {@code stop} (end-of-generation token or stop sequence) or {@code length}
+   * @param cancelled the listener asked to stop
+   */
+  public record Result(String text, int[] tokens, String finishReason, List<TokenLogprob> logprobs, boolean cancelled,
+      double sumLogprob) {
+    public int completionTokens() {
+      return tokens.length;
+    }
+  }
+
+  private Sequence() {}
+
+  /** A state with room for the prompt and {@code maxTokens}, the prompt fed; returns it. */
+  public static InferenceState prefill(Model model, int[] prompt, int maxTokens) {
+    int capacity = (int) Math.min(model.config().contextLength(), (long) prompt.length + Math.max(1, maxTokens));
+    InferenceState state = model.newState(capacity);
+    model.ingest(state, prompt);
+    return state;
+  }
+
+  /** Generates after a {@link #prefill}ed state, on the calling thread. */
+  public static Result generate(Model model, InferenceState state, Params p, Listener listener) {
+    Stepper stepper = new Stepper(model, state, null, p, listener, null);
+    while (stepper.step()) {
+      // one token per step
+    }
+    return stepper.result();
+  }
+
+  /** Prefills and generates on the calling thread; {@code promptLogprobs} as for {@link Stepper}. */
+  public static Result run(Model model, int[] prompt, Params p, Listener listener, List<TokenLogprob> promptLogprobs) {
+    Stepper stepper = new Stepper(model, null, prompt, p, listener, promptLogprobs);
+    while (stepper.step()) {
+      // a prompt chunk or one token per step
+    }
+    return stepper.result();
+  }
+
+  /**
+   * One sequence advanced a step at a time, so that a loop can interleave many: a step feeds a
+   * chunk of the prompt ({@link #PREFILL_CHUNK} tokens) or generates one token.
+   */
+  public static final class Stepper {
+    /** Prompt tokens fed per step, so a long prompt does not stall the other sequences. */
+    public static final int PREFILL_CHUNK = 16;
+
+    private final Model model;
+    private final Params p;
+    private final Listener listener;
+    private final Tokenizer tokenizer;
+    private final int vocab;
+    private final Sampler sampler;
+    private final StreamingDetokenizer detokenizer;
+    private final StopSequences stops;
+    private final StringBuilder text = new StringBuilder();
+    private final List<TokenLogprob> all;
+    private final List<TokenLogprob> pending = new ArrayList<>();
+    private final int[] counts;
+    private final List<Integer> distinct = new ArrayList<>();
+    private final int[] generated;
+    private final float[] work;
+    private final boolean penalties;
+    private final int[] prompt;
+    private final List<TokenLogprob> promptLogprobs;
+    private InferenceState state;
+    private int fed;
+    private float[] logits;
+    private int count;
+    private double sumLogprob;
+    private String finish = "length";
+    private boolean cancelled;
+    private boolean done;
+
+    /**
+     * @param state a prefilled state, or null to feed {@code prompt} first
+     * @param promptLogprobs when not null, receives each prompt token's log-probability given the
+     *     tokens before it (the first token, having none, is reported with 0 and no alternatives,
+     *     except the start token the tokenizer adds, which is left out)
+     */
+    public Stepper(Model model, InferenceState state, int[] prompt, Params p, Listener listener,
+        List<TokenLogprob> promptLogprobs) {
+      this.model = model;
+      this.p = p;
+      this.listener = listener;
+      this.tokenizer = model.tokenizer();
+      this.vocab = model.config().vocabularySize();
+      this.sampler = Sampler.of(SamplingParameters.of((float) p.temperature(), (float) Math.max(p.topP(), Float.MIN_VALUE), p.seed()));
+      this.detokenizer = new StreamingDetokenizer(tokenizer, false);
+      this.stops = new StopSequences(p.stop());
+      this.all = p.logprobs() ? new ArrayList<>() : null;
+      this.counts = new int[vocab];
+      this.generated = new int[Math.max(0, p.maxTokens())];
+      this.work = new float[vocab];
+      this.penalties = p.presencePenalty() != 0 || p.frequencyPenalty() != 0;
+      this.promptLogprobs = promptLogprobs;
+      if (state != null) {
+        this.state = state;
+        this.prompt = new int[0];
+        this.logits = state.logits();
+      } else {
+        this.prompt = prompt;
+        int capacity = (int) Math.min(model.config().contextLength(), (long) prompt.length + Math.max(1, p.maxTokens()));
+        this.state = model.newState(capacity);
+      }
+    }
+
+    /** Whether the prompt has been fed (and no token generated yet, when {@link #generatedTokens} is 0). */
+    public boolean prefilled() {
+      return fed >= prompt.length;
+    }
+
+    public int generatedTokens() {
+      return count;
+    }
+
+    /** The sequence's state (the loop copies it to start sibling sequences after the prompt). */
+    public InferenceState state() {
+      return state;
+    }
+
+    /** Stops at the next step (the client went away). */
+    public void cancel() {
+      cancelled = true;
+    }
+
+    public boolean finished() {
+      return done;
+    }
+
+    /** Advances one step; false once the sequence is finished. */
+    public boolean step() {
+      if (done) {
+        return false;
+      }
+      if (cancelled) {
+        done = true;
+        return false;
+      }
+      if (fed < prompt.length) {
+        int until = Math.min(prompt.length, fed + PREFILL_CHUNK);
+        for (; fed < until; fed++) {
+          int token = prompt[fed];
+          if (promptLogprobs != null) {
+            recordPromptToken(token);
+          }
+          logits = model.forward(state, token);
+        }
+        if (fed == prompt.length) {
+          logits = state.logits();
+        }
+        return true;
+      }
+      if (count >= p.maxTokens()) {
+        return finishUp();
+      }
+      System.arraycopy(logits, 0, work, 0, vocab);
+      for (var e : p.logitBias().entrySet()) {
+        if (e.getKey() < vocab) {
+          work[e.getKey()] += e.getValue().floatValue();
+        }
+      }
+      if (penalties) {
+        for (int i = 0; i < distinct.size(); i++) {
+          int t = distinct.get(i);
+          work[t] -= (float) (p.presencePenalty() + p.frequencyPenalty() * counts[t]);
+        }
+      }
+      int token = sampler.sample(work);
+      boolean needLogZ = p.logprobs() || p.score();
+      double logZ = needLogZ ? logSumExp(work) : 0;
+      double lp = needLogZ ? work[token] - logZ : 0;
+      sumLogprob += lp;
+      if (tokenizer.specialTokens().isEndOfGeneration(token)) {
+        finish = "stop";
+        return finishUp();
+      }
+      generated[count++] = token;
+      if (counts[token]++ == 0) {
+        distinct.add(token);
+      }
+      if (p.logprobs()) {
+        TokenLogprob info = new TokenLogprob(token, tokenText(tokenizer, token), tokenizer.tokenBytes(token, false), lp,
+            top(tokenizer, work, logZ, p.topLogprobs()));
+        all.add(info);
+        pending.add(info);
+      }
+      String piece = stops.append(detokenizer.accept(token));
+      if (stops.stopped()) {
+        text.append(piece);
+        if (!emit(listener, piece, pending)) {
+          cancelled = true;
+        }
+        finish = "stop";
+        done = true;
+        return false;
+      }
+      if (!piece.isEmpty() || !pending.isEmpty()) {
+        text.append(piece);
+        if (!emit(listener, piece, pending)) {
+          cancelled = true;
+          done = true;
+          return false;
+        }
+      }
+      if (count == p.maxTokens() || state.length() == state.capacity()) {
+        return finishUp();
+      }
+      logits = model.forward(state, token);
+      return true;
+    }
+
+    private void recordPromptToken(int token) {
+      if (fed == 0) {
+        if (token != tokenizer.specialTokens().bos() || !tokenizer.specialTokens().addBos()) {
+          promptLogprobs.add(new TokenLogprob(token, tokenText(tokenizer, token), tokenizer.tokenBytes(token, false), 0.0,
+              List.of()));
+        }
+      } else {
+        double logZ = logSumExp(logits);
+        promptLogprobs.add(new TokenLogprob(token, tokenText(tokenizer, token), tokenizer.tokenBytes(token, false),
+            logits[token] - logZ, top(tokenizer, logits, logZ, p.topLogprobs())));
+      }
+    }
+
+    /** Flushes held-back text at the end of generation. */
+    private boolean finishUp() {
+      done = true;
+      String tail = stops.append(detokenizer.finish());
+      if (!stops.stopped()) {
+        tail += stops.flush();
+      } else {
+        finish = "stop";
+      }
+      text.append(tail);
+      if (!tail.isEmpty() || !pending.isEmpty()) {
+        cancelled = !emit(listener, tail, pending);
+      }
+      return false;
+    }
+
+    public Result result() {
+      return new Result(text.toString(), java.util.Arrays.copyOf(generated, count), finish, all, cancelled, sumLogprob);
+    }
+  }
+
+  private static boolean emit(Listener listener, String piece, List<TokenLogprob> pending) {
+    List<TokenLogprob> batch = List.copyOf(pending);
+    pending.clear();
+    return listener.onText(piece, batch);
+  }
+
+  /** The text a token stands for on its own (invalid UTF-8 pieces replaced). */
+  public static String tokenText(Tokenizer tokenizer, int token) {
+    return new String(tokenizer.tokenBytes(token, false), StandardCharsets.UTF_8);
+  }
+
+  public static double logSumExp(float[] logits) {
+    float max = Float.NEGATIVE_INFINITY;
+    for (float l : logits) {
+      max = Math.max(max, l);
+    }
+    double sum = 0;
+    for (float l : logits) {
+      sum += Math.exp(l - max);
+    }
+    return max + Math.log(sum);
+  }
+
+  /** The {@code k} most likely tokens, most likely first (lower id first among equals). */
+  public static List<Alternative> top(Tokenizer tokenizer, float[] logits, double logZ, int k) {
+    if (k <= 0) {
+      return List.of();
+    }
+    int[] best = new int[Math.min(k, logits.length)];
+    int filled = 0;
+    for (int i = 0; i < logits.length; i++) {
+      if (filled < best.length) {
+        int j = filled++;
+        while (j > 0 && logits[best[j - 1]] < logits[i]) {
+          best[j] = best[j - 1];
+          j--;
+        }
+        best[j] = i;
+      } else if (logits[i] > logits[best[filled - 1]]) {
+        int j = filled - 1;
+        while (j > 0 && logits[best[j - 1]] < logits[i]) {
+          best[j] = best[j - 1];
+          j--;
+        }
+        best[j] = i;
+      }
+    }
+    List<Alternative> out = new ArrayList<>(filled);
+    for (int i = 0; i < filled; i++) {
+      int t = best[i];
+      out.add(new Alternative(t, tokenText(tokenizer, t), tokenizer.tokenBytes(t, false), logits[t] - logZ));
+    }
+    return out;
+  }
+}
