@@ -16,7 +16,7 @@ public final class TokenMasker {
   private static final int CACHE_SIZE = 4096;
 
   private final GrammarMatcher matcher;
-  private final TrieNode root = new TrieNode();
+  private final TokenTrie trie;
   private final int vocabularySize;
   private final int[] endTokens;
   private final Map<GrammarState, BitSet> cache =
@@ -33,15 +33,15 @@ public final class TokenMasker {
    * @param endTokens end-of-generation tokens, allowed exactly when the text is complete
    */
   public TokenMasker(GrammarMatcher matcher, List<byte[]> tokenBytes, int[] endTokens) {
+    this(matcher, TokenTrie.of(tokenBytes), endTokens);
+  }
+
+  /** With a trie built once per vocabulary and shared by every grammar used with it. */
+  public TokenMasker(GrammarMatcher matcher, TokenTrie trie, int[] endTokens) {
     this.matcher = matcher;
-    this.vocabularySize = tokenBytes.size();
+    this.trie = trie;
+    this.vocabularySize = trie.vocabularySize();
     this.endTokens = endTokens.clone();
-    for (int id = 0; id < tokenBytes.size(); id++) {
-      byte[] bytes = tokenBytes.get(id);
-      if (bytes != null && bytes.length > 0) {
-        root.insert(bytes, 0, id);
-      }
-    }
   }
 
   public GrammarMatcher matcher() {
@@ -53,7 +53,7 @@ public final class TokenMasker {
     BitSet mask = cache.get(state);
     if (mask == null) {
       mask = new BitSet(vocabularySize);
-      walk(root, state, mask);
+      walk(trie.root(), state, mask);
       if (state.complete()) {
         for (int t : endTokens) {
           mask.set(t);
@@ -69,12 +69,12 @@ public final class TokenMasker {
     return matcher.advance(state, tokenBytes);
   }
 
-  private void walk(TrieNode node, GrammarState state, BitSet mask) {
+  private void walk(TokenTrie.Node node, GrammarState state, BitSet mask) {
     if (!state.canContinue()) {
       return;
     }
     for (int i = 0; i < node.childCount; i++) {
-      TrieNode child = node.children[i];
+      TokenTrie.Node child = node.children[i];
       GrammarState next = matcher.advance(state, node.labels[i] & 0xFF);
       if (next.dead()) {
         continue;
@@ -83,42 +83,6 @@ public final class TokenMasker {
         mask.set(child.tokens[t]);
       }
       walk(child, next, mask);
-    }
-  }
-
-  /** A trie node with sparse children (a vocabulary has hundreds of thousands of nodes). */
-  private static final class TrieNode {
-    byte[] labels = new byte[0];
-    TrieNode[] children = new TrieNode[0];
-    int childCount;
-    int[] tokens = new int[0];
-    int tokenCount;
-
-    TrieNode child(byte label) {
-      for (int i = 0; i < childCount; i++) {
-        if (labels[i] == label) {
-          return children[i];
-        }
-      }
-      if (childCount == labels.length) {
-        int n = Math.max(2, labels.length * 2);
-        labels = java.util.Arrays.copyOf(labels, n);
-        children = java.util.Arrays.copyOf(children, n);
-      }
-      labels[childCount] = label;
-      children[childCount] = new TrieNode();
-      return children[childCount++];
-    }
-
-    void insert(byte[] bytes, int at, int id) {
-      if (at == bytes.length) {
-        if (tokenCount == tokens.length) {
-          tokens = java.util.Arrays.copyOf(tokens, Math.max(1, tokens.length * 2));
-        }
-        tokens[tokenCount++] = id;
-        return;
-      }
-      child(bytes[at]).insert(bytes, at + 1, id);
     }
   }
 }

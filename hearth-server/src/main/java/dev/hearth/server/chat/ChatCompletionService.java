@@ -15,6 +15,9 @@ import dev.hearth.server.generation.LoadedModel;
 import dev.hearth.server.generation.Parallel;
 import dev.hearth.server.generation.Scheduler;
 import dev.hearth.server.generation.Sequence;
+import dev.hearth.engine.grammar.JsonSchemaGrammar;
+import dev.hearth.engine.grammar.SchemaException;
+import dev.hearth.engine.grammar.TokenMasker;
 import dev.hearth.server.http.ApiException;
 import dev.hearth.server.http.SseStream;
 import dev.hearth.server.http.SseStreams;
@@ -49,7 +52,7 @@ public final class ChatCompletionService {
 
   /** A request resolved against its model and tokenized, holding a scheduler slot until closed. */
   public record Prepared(ChatRequest request, LoadedModel model, int[] prompt, int maxTokens, long seed,
-      boolean opensReasoning, Scheduler.Slot slot) implements AutoCloseable {
+      boolean opensReasoning, Scheduler.Slot slot, TokenMasker grammar) implements AutoCloseable {
     ReasoningSplitter splitter() {
       return model.reasoningTags() ? new ReasoningSplitter(opensReasoning) : null;
     }
@@ -75,8 +78,24 @@ public final class ChatCompletionService {
     int[] prompt = model.model().tokenizer().encode(rendered, false, true);
     int maxTokens = LlmModels.budget(model, prompt.length, r.maxTokens(), "messages");
     long seed = r.seed() != null ? r.seed() : ThreadLocalRandom.current().nextLong();
+    TokenMasker grammar = grammar(model, r.responseFormat());
     Scheduler.Slot slot = model.scheduler().admit(background, r.n());
-    return new Prepared(r, model, prompt, maxTokens, seed, ReasoningSplitter.opensReasoning(rendered), slot);
+    return new Prepared(r, model, prompt, maxTokens, seed, ReasoningSplitter.opensReasoning(rendered), slot, grammar);
+  }
+
+  /** The compiled constraint for {@code response_format}, or null for free text; a schema it cannot enforce is a 400. */
+  private static TokenMasker grammar(LoadedModel model, ChatRequest.ResponseFormat format) {
+    if (format == null) {
+      return null;
+    }
+    try {
+      return model.masker(format.schemaJson() == null ? "object" : "schema:" + format.schemaJson(),
+          () -> format.schema() == null ? JsonSchemaGrammar.anyObject() : JsonSchemaGrammar.compile(format.schema()));
+    } catch (SchemaException e) {
+      throw ApiException.invalidRequest("response_format.json_schema.schema", "Invalid schema for response_format '"
+          + format.name() + "': " + e.getMessage() + ". Hearth enforces every keyword it accepts, so it refuses"
+          + " the ones it cannot guarantee.", "invalid_json_schema");
+    }
   }
 
   static String render(LoadedModel model, ChatRequest r) {
@@ -115,7 +134,7 @@ public final class ChatCompletionService {
   private Sequence.Params params(Prepared p, int choice) {
     ChatRequest r = p.request();
     return new Sequence.Params(p.maxTokens(), r.temperature(), r.topP(), p.seed() + choice, r.presencePenalty(),
-        r.frequencyPenalty(), r.logitBias(), r.stop(), r.logprobs() ? r.topLogprobs() : -1, false);
+        r.frequencyPenalty(), r.logitBias(), r.stop(), r.logprobs() ? r.topLogprobs() : -1, false, p.grammar());
   }
 
   /** The whole completion. */

@@ -13,6 +13,7 @@ import java.util.Map;
  * @param logitBias token id to bias (-100 bans, 100 forces)
  * @param topLogprobs alternatives per position; only meaningful with {@code logprobs}
  * @param reasoningEffort null when not given; {@code none}/{@code minimal} turn a thinking model's reasoning off
+ * @param responseFormat null for free text; otherwise the output is constrained to JSON
  */
 public record ChatRequest(
     String model,
@@ -34,7 +35,8 @@ public record ChatRequest(
     Map<String, String> metadata,
     boolean store,
     String reasoningEffort,
-    String serviceTier) {
+    String serviceTier,
+    ResponseFormat responseFormat) {
 
   public ChatRequest {
     messages = List.copyOf(messages);
@@ -42,6 +44,12 @@ public record ChatRequest(
     logitBias = Map.copyOf(logitBias);
     metadata = Map.copyOf(metadata);
   }
+
+  /**
+   * Constrained output: {@code json_object} (any JSON object, {@code schema} null) or
+   * {@code json_schema} with its {@code schema} as a plain map tree and as JSON text (the cache key).
+   */
+  public record ResponseFormat(String type, String name, java.util.Map<String, Object> schema, String schemaJson) {}
 
   /** A message's role as chat templates know it; {@code developer} is the template's system role. */
   public enum Role {

@@ -61,7 +61,7 @@ public final class ChatRequestValidator {
     return new ChatRequest(
         r.model(), messages, maxTokens, temperature, topP, n, GenerationParams.stop(r.stop()), stream, includeUsage, r.seed(),
         presence, frequency, GenerationParams.logitBias(r.logitBias()), logprobs, topLogprobs, r.user(), metadata(r.metadata()),
-        Boolean.TRUE.equals(r.store()), r.reasoningEffort(), r.serviceTier());
+        Boolean.TRUE.equals(r.store()), r.reasoningEffort(), r.serviceTier(), responseFormat(r.responseFormat()));
   }
 
   // ---- messages --------------------------------------------------------------------------
@@ -253,18 +253,51 @@ public final class ChatRequestValidator {
     }
   }
 
+  private static final tools.jackson.databind.json.JsonMapper TREES = tools.jackson.databind.json.JsonMapper.builder().build();
+  private static final java.util.regex.Pattern SCHEMA_NAME = java.util.regex.Pattern.compile("[a-zA-Z0-9_-]{1,64}");
+
+  /** {@code text} (or nothing) is free text; {@code json_object} and {@code json_schema} constrain decoding. */
+  @SuppressWarnings("unchecked")
+  private static ChatRequest.ResponseFormat responseFormat(JsonNode format) {
+    if (format == null || format.isNull()) {
+      return null;
+    }
+    JsonNode type = format.get("type");
+    if (type == null || !type.isString()) {
+      throw ApiException.missingParameter("response_format.type");
+    }
+    return switch (type.asString()) {
+      case "text" -> null;
+      case "json_object" -> new ChatRequest.ResponseFormat("json_object", null, null, null);
+      case "json_schema" -> {
+        JsonNode js = format.get("json_schema");
+        if (js == null || !js.isObject()) {
+          throw ApiException.missingParameter("response_format.json_schema");
+        }
+        JsonNode name = js.get("name");
+        if (name == null || !name.isString()) {
+          throw ApiException.missingParameter("response_format.json_schema.name");
+        }
+        if (!SCHEMA_NAME.matcher(name.asString()).matches()) {
+          throw ApiException.invalidRequest("response_format.json_schema.name", "Invalid 'response_format.json_schema.name':"
+              + " use at most 64 letters, digits, underscores and dashes.", "invalid_value");
+        }
+        JsonNode schema = js.get("schema");
+        if (schema != null && !schema.isNull() && !schema.isObject()) {
+          throw ApiException.invalidRequest("response_format.json_schema.schema",
+              "Invalid type for 'response_format.json_schema.schema': expected an object.", "invalid_type");
+        }
+        boolean any = schema == null || schema.isNull();
+        yield new ChatRequest.ResponseFormat("json_schema", name.asString(),
+            any ? null : TREES.convertValue(schema, java.util.Map.class), any ? null : schema.toString());
+      }
+      default -> throw ApiException.invalidRequest("response_format.type", "Invalid value for 'response_format.type': '"
+          + type.asString() + "'. Supported values are: 'text', 'json_object' and 'json_schema'.", "invalid_value");
+    };
+  }
+
   /** Features that arrive with later work: refused clearly rather than ignored. */
   private static void unsupported(ChatCompletionRequest r) {
-    if (r.responseFormat() != null && !r.responseFormat().isNull()) {
-      JsonNode type = r.responseFormat().get("type");
-      if (type == null || !type.isString()) {
-        throw ApiException.missingParameter("response_format.type");
-      }
-      if (!type.asString().equals("text")) {
-        throw unsupported("response_format", "response_format '" + type.asString()
-            + "' (structured outputs) is not supported by this server yet.");
-      }
-    }
     if (r.tools() != null && !r.tools().isEmpty()) {
       throw unsupported("tools", "Function calling ('tools') is not supported by this server yet.");
     }

@@ -1,6 +1,17 @@
 package dev.hearth.server.generation;
 
 import dev.hearth.engine.gguf.GgufFile;
+import dev.hearth.engine.grammar.Grammar;
+import dev.hearth.engine.grammar.GrammarMatcher;
+import dev.hearth.engine.grammar.TokenMasker;
+import dev.hearth.engine.grammar.TokenTrie;
+import dev.hearth.engine.tokenizer.TokenType;
+import dev.hearth.engine.tokenizer.Tokenizer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import dev.hearth.engine.model.Model;
 import dev.hearth.engine.template.ChatTemplate;
 import dev.hearth.engine.tokenizer.Vocabulary;
@@ -75,6 +86,42 @@ public final class LoadedModel implements AutoCloseable {
   }
 
   /** The text of a special token (for {@code bos_token}/{@code eos_token} in templates), or null. */
+  /**
+   * The token masker for a grammar, shared by every request with the same schema (its per-state
+   * masks are cached). The vocabulary trie is built on first use and kept.
+   */
+  public TokenMasker masker(String schemaKey, Supplier<Grammar> grammar) {
+    synchronized (maskers) {
+      TokenMasker masker = maskers.get(schemaKey);
+      if (masker == null) {
+        if (trie == null) {
+          Tokenizer tokenizer = model.tokenizer();
+          List<byte[]> bytes = new ArrayList<>(tokenizer.vocabulary().size());
+          for (int id = 0; id < tokenizer.vocabulary().size(); id++) {
+            boolean control = tokenizer.vocabulary().type(id) == TokenType.CONTROL;
+            bytes.add(control ? null : tokenizer.tokenBytes(id, false));
+          }
+          trie = TokenTrie.of(bytes);
+        }
+        masker = new TokenMasker(new GrammarMatcher(grammar.get()), trie, tokenizer().specialTokens().endOfGeneration());
+        maskers.put(schemaKey, masker);
+      }
+      return masker;
+    }
+  }
+
+  private Tokenizer tokenizer() {
+    return model.tokenizer();
+  }
+
+  private TokenTrie trie;
+  private final Map<String, TokenMasker> maskers = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, TokenMasker> eldest) {
+      return size() > 32;
+    }
+  };
+
   public String tokenText(int id) {
     Vocabulary v = model.tokenizer().vocabulary();
     return id >= 0 && id < v.size() ? v.text(id) : null;

@@ -1,5 +1,6 @@
 package dev.hearth.server.generation;
 
+import dev.hearth.engine.grammar.TokenMasker;
 import dev.hearth.engine.model.InferenceState;
 import dev.hearth.engine.model.Model;
 import dev.hearth.engine.sampling.Sampler;
@@ -24,12 +25,20 @@ public final class Sequence {
    * @param maxTokens most tokens to generate
    * @param topLogprobs alternatives per position, or -1 when log-probabilities are not wanted
    * @param score sum the chosen tokens' log-probabilities ({@link Result#sumLogprob}, for best_of) even without logprobs
+   * @param grammar when not null, only tokens this grammar allows are sampled (structured outputs)
    */
   public record Params(int maxTokens, double temperature, double topP, long seed, double presencePenalty,
-      double frequencyPenalty, Map<Integer, Double> logitBias, List<String> stop, int topLogprobs, boolean score) {
+      double frequencyPenalty, Map<Integer, Double> logitBias, List<String> stop, int topLogprobs, boolean score,
+      TokenMasker grammar) {
     public Params {
       logitBias = Map.copyOf(logitBias);
       stop = List.copyOf(stop);
+    }
+
+    /** Unconstrained: any token may follow. */
+    public Params(int maxTokens, double temperature, double topP, long seed, double presencePenalty,
+        double frequencyPenalty, Map<Integer, Double> logitBias, List<String> stop, int topLogprobs, boolean score) {
+      this(maxTokens, temperature, topP, seed, presencePenalty, frequencyPenalty, logitBias, stop, topLogprobs, score, null);
     }
 
     public boolean logprobs() {
@@ -114,6 +123,7 @@ public final class Sequence {
     private final boolean penalties;
     private final int[] prompt;
     private final List<TokenLogprob> promptLogprobs;
+    private final GrammarConstraint constraint;
     private InferenceState state;
     private int fed;
     private float[] logits;
@@ -145,6 +155,7 @@ public final class Sequence {
       this.work = new float[vocab];
       this.penalties = p.presencePenalty() != 0 || p.frequencyPenalty() != 0;
       this.promptLogprobs = promptLogprobs;
+      this.constraint = p.grammar() == null ? null : new GrammarConstraint(p.grammar());
       if (state != null) {
         this.state = state;
         this.prompt = new int[0];
@@ -217,6 +228,9 @@ public final class Sequence {
           work[t] -= (float) (p.presencePenalty() + p.frequencyPenalty() * counts[t]);
         }
       }
+      if (constraint != null) {
+        constraint.mask(work);
+      }
       int token = sampler.sample(work);
       boolean needLogZ = p.logprobs() || p.score();
       double logZ = needLogZ ? logSumExp(work) : 0;
@@ -227,6 +241,9 @@ public final class Sequence {
         return finishUp();
       }
       generated[count++] = token;
+      if (constraint != null) {
+        constraint.accept(tokenizer.tokenBytes(token, false));
+      }
       if (counts[token]++ == 0) {
         distinct.add(token);
       }

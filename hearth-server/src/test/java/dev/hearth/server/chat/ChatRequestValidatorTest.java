@@ -132,12 +132,27 @@ class ChatRequestValidatorTest {
 
   @Test
   void featuresNotYetServedAreRefusedNotIgnored() {
-    assertRejected(withMessages(",\"response_format\":{\"type\":\"json_object\"}"), "response_format", "not supported");
+    assertRejected(withMessages(",\"response_format\":{\"type\":\"xml\"}"), "response_format.type", "'xml'");
+    assertRejected(withMessages(",\"response_format\":{\"type\":\"json_schema\"}"), "response_format.json_schema", "Missing");
+    assertRejected(withMessages(",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"schema\":{}}}"),
+        "response_format.json_schema.name", "Missing");
     assertRejected(withMessages(",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]"), "tools", "not supported");
     assertRejected(withMessages(",\"tool_choice\":\"required\""), "tool_choice", "needs 'tools'");
     assertRejected(withMessages(",\"audio\":{\"voice\":\"alloy\",\"format\":\"wav\"}"), "audio", "Audio output");
     assertRejected(withMessages(",\"web_search_options\":{}"), "web_search_options", "Web search");
     assertThat(validate(withMessages(",\"response_format\":{\"type\":\"text\"},\"tool_choice\":\"none\"")).n()).isEqualTo(1);
+  }
+
+  @Test
+  void jsonResponseFormatsAreCarriedAsConstraints() {
+    assertThat(validate(withMessages(",\"response_format\":{\"type\":\"json_object\"}")).responseFormat().type())
+        .isEqualTo("json_object");
+    ChatRequest.ResponseFormat f = validate(withMessages(
+        ",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"person\",\"strict\":true,"
+            + "\"schema\":{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"integer\"}}}}}")).responseFormat();
+    assertThat(f.name()).isEqualTo("person");
+    assertThat(f.schema()).containsKey("properties");
+    assertThat(validate(withMessages(",\"response_format\":{\"type\":\"text\"}")).responseFormat()).isNull();
   }
 
   @Test
