@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "hearth 0.1.0",
     description = "The OpenAI platform, self-hosted.",
-    subcommands = {ServeCommand.class, KeysCommand.class, ProjectsCommand.class, ModelsCommand.class})
+    subcommands = {ServeCommand.class, KeysCommand.class, ProjectsCommand.class, ModelsCommand.class, TinyModelCommand.class})
 public final class HearthCli {
 
   public static void main(String[] args) {

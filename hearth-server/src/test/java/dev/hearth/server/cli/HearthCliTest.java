@@ -81,4 +81,17 @@ class HearthCliTest {
     assertThat(bad.exit()).isEqualTo(2);
     assertThat(bad.err()).contains("hf://only-owner");
   }
+
+  @Test
+  void tinyModelWritesAGgufTheServerCanLoad() throws Exception {
+    Path model = dataDir.resolve("tiny.gguf");
+    Run wrote = run("tiny-model", "--out", model.toString(), "--type", "F32", "--layers", "1");
+    assertThat(wrote.exit()).as(wrote.err()).isZero();
+    assertThat(wrote.out()).contains("Wrote").contains("1 layers");
+    try (var file = dev.hearth.engine.gguf.GgufFile.open(model)) {
+      assertThat(file.metadata().getString("general.architecture")).contains("llama");
+    }
+    assertThat(run("tiny-model", "--out", model.toString(), "--type", "Q9").exit()).isEqualTo(2);
+    assertThat(run("tiny-model", "--out", model.toString(), "--width", "63").exit()).isEqualTo(2);
+  }
 }
