@@ -102,7 +102,7 @@ public final class HearthServer implements AutoCloseable {
       LlmModels llm = new LlmModels(config.modelCacheDir());
       EmbeddingEngines embeddingEngines = new EmbeddingEngines(config.modelCacheDir());
       EmbeddingsService embeddings = new EmbeddingsService(registry, embeddingEngines);
-      ModerationService moderation = new ModerationService(registry, embeddingEngines);
+      ModerationService moderation = new ModerationService(registry, embeddingEngines, llm);
       // Batch lines take the same path as live requests: the same body parsing, service and errors.
       BatchDispatcher batchEndpoints = new BatchDispatcher()
           .register("/v1/embeddings", (caller, body) -> new BatchResponse(200, embeddings.create(

@@ -8,6 +8,7 @@ import dev.hearth.server.config.ModelConfig;
 import dev.hearth.server.embeddings.EmbeddingEngine;
 import dev.hearth.server.embeddings.EmbeddingEngines;
 import dev.hearth.server.embeddings.TokenizedInput;
+import dev.hearth.server.generation.LlmModels;
 import dev.hearth.server.http.ApiException;
 import dev.hearth.server.models.ModelRegistry;
 import dev.hearth.store.Ids;
@@ -38,10 +39,12 @@ public final class ModerationService {
 
   private final ModelRegistry registry;
   private final EmbeddingEngines engines;
+  private final GuardModeration guard;
 
-  public ModerationService(ModelRegistry registry, EmbeddingEngines engines) {
+  public ModerationService(ModelRegistry registry, EmbeddingEngines engines, LlmModels llm) {
     this.registry = registry;
     this.engines = engines;
+    this.guard = new GuardModeration(llm);
   }
 
   /** One input to classify: its text parts, and the param that names it in errors. */
@@ -55,10 +58,17 @@ public final class ModerationService {
     ModelConfig model = registry.resolve(name)
         .filter(m -> registry.allowed(name, allowedModels))
         .orElseThrow(() -> ApiException.modelNotFound(name));
+    if (model.engine() == EngineKind.GUARD) {
+      List<ModerationResult> results = new ArrayList<>();
+      for (Input input : inputs(request.input())) {
+        EmbeddingClassifier.Verdict v = guard.classify(model, String.join("\n", input.texts()));
+        results.add(new ModerationResult(v.flagged(), v.wireFlags(), v.wireScores(), applied()));
+      }
+      return new CreateModerationResponse(Ids.newId("modr-"), model.id(), results);
+    }
     if (model.engine() != EngineKind.EMBEDDING_CLASSIFIER) {
-      throw ApiException.invalidRequest("model", "The model `" + name + "` is not a moderation model"
-          + (model.engine() == EngineKind.GUARD ? " Hearth can run yet (guard models need the chat engine)." : "; use omni-moderation-latest."),
-          "invalid_model");
+      throw ApiException.invalidRequest("model", "The model `" + name + "` is not a moderation model; use"
+          + " omni-moderation-latest or a model with engine guard.", "invalid_model");
     }
     List<Input> inputs = inputs(request.input());
     EmbeddingClassifier classifier = classifier(model);
@@ -84,13 +94,17 @@ public final class ModerationService {
     List<ModerationResult> results = new ArrayList<>(inputs.size());
     for (List<EmbeddingClassifier.Verdict> verdicts : perInput) {
       EmbeddingClassifier.Verdict v = EmbeddingClassifier.Verdict.max(verdicts);
-      Map<String, List<String>> applied = new LinkedHashMap<>();
-      for (Category c : Category.values()) {
-        applied.put(c.wireName(), TEXT);
-      }
-      results.add(new ModerationResult(v.flagged(), v.wireFlags(), v.wireScores(), applied));
+      results.add(new ModerationResult(v.flagged(), v.wireFlags(), v.wireScores(), applied()));
     }
     return new CreateModerationResponse(Ids.newId("modr-"), model.id(), results);
+  }
+
+  private static Map<String, List<String>> applied() {
+    Map<String, List<String>> applied = new LinkedHashMap<>();
+    for (Category c : Category.values()) {
+      applied.put(c.wireName(), TEXT);
+    }
+    return applied;
   }
 
   /**
