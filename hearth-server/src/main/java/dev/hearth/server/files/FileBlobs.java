@@ -1,5 +1,7 @@
 package dev.hearth.server.files;
 
+import dev.hearth.server.io.DurableFiles;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -86,7 +88,7 @@ public final class FileBlobs {
     } catch (AtomicMoveNotSupportedException e) {
       throw new IOException("the files directory must be on one filesystem: " + root, e);
     }
-    fsyncDirectory(target.getParent());
+    DurableFiles.fsyncDirectory(target.getParent());
   }
 
   public InputStream open(String id) throws IOException {
@@ -129,13 +131,5 @@ public final class FileBlobs {
       throw new UncheckedIOException(e);
     }
     return removed;
-  }
-
-  private static void fsyncDirectory(Path dir) {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException ignored) {
-      // some platforms cannot open directories; the rename itself is still atomic
-    }
   }
 }

@@ -1,5 +1,7 @@
 package dev.hearth.server.modelfiles;
 
+import dev.hearth.server.io.DurableFiles;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;

@@ -1,4 +1,4 @@
-package dev.hearth.server.modelfiles;
+package dev.hearth.server.io;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -8,14 +8,17 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
-/** Writes that survive a crash: atomic replace, then fsync of the directory. */
-final class DurableFiles {
+/**
+ * Writes that survive a crash: atomic replace, then fsync of the directory. Shared by the model
+ * cache and the file store, which both write to a temp file and rename it into place.
+ */
+public final class DurableFiles {
 
     private DurableFiles() {
     }
 
     /** Renames {@code from} to {@code to}, replacing it, atomically where the file system can; then fsyncs the directory. */
-    static void moveAtomically(Path from, Path to) throws IOException {
+    public static void moveAtomically(Path from, Path to) throws IOException {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -25,7 +28,7 @@ final class DurableFiles {
     }
 
     /** Best effort: not every platform can open a directory for fsync. */
-    static void fsyncDirectory(Path dir) {
+    public static void fsyncDirectory(Path dir) {
         if (dir == null) {
             return;
         }
@@ -37,7 +40,7 @@ final class DurableFiles {
     }
 
     /** Deletes empty directories from {@code dir} up to, not including, {@code root}. */
-    static void pruneEmptyParents(Path dir, Path root) {
+    public static void pruneEmptyParents(Path dir, Path root) {
         Path d = dir;
         while (d != null && d.startsWith(root) && !d.equals(root)) {
             try {
