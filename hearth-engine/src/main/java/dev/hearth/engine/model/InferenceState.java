@@ -72,6 +72,43 @@ public final class InferenceState {
         return logits.clone();
     }
 
+    /** The last position's logits, without a copy (overwritten by the next forward pass). */
+    public float[] lastLogits() {
+        return logits;
+    }
+
+    /**
+     * Forgets every position from {@code length} on, keeping the cache before it (a shared prefix
+     * reused by another request). The logits and hidden state are then stale until the next forward pass.
+     */
+    public void truncate(int length) {
+        if (length < 0 || length > this.length) {
+            throw new IllegalArgumentException("length must be in [0, " + this.length + "]: " + length);
+        }
+        this.length = length;
+    }
+
+    /**
+     * A new state with room for {@code capacity} tokens whose cache starts with this state's first
+     * {@code prefix} positions (a prefix cache hit: the new sequence feeds only what follows).
+     */
+    public InferenceState copyPrefix(int prefix, int capacity) {
+        if (prefix < 0 || prefix > length) {
+            throw new IllegalArgumentException("prefix must be in [0, " + length + "]: " + prefix);
+        }
+        if (capacity < prefix) {
+            throw new IllegalArgumentException("capacity " + capacity + " is smaller than the prefix " + prefix);
+        }
+        InferenceState s = new InferenceState(config, capacity);
+        int used = prefix * config.keyValueDimension();
+        for (int l = 0; l < keyCache.length; l++) {
+            System.arraycopy(keyCache[l], 0, s.keyCache[l], 0, used);
+            System.arraycopy(valueCache[l], 0, s.valueCache[l], 0, used);
+        }
+        s.length = prefix;
+        return s;
+    }
+
     /**
      * An independent copy: the KV cache up to {@link #length()} and the last position's logits and
      * hidden state, so several sequences can continue one prefilled prompt (n choices) without

@@ -32,6 +32,34 @@ public record Model(ModelConfig config, Tokenizer tokenizer, Weights weights) {
     }
 
     /**
+     * One forward pass over several sequences at once: each step's tokens are appended to its
+     * state, and afterwards each state's {@link InferenceState#lastLogits()} holds the logits after
+     * its last token. The states must be distinct and each must have room for its tokens.
+     * Sequences join and leave between calls; each keeps its own KV cache and position.
+     */
+    public void forward(java.util.List<Step> steps) {
+        java.util.Set<InferenceState> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Step step : steps) {
+            if (!seen.add(step.state())) {
+                throw new IllegalArgumentException("a state appears twice in one batch");
+            }
+            if (step.state().length() + step.tokens().length > step.state().capacity) {
+                throw new IllegalStateException("KV cache full: " + step.state().capacity + " tokens");
+            }
+        }
+        // reference implementation: sequence by sequence, token by token
+        for (Step step : steps) {
+            int[] tokens = step.tokens();
+            for (int i = 0; i < tokens.length; i++) {
+                float[] logits = forward(step.state(), tokens[i]);
+                if (step.sink() != null) {
+                    step.sink().accept(i, logits);
+                }
+            }
+        }
+    }
+
+    /**
      * Appends {@code token} at position {@code s.length()} and computes the next-token logits
      * (returned array is the state's buffer, overwritten by the next call).
      */

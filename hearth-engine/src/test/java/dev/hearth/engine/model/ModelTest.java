@@ -132,4 +132,66 @@ class ModelTest {
             assertThat(copy.length()).isEqualTo(original.length() + 1);
         }
     }
+
+    @Test
+    void aBatchedPassGivesEachSequenceWhatItWouldGetAlone() throws IOException {
+        try (GgufFile file = GgufFile.open(write(TinyModelSpec.of("qwen2")))) {
+            Model model = ModelLoader.load(file);
+            int[] a = model.tokenizer().encode("Hello there, friend", true, false);
+            int[] b = model.tokenizer().encode("A different prompt of another length entirely", true, false);
+            float[] aloneA = model.ingest(model.newState(64), a).clone();
+            float[] aloneB = model.ingest(model.newState(64), b).clone();
+
+            InferenceState sa = model.newState(64);
+            InferenceState sb = model.newState(64);
+            model.forward(List.of(Step.of(sa, java.util.Arrays.copyOf(a, 3)), Step.of(sb, b)));
+            model.forward(List.of(Step.of(sa, java.util.Arrays.copyOfRange(a, 3, a.length))));
+            assertThat(sa.length()).isEqualTo(a.length);
+            assertThat(sb.length()).isEqualTo(b.length);
+            assertClose(sa.lastLogits(), aloneA, 1e-4);
+            assertClose(sb.lastLogits(), aloneB, 1e-4);
+
+            List<float[]> everyPosition = new java.util.ArrayList<>();
+            model.forward(List.of(new Step(model.newState(64), a, (i, logits) -> everyPosition.add(logits.clone()))));
+            assertThat(everyPosition).hasSize(a.length);
+            assertClose(everyPosition.getLast(), aloneA, 1e-4);
+
+            assertThatThrownBy(() -> model.forward(List.of(Step.of(sa, 5), Step.of(sa, 6))))
+                    .hasMessageContaining("twice");
+            assertThatThrownBy(() -> model.forward(List.of(Step.of(model.newState(2), a))))
+                    .hasMessageContaining("KV cache full");
+        }
+    }
+
+    @Test
+    void aPrefixCopyContinuesLikeTheFullPrompt() throws IOException {
+        try (GgufFile file = GgufFile.open(write(TinyModelSpec.of("llama")))) {
+            Model model = ModelLoader.load(file);
+            int[] shared = model.tokenizer().encode("You are a helpful assistant. Hello", true, false);
+            InferenceState first = model.newState(64);
+            model.ingest(first, shared);
+            model.forward(first, 42); // the first request went on past the shared prefix
+            InferenceState second = first.copyPrefix(shared.length, 32);
+            assertThat(second.length()).isEqualTo(shared.length);
+            float[] reused = model.forward(second, 7).clone();
+            float[] fresh = model.forward(lastOf(model, shared), 7).clone();
+            assertThat(reused).isEqualTo(fresh);
+            first.truncate(shared.length);
+            assertThat(model.forward(first, 7)).isEqualTo(fresh);
+            assertThatThrownBy(() -> first.copyPrefix(first.length() + 1, 64)).hasMessageContaining("prefix");
+        }
+    }
+
+    private static InferenceState lastOf(Model model, int[] tokens) {
+        InferenceState s = model.newState(64);
+        model.ingest(s, tokens);
+        return s;
+    }
+
+    private static void assertClose(float[] actual, float[] expected, double tolerance) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < actual.length; i++) {
+            assertThat((double) actual[i]).as("logit %d", i).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(tolerance));
+        }
+    }
 }
