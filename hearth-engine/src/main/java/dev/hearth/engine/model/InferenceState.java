@@ -1,8 +1,9 @@
 package dev.hearth.engine.model;
 
 /**
- * One sequence's mutable state: the KV cache (per layer, position-major, F32) and the scratch
- * buffers of a forward pass. Not thread-safe; one per sequence.
+ * One sequence's mutable state: the KV cache (per layer, position-major, F32), the last position's
+ * logits and hidden state, and its attention scores scratch (the rest of a forward pass's scratch
+ * lives in the model's reusable workspaces). Not thread-safe; one per sequence.
  */
 public final class InferenceState {
 
@@ -10,16 +11,8 @@ public final class InferenceState {
     private final ModelConfig config;
     final float[][] keyCache;
     final float[][] valueCache;
-    final float[] x;
-    final float[] xb;
-    final float[] q;
-    final float[] k;
-    final float[] v;
-    final float[] attention;
+    /** Attention scores of one position, per head (scratch of the forward pass). */
     final float[] scores;
-    final float[] hiddenB;
-    final float[] gate;
-    final float[] up;
     /** The last position's hidden state after the output norm. */
     final float[] hidden;
     final float[] logits;
@@ -34,16 +27,7 @@ public final class InferenceState {
         int kvDim = c.keyValueDimension();
         keyCache = new float[c.blockCount()][capacity * kvDim];
         valueCache = new float[c.blockCount()][capacity * kvDim];
-        x = new float[c.embeddingLength()];
-        xb = new float[c.embeddingLength()];
-        q = new float[c.queryDimension()];
-        k = new float[kvDim];
-        v = new float[kvDim];
-        attention = new float[c.queryDimension()];
         scores = new float[c.headCount() * capacity];
-        hiddenB = new float[c.embeddingLength()];
-        gate = new float[c.feedForwardLength()];
-        up = new float[c.feedForwardLength()];
         hidden = new float[c.embeddingLength()];
         logits = new float[c.vocabularySize()];
     }
@@ -127,7 +111,7 @@ public final class InferenceState {
         return s;
     }
 
-    void advance() {
-        length++;
+    void advance(int positions) {
+        length += positions;
     }
 }

@@ -1,33 +1,88 @@
 package dev.hearth.engine.model;
 
 import dev.hearth.engine.tensor.Attention;
+import dev.hearth.engine.tensor.FloatTensor;
 import dev.hearth.engine.tensor.RmsNorm;
 import dev.hearth.engine.tensor.Rope;
 import dev.hearth.engine.tensor.SwiGlu;
 import dev.hearth.engine.tokenizer.Tokenizer;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.stream.IntStream;
 
 /**
  * A decoder-only transformer of the Llama family ({@code llama}; {@code qwen2} adds q/k/v biases,
- * {@code qwen3} per-head q/k RMS norms), one token at a time against a KV cache, with grouped-query
- * attention. The computation follows llama.cpp's graph step by step (same rounding of inputs to the
- * weight type, same RoPE angles, same norms) so the two agree to float precision.
+ * {@code qwen3} per-head q/k RMS norms) with grouped-query attention, each sequence against its own
+ * KV cache. Every forward pass is batched: the tokens of all the steps it runs form the rows of one
+ * activation matrix, so each weight matrix is read once per pass for all of them. The computation
+ * follows llama.cpp's graph step by step (same rounding of inputs to the weight type, same RoPE
+ * angles, same norms) so the two agree to float precision, and each row is computed in the same
+ * order whatever else shares its pass: a sequence's logits are bitwise the same alone, batched with
+ * others, fed token by token or in prompt chunks.
+ *
+ * <p>Thread-safe for distinct states: concurrent passes take separate workspaces.
  */
-public record Model(ModelConfig config, Tokenizer tokenizer, Weights weights) {
+public final class Model {
+
+    /** Rows (tokens) per batched pass; a longer batch or prompt runs in passes of this many. */
+    public static final int MAX_BATCH_ROWS = 512;
+    /** Positions whose logits are computed at once (the output matrix is read once per this many). */
+    static final int LOGIT_ROWS = 32;
+    private static final int KEPT_WORKSPACES = 4;
+
+    private final ModelConfig config;
+    private final Tokenizer tokenizer;
+    private final Weights weights;
+    private final Rope rope;
+    private final ConcurrentLinkedDeque<Workspace> workspaces = new ConcurrentLinkedDeque<>();
+
+    public Model(ModelConfig config, Tokenizer tokenizer, Weights weights) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.tokenizer = tokenizer;
+        this.weights = Objects.requireNonNull(weights, "weights");
+        this.rope = new Rope(config.ropeStyle(), config.ropeDimensions(), config.ropeFreqBase(), weights.ropeFreqFactors());
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public Weights weights() {
+        return weights;
+    }
 
     /** A fresh state with room for {@code capacity} tokens. */
     public InferenceState newState(int capacity) {
         return new InferenceState(config, capacity);
     }
 
-    private Rope rope() {
-        return new Rope(config.ropeStyle(), config.ropeDimensions(), config.ropeFreqBase(), weights.ropeFreqFactors());
+    /**
+     * Feeds {@code tokens} in order (in passes of up to {@link #MAX_BATCH_ROWS}); returns the logits
+     * after the last one (the state's buffer, overwritten by the next pass).
+     */
+    public float[] ingest(InferenceState s, int[] tokens) {
+        if (tokens.length == 0) {
+            return s.logits;
+        }
+        forward(List.of(Step.of(s, tokens)));
+        return s.logits;
     }
 
-    /** Feeds {@code tokens} in order; returns the logits after the last one. */
-    public float[] ingest(InferenceState s, int[] tokens) {
-        for (int token : tokens) {
-            forward(s, token);
-        }
+    /**
+     * Appends {@code token} at position {@code s.length()} and computes the next-token logits
+     * (returned array is the state's buffer, overwritten by the next call).
+     */
+    public float[] forward(InferenceState s, int token) {
+        forward(List.of(Step.of(s, token)));
         return s.logits;
     }
 
@@ -37,8 +92,9 @@ public record Model(ModelConfig config, Tokenizer tokenizer, Weights weights) {
      * its last token. The states must be distinct and each must have room for its tokens.
      * Sequences join and leave between calls; each keeps its own KV cache and position.
      */
-    public void forward(java.util.List<Step> steps) {
-        java.util.Set<InferenceState> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    public void forward(List<Step> steps) {
+        Set<InferenceState> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        int total = 0;
         for (Step step : steps) {
             if (!seen.add(step.state())) {
                 throw new IllegalArgumentException("a state appears twice in one batch");
@@ -46,89 +102,218 @@ public record Model(ModelConfig config, Tokenizer tokenizer, Weights weights) {
             if (step.state().length() + step.tokens().length > step.state().capacity) {
                 throw new IllegalStateException("KV cache full: " + step.state().capacity + " tokens");
             }
-        }
-        // reference implementation: sequence by sequence, token by token
-        for (Step step : steps) {
-            int[] tokens = step.tokens();
-            for (int i = 0; i < tokens.length; i++) {
-                float[] logits = forward(step.state(), tokens[i]);
-                if (step.sink() != null) {
-                    step.sink().accept(i, logits);
+            for (int token : step.tokens()) {
+                if (token < 0 || token >= config.vocabularySize()) {
+                    throw new IllegalArgumentException("token id out of range: " + token);
                 }
+            }
+            total += step.tokens().length;
+        }
+        if (total == 0) {
+            return;
+        }
+        Workspace ws = workspaces.pollFirst();
+        if (ws == null) {
+            ws = new Workspace(config);
+        }
+        try {
+            // pack the steps' tokens into passes of at most MAX_BATCH_ROWS rows; a step may span passes
+            Pass pass = new Pass(Math.min(total, MAX_BATCH_ROWS));
+            for (Step step : steps) {
+                int[] tokens = step.tokens();
+                for (int i = 0; i < tokens.length; i++) {
+                    pass.add(step, i);
+                    if (pass.rows == pass.capacity) {
+                        run(pass, ws);
+                        pass.clear();
+                    }
+                }
+            }
+            if (pass.rows > 0) {
+                run(pass, ws);
+            }
+        } finally {
+            if (workspaces.size() < KEPT_WORKSPACES) {
+                workspaces.offerFirst(ws);
             }
         }
     }
 
-    /**
-     * Appends {@code token} at position {@code s.length()} and computes the next-token logits
-     * (returned array is the state's buffer, overwritten by the next call).
-     */
-    public float[] forward(InferenceState s, int token) {
-        ModelConfig c = config;
-        int position = s.length();
-        if (position >= s.capacity) {
-            throw new IllegalStateException("KV cache full: " + s.capacity + " tokens");
-        }
-        if (token < 0 || token >= c.vocabularySize()) {
-            throw new IllegalArgumentException("token id out of range: " + token);
-        }
-        int embd = c.embeddingLength();
-        int headSize = c.headSize();
-        int kvDim = c.keyValueDimension();
-        float attentionScale = (float) (1.0 / Math.sqrt(headSize));
-        Rope rope = rope();
-        float[] angles = rope.angles(position);
+    /** The rows of one pass: which step and token each row is, and its position in its sequence. */
+    private static final class Pass {
+        final int capacity;
+        final Step[] step;
+        final int[] index;
+        final int[] position;
+        int rows;
 
-        weights.tokenEmbedding().dequantize((long) token * embd, s.x, 0, embd);
+        Pass(int capacity) {
+            this.capacity = capacity;
+            step = new Step[capacity];
+            index = new int[capacity];
+            position = new int[capacity];
+        }
+
+        void add(Step s, int i) {
+            step[rows] = s;
+            index[rows] = i;
+            // a step's earlier tokens in this pass are not in its state's length yet
+            position[rows] = rows > 0 && step[rows - 1] == s ? position[rows - 1] + 1 : s.state().length();
+            rows++;
+        }
+
+        void clear() {
+            Arrays.fill(step, null);
+            rows = 0;
+        }
+
+        int token(int t) {
+            return step[t].tokens()[index[t]];
+        }
+
+        boolean needsLogits(int t) {
+            return step[t].sink() != null || index[t] == step[t].tokens().length - 1;
+        }
+    }
+
+    private void run(Pass p, Workspace ws) {
+        ModelConfig c = config;
+        int n = p.rows;
+        ws.ensureRows(n);
+        int embd = c.embeddingLength();
+        int qDim = c.queryDimension();
+        int kvDim = c.keyValueDimension();
+        int ff = c.feedForwardLength();
+        int headSize = c.headSize();
+        float eps = c.rmsNormEpsilon();
+        float attentionScale = (float) (1.0 / Math.sqrt(headSize));
+        float[][] angles = new float[n][];
+        for (int t = 0; t < n; t++) {
+            angles[t] = rope.angles(p.position[t]);
+            weights.tokenEmbedding().dequantize((long) p.token(t) * embd, ws.x, t * embd, embd);
+        }
+        // rows of the same step are consecutive: [start, end) ranges per step, for attention
+        int[] groupStart = new int[n + 1];
+        int groups = 0;
+        for (int t = 0; t < n; t++) {
+            if (t == 0 || p.step[t] != p.step[t - 1]) {
+                groupStart[groups++] = t;
+            }
+        }
+        groupStart[groups] = n;
+        final int groupCount = groups;
 
         for (int l = 0; l < c.blockCount(); l++) {
             LayerWeights w = weights.layers().get(l);
-            RmsNorm.apply(s.xb, s.x, w.attentionNorm(), c.rmsNormEpsilon());
-
-            w.query().matVec(s.xb, s.q, c.queryDimension(), embd);
-            w.key().matVec(s.xb, s.k, kvDim, embd);
-            w.value().matVec(s.xb, s.v, kvDim, embd);
-            if (c.qkvBias()) {
-                add(s.q, w.queryBias());
-                add(s.k, w.keyBias());
-                add(s.v, w.valueBias());
+            for (int t = 0; t < n; t++) {
+                RmsNorm.apply(ws.xb, t * embd, ws.x, t * embd, w.attentionNorm(), embd, eps);
             }
-            if (c.qkNorm()) {
-                for (int h = 0; h < c.headCount(); h++) {
-                    RmsNorm.apply(s.q, h * headSize, s.q, h * headSize, w.queryNorm(), headSize, c.rmsNormEpsilon());
+            ws.embdInput.reset(ws.xb, n);
+            matMul(w.query(), ws.embdInput, n, ws.q, qDim, embd);
+            matMul(w.key(), ws.embdInput, n, ws.k, kvDim, embd);
+            matMul(w.value(), ws.embdInput, n, ws.v, kvDim, embd);
+            for (int t = 0; t < n; t++) {
+                int qo = t * qDim;
+                int ko = t * kvDim;
+                if (c.qkvBias()) {
+                    add(ws.q, qo, w.queryBias(), qDim);
+                    add(ws.k, ko, w.keyBias(), kvDim);
+                    add(ws.v, ko, w.valueBias(), kvDim);
                 }
-                for (int h = 0; h < c.headCountKv(); h++) {
-                    RmsNorm.apply(s.k, h * headSize, s.k, h * headSize, w.keyNorm(), headSize, c.rmsNormEpsilon());
+                if (c.qkNorm()) {
+                    for (int h = 0; h < c.headCount(); h++) {
+                        RmsNorm.apply(ws.q, qo + h * headSize, ws.q, qo + h * headSize, w.queryNorm(), headSize, eps);
+                    }
+                    for (int h = 0; h < c.headCountKv(); h++) {
+                        RmsNorm.apply(ws.k, ko + h * headSize, ws.k, ko + h * headSize, w.keyNorm(), headSize, eps);
+                    }
                 }
+                rope.apply(ws.q, qo, c.headCount(), headSize, angles[t]);
+                rope.apply(ws.k, ko, c.headCountKv(), headSize, angles[t]);
+                InferenceState s = p.step[t].state();
+                System.arraycopy(ws.k, ko, s.keyCache[l], p.position[t] * kvDim, kvDim);
+                System.arraycopy(ws.v, ko, s.valueCache[l], p.position[t] * kvDim, kvDim);
             }
-            rope.apply(s.q, 0, c.headCount(), headSize, angles);
-            rope.apply(s.k, 0, c.headCountKv(), headSize, angles);
-            System.arraycopy(s.k, 0, s.keyCache[l], position * kvDim, kvDim);
-            System.arraycopy(s.v, 0, s.valueCache[l], position * kvDim, kvDim);
+            // attention: each row against its own sequence's cache up to its position (causal within a chunk)
+            final int layer = l;
+            java.util.function.IntConsumer attend = g -> {
+                InferenceState s = p.step[groupStart[g]].state();
+                for (int t = groupStart[g]; t < groupStart[g + 1]; t++) {
+                    Attention.apply(ws.q, t * qDim, s.keyCache[layer], s.valueCache[layer], p.position[t],
+                            c.headCount(), c.headCountKv(), headSize, attentionScale, s.scores, ws.attention, t * qDim);
+                }
+            };
+            if (groupCount == 1) {
+                attend.accept(0);
+            } else {
+                IntStream.range(0, groupCount).parallel().forEach(attend);
+            }
+            ws.attentionInput.reset(ws.attention, n);
+            matMul(w.attentionOutput(), ws.attentionInput, n, ws.xb, embd, qDim);
+            add(ws.x, 0, ws.xb, 0, n * embd);
 
-            Attention.apply(s.q, s.keyCache[l], s.valueCache[l], position, c.headCount(), c.headCountKv(), headSize,
-                    attentionScale, s.scores, s.attention);
-
-            w.attentionOutput().matVec(s.attention, s.xb, embd, c.queryDimension());
-            add(s.x, s.xb);
-
-            RmsNorm.apply(s.xb, s.x, w.feedForwardNorm(), c.rmsNormEpsilon());
-            w.gate().matVec(s.xb, s.gate, c.feedForwardLength(), embd);
-            w.up().matVec(s.xb, s.up, c.feedForwardLength(), embd);
-            SwiGlu.apply(s.gate, s.up, c.feedForwardLength());
-            w.down().matVec(s.gate, s.hiddenB, embd, c.feedForwardLength());
-            add(s.x, s.hiddenB);
+            for (int t = 0; t < n; t++) {
+                RmsNorm.apply(ws.xb, t * embd, ws.x, t * embd, w.feedForwardNorm(), embd, eps);
+            }
+            ws.embdInput.reset(ws.xb, n);
+            matMul(w.gate(), ws.embdInput, n, ws.gate, ff, embd);
+            matMul(w.up(), ws.embdInput, n, ws.up, ff, embd);
+            SwiGlu.apply(ws.gate, ws.up, n * ff);
+            ws.feedForwardInput.reset(ws.gate, n);
+            matMul(w.down(), ws.feedForwardInput, n, ws.xb, embd, ff);
+            add(ws.x, 0, ws.xb, 0, n * embd);
         }
 
-        RmsNorm.apply(s.hidden, s.x, weights.outputNorm(), c.rmsNormEpsilon());
-        weights.output().matVec(s.hidden, s.logits, c.vocabularySize(), embd);
-        s.advance();
-        return s.logits;
+        for (int g = 0; g < groupCount; g++) {
+            int last = groupStart[g + 1] - 1;
+            p.step[last].state().advance(p.index[last] - p.index[groupStart[g]] + 1);
+        }
+
+        // logits only for the rows that need them, LOGIT_ROWS at a time
+        int vocab = c.vocabularySize();
+        int[] wanted = new int[LOGIT_ROWS];
+        int t = 0;
+        while (t < n) {
+            int count = 0;
+            for (; t < n && count < LOGIT_ROWS; t++) {
+                if (p.needsLogits(t)) {
+                    wanted[count++] = t;
+                }
+            }
+            if (count == 0) {
+                continue;
+            }
+            for (int i = 0; i < count; i++) {
+                RmsNorm.apply(ws.hidden, i * embd, ws.x, wanted[i] * embd, weights.outputNorm(), embd, eps);
+            }
+            float[] logits = ws.logits(count);
+            ws.hiddenInput.reset(ws.hidden, count);
+            matMul(weights.output(), ws.hiddenInput, count, logits, vocab, embd);
+            for (int i = 0; i < count; i++) {
+                int row = wanted[i];
+                InferenceState s = p.step[row].state();
+                System.arraycopy(logits, i * vocab, s.logits, 0, vocab);
+                System.arraycopy(ws.hidden, i * embd, s.hidden, 0, embd);
+                if (p.step[row].sink() != null) {
+                    p.step[row].sink().accept(p.index[row], s.logits);
+                }
+            }
+        }
     }
 
-    private static void add(float[] x, float[] y) {
-        for (int i = 0; i < x.length; i++) {
-            x[i] += y[i];
+    private static void matMul(FloatTensor w, Workspace.Inputs input, int n, float[] out, int rows, int cols) {
+        w.matMul(input.get(w.activationKind()), n, out, 0, rows, rows, cols);
+    }
+
+    private static void add(float[] x, int offset, float[] y, int n) {
+        for (int i = 0; i < n; i++) {
+            x[offset + i] += y[i];
+        }
+    }
+
+    private static void add(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        for (int i = 0; i < n; i++) {
+            x[xOffset + i] += y[yOffset + i];
         }
     }
 }

@@ -10,6 +10,45 @@ public sealed interface Activation {
 
     int length();
 
+    /** The input form a weight type consumes: llama.cpp's {@code vec_dot_type} per ggml type. */
+    enum Kind { FLOATS, F16, BF16, Q8_0, Q8_K }
+
+    /**
+     * Converts {@code x[offset, offset + n)} to {@code kind}, into {@code reuse}'s arrays when it is of
+     * that kind and length (a workspace's buffers), else into new ones. The result depends on the
+     * input values only, never on what {@code reuse} held before.
+     */
+    static Activation prepare(Kind kind, float[] x, int offset, int n, Activation reuse) {
+        switch (kind) {
+            case FLOATS, F16, BF16 -> {
+                float[] out = reuse instanceof Floats f && f.values().length == n ? f.values() : new float[n];
+                if (kind == Kind.FLOATS) {
+                    System.arraycopy(x, offset, out, 0, n);
+                } else if (kind == Kind.F16) {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = Float.float16ToFloat(Float.floatToFloat16(x[offset + i]));
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = Float.intBitsToFloat(BF16Tensor.bf16Bits(x[offset + i]) << 16);
+                    }
+                }
+                return reuse instanceof Floats f && f.values() == out ? f : new Floats(out);
+            }
+            case Q8_0 -> {
+                Q8_0 q = reuse instanceof Q8_0 r && r.length() == n ? r : Q8_0.allocate(n);
+                q.fill(x, offset);
+                return q;
+            }
+            case Q8_K -> {
+                Q8_K q = reuse instanceof Q8_K r && r.length() == n ? r : Q8_K.allocate(n);
+                q.fill(x, offset);
+                return q;
+            }
+        }
+        throw new AssertionError(kind);
+    }
+
     /** Floats, possibly rounded to a narrower type. */
     record Floats(float[] values) implements Activation {
         @Override
@@ -30,28 +69,38 @@ public sealed interface Activation {
         }
 
         public static Q8_0 quantize(float[] x, int n) {
+            Q8_0 q = allocate(n);
+            q.fill(x, 0);
+            return q;
+        }
+
+        static Q8_0 allocate(int n) {
             if (n % 32 != 0) {
                 throw new IllegalArgumentException("Q8_0 activations need a multiple of 32 values, got " + n);
             }
-            byte[] q = new byte[n];
-            float[] scales = new float[n / 32];
+            return new Q8_0(new byte[n], new float[n], new float[n / 32]);
+        }
+
+        /** Quantizes {@code x[offset, offset + length())} into this activation's arrays. */
+        void fill(float[] x, int offset) {
+            byte[] q = quants;
+            float[] asFloats = quantsAsFloats;
+            int n = q.length;
             for (int b = 0; b < n / 32; b++) {
+                int base = offset + b * 32;
                 float amax = 0f;
                 for (int j = 0; j < 32; j++) {
-                    amax = Math.max(amax, Math.abs(x[b * 32 + j]));
+                    amax = Math.max(amax, Math.abs(x[base + j]));
                 }
                 float d = amax / 127f;
                 scales[b] = Float.float16ToFloat(Float.floatToFloat16(d));
                 float id = amax != 0f ? 127f / amax : 0f;
                 for (int j = 0; j < 32; j++) {
-                    q[b * 32 + j] = (byte) Math.rint(x[b * 32 + j] * id);
+                    byte v = (byte) Math.rint(x[base + j] * id);
+                    q[b * 32 + j] = v;
+                    asFloats[b * 32 + j] = v;
                 }
             }
-            float[] asFloats = new float[n];
-            for (int i = 0; i < n; i++) {
-                asFloats[i] = q[i];
-            }
-            return new Q8_0(q, asFloats, scales);
         }
     }
 
@@ -68,20 +117,34 @@ public sealed interface Activation {
         }
 
         public static Q8_K quantize(float[] x, int n) {
+            Q8_K q = allocate(n);
+            q.fill(x, 0);
+            return q;
+        }
+
+        static Q8_K allocate(int n) {
             if (n % 256 != 0) {
                 throw new IllegalArgumentException("Q8_K activations need a multiple of 256 values, got " + n);
             }
-            byte[] q = new byte[n];
-            float[] scales = new float[n / 256];
-            int[] sums = new int[n / 16];
+            return new Q8_K(new byte[n], new float[n], new float[n / 256], new int[n / 16]);
+        }
+
+        /** Quantizes {@code x[offset, offset + length())} into this activation's arrays. */
+        void fill(float[] x, int offset) {
+            byte[] q = quants;
+            int n = q.length;
+            java.util.Arrays.fill(q, (byte) 0);
+            java.util.Arrays.fill(sums16, 0);
+            java.util.Arrays.fill(scales, 0f);
             for (int b = 0; b < n / 256; b++) {
+                int base = offset + b * 256;
                 float amax = 0f;
                 float max = 0f;
                 for (int j = 0; j < 256; j++) {
-                    float ax = Math.abs(x[b * 256 + j]);
+                    float ax = Math.abs(x[base + j]);
                     if (ax > amax) {
                         amax = ax;
-                        max = x[b * 256 + j];
+                        max = x[base + j];
                     }
                 }
                 if (amax == 0f) {
@@ -89,17 +152,15 @@ public sealed interface Activation {
                 }
                 float iscale = -127f / max;
                 for (int j = 0; j < 256; j++) {
-                    int v = Math.min(127, (int) Math.rint(iscale * x[b * 256 + j]));
+                    int v = Math.min(127, (int) Math.rint(iscale * x[base + j]));
                     q[b * 256 + j] = (byte) v;
-                    sums[(b * 256 + j) / 16] += v;
+                    sums16[(b * 256 + j) / 16] += v;
                 }
                 scales[b] = 1f / iscale;
             }
-            float[] asFloats = new float[n];
             for (int i = 0; i < n; i++) {
-                asFloats[i] = q[i];
+                quantsAsFloats[i] = q[i];
             }
-            return new Q8_K(q, asFloats, scales, sums);
         }
     }
 }

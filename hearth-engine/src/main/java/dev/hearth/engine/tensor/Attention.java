@@ -21,30 +21,38 @@ public final class Attention {
      */
     public static void apply(float[] q, float[] keys, float[] values, int position, int heads, int kvHeads,
             int headSize, float scale, float[] scores, float[] out) {
+        apply(q, 0, keys, values, position, heads, kvHeads, headSize, scale, scores, out, 0);
+    }
+
+    /** As {@link #apply(float[], float[], float[], int, int, int, int, float, float[], float[])}, with the query and output at offsets (rows of a batch). */
+    public static void apply(float[] q, int qBase, float[] keys, float[] values, int position, int heads, int kvHeads,
+            int headSize, float scale, float[] scores, float[] out, int outBase) {
         int length = position + 1;
         int group = heads / kvHeads;
         int kvDim = kvHeads * headSize;
         if ((long) heads * length * headSize < FloatTensor.PARALLEL_THRESHOLD) {
             for (int h = 0; h < heads; h++) {
-                head(q, keys, values, length, h, h / group, headSize, kvDim, scale, scores, out);
+                head(q, qBase, keys, values, length, h, h / group, headSize, kvDim, scale, scores, out, outBase);
             }
         } else {
             IntStream.range(0, heads).parallel()
-                    .forEach(h -> head(q, keys, values, length, h, h / group, headSize, kvDim, scale, scores, out));
+                    .forEach(h -> head(q, qBase, keys, values, length, h, h / group, headSize, kvDim, scale, scores, out,
+                            outBase));
         }
     }
 
-    private static void head(float[] q, float[] keys, float[] values, int length, int h, int kvHead, int headSize,
-            int kvDim, float scale, float[] scores, float[] out) {
-        int qOffset = h * headSize;
+    private static void head(float[] q, int qBase, float[] keys, float[] values, int length, int h, int kvHead,
+            int headSize, int kvDim, float scale, float[] scores, float[] out, int outBase) {
+        int qOffset = qBase + h * headSize;
+        int oOffset = outBase + h * headSize;
         int sOffset = h * length;
         for (int t = 0; t < length; t++) {
             scores[sOffset + t] = dot(q, qOffset, keys, t * kvDim + kvHead * headSize, headSize) * scale;
         }
         Softmax.apply(scores, sOffset, length);
-        java.util.Arrays.fill(out, qOffset, qOffset + headSize, 0f);
+        java.util.Arrays.fill(out, oOffset, oOffset + headSize, 0f);
         for (int t = 0; t < length; t++) {
-            axpy(scores[sOffset + t], values, t * kvDim + kvHead * headSize, out, qOffset, headSize);
+            axpy(scores[sOffset + t], values, t * kvDim + kvHead * headSize, out, oOffset, headSize);
         }
     }
 

@@ -36,14 +36,9 @@ public final class BF16Tensor extends FloatTensor {
         return (short) ((u + (0x7fff + ((u >>> 16) & 1))) >>> 16);
     }
 
-    /** llama.cpp converts the input to this type first, so products are of two rounded values. */
     @Override
-    public Activation prepare(float[] x, int n) {
-        float[] rounded = new float[n];
-        for (int i = 0; i < n; i++) {
-            rounded[i] = Float.intBitsToFloat(bf16Bits(x[i]) << 16);
-        }
-        return new Activation.Floats(rounded);
+    public Activation.Kind activationKind() {
+        return Activation.Kind.BF16;
     }
 
     @Override

@@ -35,14 +35,9 @@ public final class F16Tensor extends FloatTensor {
         return HALF_TO_FLOAT[data.getAtIndex(SHORT_LE, index) & 0xffff];
     }
 
-    /** llama.cpp converts the input to this type first, so products are of two rounded values. */
     @Override
-    public Activation prepare(float[] x, int n) {
-        float[] rounded = new float[n];
-        for (int i = 0; i < n; i++) {
-            rounded[i] = f16(f16Bits(x[i]));
-        }
-        return new Activation.Floats(rounded);
+    public Activation.Kind activationKind() {
+        return Activation.Kind.F16;
     }
 
     @Override

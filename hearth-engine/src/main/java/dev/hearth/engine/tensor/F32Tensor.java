@@ -27,8 +27,8 @@ public final class F32Tensor extends FloatTensor {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
 
     @Override
-    public Activation prepare(float[] x, int n) {
-        return new Activation.Floats(java.util.Arrays.copyOf(x, n));
+    public Activation.Kind activationKind() {
+        return Activation.Kind.FLOATS;
     }
 
     @Override

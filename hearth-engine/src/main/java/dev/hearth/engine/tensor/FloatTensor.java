@@ -89,8 +89,13 @@ public abstract sealed class FloatTensor permits F32Tensor, F16Tensor, BF16Tenso
         return sum;
     }
 
+    /** The form of input this type's dot product consumes (llama.cpp's {@code vec_dot_type}). */
+    public abstract Activation.Kind activationKind();
+
     /** Converts {@code x[0..n)} to the form this type's dot product consumes (see {@link Activation}). */
-    public abstract Activation prepare(float[] x, int n);
+    public final Activation prepare(float[] x, int n) {
+        return Activation.prepare(activationKind(), x, 0, n, null);
+    }
 
     /** Dot product of the {@code x.length()} elements starting at {@code offset} with a prepared input. */
     public abstract float dot(long offset, Activation x);
@@ -110,6 +115,74 @@ public abstract sealed class FloatTensor permits F32Tensor, F16Tensor, BF16Tenso
             }
         } else {
             IntStream.range(0, rows).parallel().forEach(r -> out[r] = dot((long) r * cols, input));
+        }
+    }
+
+    /** Weight rows per task of a parallel {@link #matMul}; activation rows per task. */
+    static final int ROW_CHUNK = 16;
+    static final int ACTIVATION_BLOCK = 64;
+
+    /**
+     * Matrix × matrix: {@code out[outOffset + t * outStride + r] = row r · xs[t]} for {@code t < count},
+     * {@code r < rows}, with {@code xs} prepared for this type ({@link #activationKind()}). Weight
+     * rows are taken a chunk at a time and each chunk serves a block of activation rows while it
+     * sits in cache, so the matrix comes from memory about once per block of 64 activation rows
+     * whatever their number; chunks run in parallel on the common fork-join pool.
+     *
+     * <p>Every output is bitwise what {@link #matVec} gives for that activation row alone: each row is
+     * accumulated in the same order whatever else shares the batch, however the work is split.
+     */
+    public final void matMul(Activation[] xs, int count, float[] out, int outOffset, int outStride, int rows, int cols) {
+        if (count <= 0) {
+            return;
+        }
+        for (int t = 0; t < count; t++) {
+            if (xs[t].length() != cols) {
+                throw new IllegalArgumentException("activation row " + t + " has " + xs[t].length() + " values, need " + cols);
+            }
+        }
+        int rowChunks = (rows + ROW_CHUNK - 1) / ROW_CHUNK;
+        int blocks = (count + ACTIVATION_BLOCK - 1) / ACTIVATION_BLOCK;
+        if ((long) rows * cols * count < PARALLEL_THRESHOLD) {
+            rowsTimesBlock(xs, 0, count, out, outOffset, outStride, 0, rows, cols);
+            return;
+        }
+        IntStream.range(0, rowChunks * blocks).parallel().forEach(task -> {
+            int block = task / rowChunks;
+            int chunk = task % rowChunks;
+            int from = block * ACTIVATION_BLOCK;
+            int r0 = chunk * ROW_CHUNK;
+            rowsTimesBlock(xs, from, Math.min(ACTIVATION_BLOCK, count - from), out, outOffset, outStride, r0,
+                    Math.min(rows, r0 + ROW_CHUNK), cols);
+        });
+    }
+
+    private void rowsTimesBlock(Activation[] xs, int from, int n, float[] out, int outOffset, int outStride, int r0,
+            int r1, int cols) {
+        int t = from;
+        for (; t + TILE <= from + n; t += TILE) {
+            for (int r = r0; r < r1; r++) {
+                dotTile(r, cols, xs, t, out, outOffset + t * outStride + r, outStride);
+            }
+        }
+        for (; t < from + n; t++) {
+            for (int r = r0; r < r1; r++) {
+                out[outOffset + t * outStride + r] = dot((long) r * cols, xs[t]);
+            }
+        }
+    }
+
+    /** Activation rows a kernel takes at once ({@link #dotTile}). */
+    static final int TILE = 4;
+
+    /**
+     * Row {@code row} times the {@link #TILE} activations {@code xs[t..t+TILE)}, into
+     * {@code out[outIndex + i * outStride]}; each result must equal {@link #dot(long, Activation)}
+     * bit for bit. Types whose kernels decode a weight block once for all the rows override this.
+     */
+    void dotTile(int row, int cols, Activation[] xs, int t, float[] out, int outIndex, int outStride) {
+        for (int i = 0; i < TILE; i++) {
+            out[outIndex + i * outStride] = dot((long) row * cols, xs[t + i]);
         }
     }
 

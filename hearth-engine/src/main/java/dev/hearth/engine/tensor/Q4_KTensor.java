@@ -38,8 +38,8 @@ public final class Q4_KTensor extends FloatTensor {
     }
 
     @Override
-    public Activation prepare(float[] x, int n) {
-        return Activation.Q8_K.quantize(x, n);
+    public Activation.Kind activationKind() {
+        return Activation.Kind.Q8_K;
     }
 
     /** ggml_vec_dot_q4_K_q8_K: integer dots per sub-block, scaled; mins folded in through the Q8_K sums. */

@@ -43,8 +43,8 @@ public final class Q5_KTensor extends FloatTensor {
     }
 
     @Override
-    public Activation prepare(float[] x, int n) {
-        return Activation.Q8_K.quantize(x, n);
+    public Activation.Kind activationKind() {
+        return Activation.Kind.Q8_K;
     }
 
     /** ggml_vec_dot_q5_K_q8_K. */

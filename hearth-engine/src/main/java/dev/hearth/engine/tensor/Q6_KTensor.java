@@ -52,8 +52,8 @@ public final class Q6_KTensor extends FloatTensor {
     }
 
     @Override
-    public Activation prepare(float[] x, int n) {
-        return Activation.Q8_K.quantize(x, n);
+    public Activation.Kind activationKind() {
+        return Activation.Kind.Q8_K;
     }
 
     /** ggml_vec_dot_q6_K_q8_K: integer dots per 16-value sub-block times its scale, then d·d_x. */
