@@ -23,7 +23,14 @@ import java.util.Set;
  */
 public final class GgufWriter {
 
-    private record PendingTensor(String name, GgmlType type, long[] shape, MemorySegment data) {}
+    /** A tensor's bytes produced when the file is written (so a large model never sits in memory whole). */
+    @FunctionalInterface
+    public interface TensorBytes {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    private record PendingTensor(String name, GgmlType type, long[] shape, long byteSize, MemorySegment data,
+            TensorBytes source) {}
 
     private final Map<String, GgufValue> metadata = new LinkedHashMap<>();
     private final List<PendingTensor> tensors = new ArrayList<>();
@@ -71,6 +78,19 @@ public final class GgufWriter {
      * hold exactly the bytes the type and shape call for.
      */
     public GgufWriter addTensor(String name, GgmlType type, long[] shape, MemorySegment data) {
+        return add(name, type, shape, data.byteSize(), data, null);
+    }
+
+    /**
+     * Adds a tensor whose {@code byteSize} bytes {@code source} writes when the file is written
+     * (writing fails if it writes another number of bytes).
+     */
+    public GgufWriter addTensor(String name, GgmlType type, long[] shape, long byteSize, TensorBytes source) {
+        return add(name, type, shape, byteSize, null, Objects.requireNonNull(source, "source"));
+    }
+
+    private GgufWriter add(String name, GgmlType type, long[] shape, long byteSize, MemorySegment data,
+            TensorBytes source) {
         Objects.requireNonNull(type, "type");
         if (name.getBytes(StandardCharsets.UTF_8).length >= GgufReader.MAX_TENSOR_NAME) {
             throw new IllegalArgumentException("tensor name longer than " + (GgufReader.MAX_TENSOR_NAME - 1)
@@ -94,12 +114,12 @@ public final class GgufWriter {
                     + " is not a multiple of the " + type + " block size " + type.blockSize());
         }
         long expected = type.byteSize(elements);
-        if (data.byteSize() != expected) {
+        if (byteSize != expected) {
             throw new IllegalArgumentException("tensor '" + name + "' of type " + type + " and " + elements
-                    + " elements needs " + expected + " bytes, got " + data.byteSize());
+                    + " elements needs " + expected + " bytes, got " + byteSize);
         }
         tensorNames.add(name);
-        tensors.add(new PendingTensor(name, type, shape.clone(), data));
+        tensors.add(new PendingTensor(name, type, shape.clone(), byteSize, data, source));
         return this;
     }
 
@@ -136,11 +156,20 @@ public final class GgufWriter {
             }
             out.u32(t.type().id());
             out.u64(offset);
-            offset = GgufReader.alignUp(offset + t.data().byteSize(), alignment);
+            offset = GgufReader.alignUp(offset + t.byteSize(), alignment);
         }
         out.pad(alignment);
         for (PendingTensor t : tensors) {
-            out.segment(t.data());
+            if (t.data() != null) {
+                out.segment(t.data());
+            } else {
+                long before = out.position;
+                t.source().writeTo(out.stream());
+                if (out.position - before != t.byteSize()) {
+                    throw new IllegalStateException("tensor '" + t.name() + "' wrote " + (out.position - before)
+                            + " bytes, expected " + t.byteSize());
+                }
+            }
             out.pad(alignment);
         }
         out.flush();
@@ -225,6 +254,23 @@ public final class GgufWriter {
                 out.write(chunk, 0, n);
             }
             position += data.byteSize();
+        }
+
+        /** A view that counts what is written through it. */
+        OutputStream stream() {
+            return new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    out.write(b);
+                    position++;
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                    position += len;
+                }
+            };
         }
 
         void pad(int alignment) throws IOException {

@@ -38,12 +38,20 @@ public final class TinyModelWriter {
 
     private TinyModelWriter() {}
 
+    /**
+     * Writes the model; tensors are generated and encoded while they are written, a slice at a
+     * time, so models of real sizes (billions of weights) need little memory.
+     */
     public static void write(TinyModelSpec spec, TinyVocabulary vocabulary, Path file) throws IOException {
-        build(spec, vocabulary).write(file);
+        build(spec, vocabulary, true).write(file);
     }
 
     /** The GGUF metadata and tensors of the model, not yet written. */
     public static GgufWriter build(TinyModelSpec spec, TinyVocabulary vocabulary) {
+        return build(spec, vocabulary, false);
+    }
+
+    private static GgufWriter build(TinyModelSpec spec, TinyVocabulary vocabulary, boolean streaming) {
         String arch = spec.architecture();
         GgufWriter w = new GgufWriter();
         w.putString("general.architecture", arch);
@@ -67,7 +75,12 @@ public final class TinyModelWriter {
             w.put(e.getKey(), e.getValue());
         }
         for (TinyTensor t : tensors(spec, vocabulary.size())) {
-            w.addTensor(t.name(), t.type(spec), t.shape(), encode(spec, t));
+            if (streaming && !KQuantBlocks.isKQuant(t.type(spec))) {
+                w.addTensor(t.name(), t.type(spec), t.shape(), t.type(spec).byteSize(t.elementCount()),
+                        out -> encodeTo(spec, t, out));
+            } else {
+                w.addTensor(t.name(), t.type(spec), t.shape(), encode(spec, t));
+            }
         }
         if (spec.ropeScaling() != null) {
             TinyModelSpec.Llama3RopeScaling s = spec.ropeScaling();
@@ -123,6 +136,22 @@ public final class TinyModelWriter {
         return FloatTensor.quantize(type, values(spec, tensor));
     }
 
+    /** Values generated in slices of this many (a multiple of every block size). */
+    private static final int SLICE = 1 << 20;
+
+    /** The same bytes as {@link #encode}, generated and written a slice at a time. */
+    private static void encodeTo(TinyModelSpec spec, TinyTensor tensor, java.io.OutputStream out) throws IOException {
+        SplittableRandom random = random(spec, tensor);
+        int total = tensor.elementCount();
+        float[] slice = new float[Math.min(SLICE, total)];
+        for (int from = 0; from < total; from += slice.length) {
+            int n = Math.min(slice.length, total - from);
+            float[] values = n == slice.length ? slice : new float[n];
+            fill(values, tensor, random);
+            out.write(FloatTensor.quantize(tensor.type(spec), values));
+        }
+    }
+
     private static SplittableRandom random(TinyModelSpec spec, TinyTensor tensor) {
         return new SplittableRandom(spec.seed() * 0x9E3779B97F4A7C15L + tensor.name().hashCode());
     }
@@ -132,8 +161,13 @@ public final class TinyModelWriter {
      * with variance 1 / row length (so activations keep unit scale), norms around 1, small biases.
      */
     public static float[] values(TinyModelSpec spec, TinyTensor tensor) {
-        SplittableRandom random = random(spec, tensor);
         float[] v = new float[tensor.elementCount()];
+        fill(v, tensor, random(spec, tensor));
+        return v;
+    }
+
+    /** The next {@code v.length} values of the tensor's random stream. */
+    private static void fill(float[] v, TinyTensor tensor, SplittableRandom random) {
         double rowLength = tensor.shape()[0];
         for (int i = 0; i < v.length; i++) {
             double u = random.nextDouble(-1, 1);
@@ -144,6 +178,5 @@ public final class TinyModelWriter {
                 case BIAS -> 0.1 * u;
             };
         }
-        return v;
     }
 }

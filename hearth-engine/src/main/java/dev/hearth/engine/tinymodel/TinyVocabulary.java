@@ -88,6 +88,37 @@ public record TinyVocabulary(Map<String, GgufValue> entries) {
         return new TinyVocabulary(copy);
     }
 
+    /**
+     * The same vocabulary grown to {@code size} tokens with unused {@code [PAD<id>]} tokens, as
+     * llama.cpp's converter pads a vocabulary to the model's embedding rows (Qwen2.5: 151,665 tokens
+     * in 151,936 rows); for benchmarks at real vocabulary sizes.
+     */
+    public TinyVocabulary paddedTo(int size) {
+        String[] tokens = (String[]) ((GgufArray) entries.get("tokenizer.ggml.tokens").value()).values();
+        if (size < tokens.length) {
+            throw new IllegalArgumentException("the vocabulary already has " + tokens.length + " tokens, more than " + size);
+        }
+        java.util.Set<String> taken = new java.util.HashSet<>(java.util.Arrays.asList(tokens));
+        String[] padded = java.util.Arrays.copyOf(tokens, size);
+        for (int i = tokens.length; i < size; i++) {
+            String pad = "[PAD" + i + "]";
+            if (!taken.add(pad)) {
+                throw new IllegalArgumentException("the vocabulary already holds " + pad);
+            }
+            padded[i] = pad;
+        }
+        Map<String, GgufValue> copy = new LinkedHashMap<>(entries);
+        copy.put("tokenizer.ggml.tokens", GgufValue.ofArray(GgufArray.ofStrings(padded)));
+        GgufValue types = entries.get("tokenizer.ggml.token_type");
+        if (types != null) {
+            int[] old = (int[]) ((GgufArray) types.value()).values();
+            int[] grown = java.util.Arrays.copyOf(old, size);
+            java.util.Arrays.fill(grown, old.length, size, TokenType.UNUSED.ordinal());
+            copy.put("tokenizer.ggml.token_type", GgufValue.ofArray(GgufArray.ofInt32(grown)));
+        }
+        return new TinyVocabulary(copy);
+    }
+
     public int size() {
         GgufArray tokens = (GgufArray) entries.get("tokenizer.ggml.tokens").value();
         if (tokens.elementType() != GgufValueType.STRING) {

@@ -34,6 +34,26 @@ class TinyModelWriterTest {
 
     static final TinyVocabulary BUILT_IN = TinyVocabulary.byteLevelBpe(200);
 
+    /** Real vocabulary sizes: the vocabulary padded with unused tokens, tensors larger than one written slice. */
+    @Test
+    void aPaddedVocabularyAndLargeTensorsWriteTheSameBytes() throws IOException {
+        TinyVocabulary padded = BUILT_IN.paddedTo(20_000);
+        assertThat(padded.size()).isEqualTo(20_000);
+        assertThatThrownBy(() -> padded.paddedTo(100)).hasMessageContaining("already has");
+        TinyModelSpec spec = TinyModelSpec.of("qwen2").withWeightType(GgmlType.Q4_0); // 64 x 20,000 embeddings
+        Path file = tmp.resolve("padded.gguf");
+        TinyModelWriter.write(spec, padded, file);
+        try (GgufFile f = GgufFile.open(file)) {
+            TinyTensor embedding = TinyModelWriter.tensors(spec, padded.size()).getFirst();
+            assertThat(embedding.elementCount()).isGreaterThan(1 << 20);
+            assertThat(f.tensorData(f.tensor(embedding.name()).orElseThrow()).toArray(ValueLayout.JAVA_BYTE))
+                    .isEqualTo(TinyModelWriter.encode(spec, embedding));
+            Tokenizer tokenizer = Tokenizer.fromMetadata(f.metadata());
+            assertThat(tokenizer.vocabulary().size()).isEqualTo(20_000);
+            assertThat(tokenizer.vocabulary().type(19_999)).isEqualTo(dev.hearth.engine.tokenizer.TokenType.UNUSED);
+        }
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"llama,F32", "llama,F16", "llama,BF16", "llama,Q8_0", "llama,Q4_0", "qwen2,Q8_0", "qwen3,F16", "qwen3,Q4_0",
             "llama,Q4_K", "qwen2,Q5_K", "qwen3,Q6_K"})
