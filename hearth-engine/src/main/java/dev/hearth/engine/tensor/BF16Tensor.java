@@ -71,6 +71,48 @@ public final class BF16Tensor extends FloatTensor {
         return sum;
     }
 
+    /** Four activation rows per pass over a weight row, each accumulated exactly as {@link #dot(long, float[], int, int)} does. */
+    @Override
+    void dotTile(int row, int cols, Activation[] xs, int t, float[] out, int outIndex, int outStride) {
+        if (!(Vectors.QUANTIZED_ENABLED && cols >= Vectors.LANES)) {
+            super.dotTile(row, cols, xs, t, out, outIndex, outStride);
+            return;
+        }
+        float[] x0 = ((Activation.Floats) xs[t + 0]).values();
+        float[] x1 = ((Activation.Floats) xs[t + 1]).values();
+        float[] x2 = ((Activation.Floats) xs[t + 2]).values();
+        float[] x3 = ((Activation.Floats) xs[t + 3]).values();
+        long offset = (long) row * cols;
+        FloatVector acc0 = FloatVector.zero(Vectors.FLOATS), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+        int upper = Vectors.FLOATS.loopBound(cols);
+        int i = 0;
+        for (; i < upper; i += Vectors.LANES) {
+            FloatVector w = ((IntVector) ShortVector
+                    .fromMemorySegment(Vectors.SHORTS, data, (offset + i) * 2, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.S2I, INTS, 0))
+                    .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            acc0 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x0, i), acc0);
+            acc1 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x1, i), acc1);
+            acc2 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x2, i), acc2);
+            acc3 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x3, i), acc3);
+        }
+        float sum0 = Vectors.sum(acc0);
+        float sum1 = Vectors.sum(acc1);
+        float sum2 = Vectors.sum(acc2);
+        float sum3 = Vectors.sum(acc3);
+        for (; i < cols; i++) {
+            float w = get(offset + i);
+            sum0 += w * x0[i];
+            sum1 += w * x1[i];
+            sum2 += w * x2[i];
+            sum3 += w * x3[i];
+        }
+        out[outIndex + 0 * outStride] = sum0;
+        out[outIndex + 1 * outStride] = sum1;
+        out[outIndex + 2 * outStride] = sum2;
+        out[outIndex + 3 * outStride] = sum3;
+    }
+
     static byte[] encode(float[] values) {
         ByteBuffer b = ByteBuffer.allocate(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
         for (float v : values) {
