@@ -107,6 +107,12 @@ class LlamaCppOracleTest {
             model.forward(state, token);
             hidden.add(unit(state.hiddenState()));
         }
+        // the prefill path (the whole prompt in one batched pass) gives the last position bitwise the
+        // same hidden state, so what follows holds for prompts fed either way (the greedy runs below
+        // feed their prompts in one pass)
+        InferenceState prefilled = model.newState(CONTEXT);
+        model.ingest(prefilled, tokens);
+        assertThat(unit(prefilled.hiddenState())).isEqualTo(hidden.getLast());
         List<Double> differences = new ArrayList<>();
         try (LlamaModel llama = LlamaCpp.embedder(file, CONTEXT)) {
             assertThat(llama.encode(PROMPT)).containsExactly(Arrays.copyOfRange(tokens, 1, tokens.length));
