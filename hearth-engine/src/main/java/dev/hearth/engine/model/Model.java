@@ -205,14 +205,13 @@ public final class Model {
 
         for (int l = 0; l < c.blockCount(); l++) {
             LayerWeights w = weights.layers().get(l);
-            for (int t = 0; t < n; t++) {
-                RmsNorm.apply(ws.xb, t * embd, ws.x, t * embd, w.attentionNorm(), embd, eps);
-            }
+            rows(n, t -> RmsNorm.apply(ws.xb, t * embd, ws.x, t * embd, w.attentionNorm(), embd, eps));
             ws.embdInput.reset(ws.xb, n);
             matMul(w.query(), ws.embdInput, n, ws.q, qDim, embd);
             matMul(w.key(), ws.embdInput, n, ws.k, kvDim, embd);
             matMul(w.value(), ws.embdInput, n, ws.v, kvDim, embd);
-            for (int t = 0; t < n; t++) {
+            final int layer = l;
+            rows(n, t -> {
                 int qo = t * qDim;
                 int ko = t * kvDim;
                 if (c.qkvBias()) {
@@ -231,34 +230,33 @@ public final class Model {
                 rope.apply(ws.q, qo, c.headCount(), headSize, angles[t]);
                 rope.apply(ws.k, ko, c.headCountKv(), headSize, angles[t]);
                 InferenceState s = p.step[t].state();
-                System.arraycopy(ws.k, ko, s.keyCache[l], p.position[t] * kvDim, kvDim);
-                System.arraycopy(ws.v, ko, s.valueCache[l], p.position[t] * kvDim, kvDim);
-            }
-            // attention: each row against its own sequence's cache up to its position (causal within a chunk)
-            final int layer = l;
-            java.util.function.IntConsumer attend = g -> {
-                InferenceState s = p.step[groupStart[g]].state();
-                for (int t = groupStart[g]; t < groupStart[g + 1]; t++) {
-                    Attention.apply(ws.q, t * qDim, s.keyCache[layer], s.valueCache[layer], p.position[t],
-                            c.headCount(), c.headCountKv(), headSize, attentionScale, s.scores, ws.attention, t * qDim);
-                }
-            };
-            if (groupCount == 1) {
-                attend.accept(0);
+                System.arraycopy(ws.k, ko, s.keyCache[layer], p.position[t] * kvDim, kvDim);
+                System.arraycopy(ws.v, ko, s.valueCache[layer], p.position[t] * kvDim, kvDim);
+            });
+            // attention: each row against its own sequence's cache up to its position (causal within a
+            // chunk: the chunk's later keys are in the cache but past the row's position)
+            if (n == 1) {
+                InferenceState s = p.step[0].state(); // heads in parallel
+                Attention.apply(ws.q, 0, s.keyCache[l], s.valueCache[l], p.position[0], c.headCount(),
+                        c.headCountKv(), headSize, attentionScale, s.scores, ws.attention, 0);
             } else {
-                IntStream.range(0, groupCount).parallel().forEach(attend);
+                IntStream.range(0, n).parallel().forEach(t -> {
+                    InferenceState s = p.step[t].state();
+                    int length = p.position[t] + 1;
+                    Attention.applySerial(ws.q, t * qDim, s.keyCache[layer], s.valueCache[layer], p.position[t],
+                            c.headCount(), c.headCountKv(), headSize, attentionScale,
+                            scoresScratch(c.headCount() * length), ws.attention, t * qDim);
+                });
             }
             ws.attentionInput.reset(ws.attention, n);
             matMul(w.attentionOutput(), ws.attentionInput, n, ws.xb, embd, qDim);
             add(ws.x, 0, ws.xb, 0, n * embd);
 
-            for (int t = 0; t < n; t++) {
-                RmsNorm.apply(ws.xb, t * embd, ws.x, t * embd, w.feedForwardNorm(), embd, eps);
-            }
+            rows(n, t -> RmsNorm.apply(ws.xb, t * embd, ws.x, t * embd, w.feedForwardNorm(), embd, eps));
             ws.embdInput.reset(ws.xb, n);
             matMul(w.gate(), ws.embdInput, n, ws.gate, ff, embd);
             matMul(w.up(), ws.embdInput, n, ws.up, ff, embd);
-            SwiGlu.apply(ws.gate, ws.up, n * ff);
+            rows(n, t -> SwiGlu.apply(ws.gate, ws.up, t * ff, ff));
             ws.feedForwardInput.reset(ws.gate, n);
             matMul(w.down(), ws.feedForwardInput, n, ws.xb, embd, ff);
             add(ws.x, 0, ws.xb, 0, n * embd);
@@ -299,6 +297,29 @@ public final class Model {
                 }
             }
         }
+    }
+
+    /** Per-row work of a pass, rows in parallel when there are several (each row's result is the same either way). */
+    private static void rows(int n, java.util.function.IntConsumer body) {
+        if (n < 4) {
+            for (int t = 0; t < n; t++) {
+                body.accept(t);
+            }
+        } else {
+            IntStream.range(0, n).parallel().forEach(body);
+        }
+    }
+
+    /** Attention scores scratch of the calling thread (one row at a time per thread: no nested parallelism). */
+    private static final ThreadLocal<float[]> SCORES = ThreadLocal.withInitial(() -> new float[0]);
+
+    private static float[] scoresScratch(int size) {
+        float[] scratch = SCORES.get();
+        if (scratch.length < size) {
+            scratch = new float[Math.max(size, scratch.length * 2)];
+            SCORES.set(scratch);
+        }
+        return scratch;
     }
 
     private static void matMul(FloatTensor w, Workspace.Inputs input, int n, float[] out, int rows, int cols) {

@@ -41,6 +41,17 @@ public final class Attention {
         }
     }
 
+    /** As {@link #apply(float[], int, float[], float[], int, int, int, int, float, float[], float[], int)}, heads one after the other on the calling thread. */
+    public static void applySerial(float[] q, int qBase, float[] keys, float[] values, int position, int heads,
+            int kvHeads, int headSize, float scale, float[] scores, float[] out, int outBase) {
+        int length = position + 1;
+        int group = heads / kvHeads;
+        int kvDim = kvHeads * headSize;
+        for (int h = 0; h < heads; h++) {
+            head(q, qBase, keys, values, length, h, h / group, headSize, kvDim, scale, scores, out, outBase);
+        }
+    }
+
     private static void head(float[] q, int qBase, float[] keys, float[] values, int length, int h, int kvHead,
             int headSize, int kvDim, float scale, float[] scores, float[] out, int outBase) {
         int qOffset = qBase + h * headSize;

@@ -10,7 +10,12 @@ public final class SwiGlu {
     private SwiGlu() {}
 
     public static void apply(float[] gate, float[] up, int n) {
-        for (int i = 0; i < n; i++) {
+        apply(gate, up, 0, n);
+    }
+
+    /** The same over {@code [offset, offset + n)} of both arrays. */
+    public static void apply(float[] gate, float[] up, int offset, int n) {
+        for (int i = offset; i < offset + n; i++) {
             gate[i] = silu(gate[i]) * up[i];
         }
     }
