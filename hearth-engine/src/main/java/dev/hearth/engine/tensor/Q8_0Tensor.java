@@ -130,6 +130,67 @@ public final class Q8_0Tensor extends FloatTensor {
         out[outIndex + 3 * outStride] = Vectors.sum(acc3);
     }
 
+    @Override
+    boolean copiesRows() {
+        return Vectors.QUANTIZED_ENABLED;
+    }
+
+    /** {@link #vectorDot} over a copy of the row: the same arithmetic. */
+    @Override
+    float dot(byte[] w, int base, int cols, Activation x) {
+        Activation.Q8_0 a = (Activation.Q8_0) x;
+        float[] xs = a.quantsAsFloats();
+        float[] scales = a.scales();
+        FloatVector acc = FloatVector.zero(Vectors.FLOATS);
+        int block = base;
+        for (int b = 0; b < scales.length; b++, block += BLOCK_BYTES) {
+            FloatVector blockSum = FloatVector.zero(Vectors.FLOATS);
+            for (int j = 0; j < BLOCK; j += Vectors.LANES) {
+                FloatVector wv = (FloatVector) ByteVector.fromArray(Vectors.BYTES, w, block + 2 + j)
+                        .convertShape(VectorOperators.B2F, Vectors.FLOATS, 0);
+                blockSum = wv.fma(FloatVector.fromArray(Vectors.FLOATS, xs, b * BLOCK + j), blockSum);
+            }
+            float scale = f16((short) ((w[block] & 0xff) | (w[block + 1] << 8))) * scales[b];
+            acc = blockSum.fma(FloatVector.broadcast(Vectors.FLOATS, scale), acc);
+        }
+        return Vectors.sum(acc);
+    }
+
+    /** {@link #dotTile(int, int, Activation[], int, float[], int, int)} over a copy of the row: the same arithmetic. */
+    @Override
+    void dotTile(byte[] w, int base, int cols, Activation[] xs, int t, float[] out, int outIndex, int outStride) {
+        Activation.Q8_0 a0 = (Activation.Q8_0) xs[t];
+        Activation.Q8_0 a1 = (Activation.Q8_0) xs[t + 1];
+        Activation.Q8_0 a2 = (Activation.Q8_0) xs[t + 2];
+        Activation.Q8_0 a3 = (Activation.Q8_0) xs[t + 3];
+        float[] x0 = a0.quantsAsFloats(), x1 = a1.quantsAsFloats(), x2 = a2.quantsAsFloats(), x3 = a3.quantsAsFloats();
+        float[] s0 = a0.scales(), s1 = a1.scales(), s2 = a2.scales(), s3 = a3.scales();
+        FloatVector acc0 = FloatVector.zero(Vectors.FLOATS), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+        int blocks = cols / BLOCK;
+        int block = base;
+        for (int b = 0; b < blocks; b++, block += BLOCK_BYTES) {
+            FloatVector sum0 = FloatVector.zero(Vectors.FLOATS), sum1 = sum0, sum2 = sum0, sum3 = sum0;
+            for (int j = 0; j < BLOCK; j += Vectors.LANES) {
+                FloatVector wv = (FloatVector) ByteVector.fromArray(Vectors.BYTES, w, block + 2 + j)
+                        .convertShape(VectorOperators.B2F, Vectors.FLOATS, 0);
+                int i = b * BLOCK + j;
+                sum0 = wv.fma(FloatVector.fromArray(Vectors.FLOATS, x0, i), sum0);
+                sum1 = wv.fma(FloatVector.fromArray(Vectors.FLOATS, x1, i), sum1);
+                sum2 = wv.fma(FloatVector.fromArray(Vectors.FLOATS, x2, i), sum2);
+                sum3 = wv.fma(FloatVector.fromArray(Vectors.FLOATS, x3, i), sum3);
+            }
+            float d = f16((short) ((w[block] & 0xff) | (w[block + 1] << 8)));
+            acc0 = sum0.fma(FloatVector.broadcast(Vectors.FLOATS, d * s0[b]), acc0);
+            acc1 = sum1.fma(FloatVector.broadcast(Vectors.FLOATS, d * s1[b]), acc1);
+            acc2 = sum2.fma(FloatVector.broadcast(Vectors.FLOATS, d * s2[b]), acc2);
+            acc3 = sum3.fma(FloatVector.broadcast(Vectors.FLOATS, d * s3[b]), acc3);
+        }
+        out[outIndex] = Vectors.sum(acc0);
+        out[outIndex + outStride] = Vectors.sum(acc1);
+        out[outIndex + 2 * outStride] = Vectors.sum(acc2);
+        out[outIndex + 3 * outStride] = Vectors.sum(acc3);
+    }
+
     /** quantize_row_q8_0_ref: d = amax / 127, q = round-half-away-from-zero(x / d). */
     static byte[] quantize(float[] values) {
         requireMultiple(values, BLOCK, GgmlType.Q8_0);
