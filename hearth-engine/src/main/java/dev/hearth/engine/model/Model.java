@@ -207,9 +207,9 @@ public final class Model {
             LayerWeights w = weights.layers().get(l);
             rows(n, t -> RmsNorm.apply(ws.xb, t * embd, ws.x, t * embd, w.attentionNorm(), embd, eps));
             ws.embdInput.reset(ws.xb, n);
-            matMul(w.query(), ws.embdInput, n, ws.q, qDim, embd);
-            matMul(w.key(), ws.embdInput, n, ws.k, kvDim, embd);
-            matMul(w.value(), ws.embdInput, n, ws.v, kvDim, embd);
+            FloatTensor.matMul(product(w.query(), ws.embdInput, n, ws.q, qDim, embd),
+                    product(w.key(), ws.embdInput, n, ws.k, kvDim, embd),
+                    product(w.value(), ws.embdInput, n, ws.v, kvDim, embd));
             final int layer = l;
             rows(n, t -> {
                 int qo = t * qDim;
@@ -235,18 +235,29 @@ public final class Model {
             });
             // attention: each row against its own sequence's cache up to its position (causal within a
             // chunk: the chunk's later keys are in the cache but past the row's position)
+            long attentionWork = 0;
+            for (int t = 0; t < n; t++) {
+                attentionWork += (long) (p.position[t] + 1) * qDim;
+            }
             if (n == 1) {
                 InferenceState s = p.step[0].state(); // heads in parallel
                 Attention.apply(ws.q, 0, s.keyCache[l], s.valueCache[l], p.position[0], c.headCount(),
                         c.headCountKv(), headSize, attentionScale, s.scores, ws.attention, 0);
             } else {
-                IntStream.range(0, n).parallel().forEach(t -> {
+                java.util.function.IntConsumer attend = t -> {
                     InferenceState s = p.step[t].state();
                     int length = p.position[t] + 1;
                     Attention.applySerial(ws.q, t * qDim, s.keyCache[layer], s.valueCache[layer], p.position[t],
                             c.headCount(), c.headCountKv(), headSize, attentionScale,
                             scoresScratch(c.headCount() * length), ws.attention, t * qDim);
-                });
+                };
+                if (attentionWork < 4 * PARALLEL_ATTENTION) {
+                    for (int t = 0; t < n; t++) {
+                        attend.accept(t);
+                    }
+                } else {
+                    IntStream.range(0, n).parallel().forEach(attend);
+                }
             }
             ws.attentionInput.reset(ws.attention, n);
             matMul(w.attentionOutput(), ws.attentionInput, n, ws.xb, embd, qDim);
@@ -254,8 +265,8 @@ public final class Model {
 
             rows(n, t -> RmsNorm.apply(ws.xb, t * embd, ws.x, t * embd, w.feedForwardNorm(), embd, eps));
             ws.embdInput.reset(ws.xb, n);
-            matMul(w.gate(), ws.embdInput, n, ws.gate, ff, embd);
-            matMul(w.up(), ws.embdInput, n, ws.up, ff, embd);
+            FloatTensor.matMul(product(w.gate(), ws.embdInput, n, ws.gate, ff, embd),
+                    product(w.up(), ws.embdInput, n, ws.up, ff, embd));
             rows(n, t -> SwiGlu.apply(ws.gate, ws.up, t * ff, ff));
             ws.feedForwardInput.reset(ws.gate, n);
             matMul(w.down(), ws.feedForwardInput, n, ws.xb, embd, ff);
@@ -299,9 +310,17 @@ public final class Model {
         }
     }
 
-    /** Per-row work of a pass, rows in parallel when there are several (each row's result is the same either way). */
+    /**
+     * Rows from which a pass's per-row work (norms, RoPE, SwiGLU, input conversion) runs in parallel:
+     * below, waking the pool costs more than the work (each row's result is the same either way).
+     */
+    static final int PARALLEL_ROWS = 32;
+    /** Attention work (positions × query width) below which a pass's rows attend on the calling thread. */
+    static final long PARALLEL_ATTENTION = 1 << 15;
+
+    /** Per-row work of a pass, rows in parallel when there are many (each row's result is the same either way). */
     private static void rows(int n, java.util.function.IntConsumer body) {
-        if (n < 4) {
+        if (n < PARALLEL_ROWS) {
             for (int t = 0; t < n; t++) {
                 body.accept(t);
             }
@@ -323,7 +342,12 @@ public final class Model {
     }
 
     private static void matMul(FloatTensor w, Workspace.Inputs input, int n, float[] out, int rows, int cols) {
-        w.matMul(input.get(w.activationKind()), n, out, 0, rows, rows, cols);
+        FloatTensor.matMul(product(w, input, n, out, rows, cols));
+    }
+
+    private static FloatTensor.Product product(FloatTensor w, Workspace.Inputs input, int n, float[] out, int rows,
+            int cols) {
+        return new FloatTensor.Product(w, input.get(w.activationKind()), n, out, 0, rows, rows, cols);
     }
 
     private static void add(float[] x, int offset, float[] y, int n) {

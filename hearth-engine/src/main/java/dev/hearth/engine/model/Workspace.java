@@ -96,7 +96,7 @@ final class Workspace {
             if (fresh.get(kind) == null) {
                 Activation[] target = rows;
                 float[] src = source;
-                if (count < 4) {
+                if (count < Model.PARALLEL_ROWS) {
                     for (int t = 0; t < count; t++) {
                         target[t] = Activation.prepare(kind, src, t * width, width, target[t]);
                     }

@@ -133,27 +133,71 @@ public abstract sealed class FloatTensor permits F32Tensor, F16Tensor, BF16Tenso
      * accumulated in the same order whatever else shares the batch, however the work is split.
      */
     public final void matMul(Activation[] xs, int count, float[] out, int outOffset, int outStride, int rows, int cols) {
-        if (count <= 0) {
-            return;
-        }
-        for (int t = 0; t < count; t++) {
-            if (xs[t].length() != cols) {
-                throw new IllegalArgumentException("activation row " + t + " has " + xs[t].length() + " values, need " + cols);
+        matMul(new Product(this, xs, count, out, outOffset, outStride, rows, cols));
+    }
+
+    /**
+     * One {@link #matMul} of a batch: {@code weights} ({@code rows × cols}) times {@code count}
+     * prepared activation rows, into {@code out[outOffset + t * outStride + r]}.
+     */
+    public record Product(FloatTensor weights, Activation[] xs, int count, float[] out, int outOffset, int outStride,
+            int rows, int cols) {
+
+        public Product {
+            for (int t = 0; t < count; t++) {
+                if (xs[t].length() != cols) {
+                    throw new IllegalArgumentException("activation row " + t + " has " + xs[t].length() + " values, need " + cols);
+                }
             }
         }
-        int rowChunks = (rows + ROW_CHUNK - 1) / ROW_CHUNK;
-        int blocks = (count + ACTIVATION_BLOCK - 1) / ACTIVATION_BLOCK;
-        if ((long) rows * cols * count < PARALLEL_THRESHOLD) {
-            rowsTimesBlock(xs, 0, count, out, outOffset, outStride, 0, rows, cols);
+
+        int rowChunks() {
+            return (rows + ROW_CHUNK - 1) / ROW_CHUNK;
+        }
+
+        int tasks() {
+            return rowChunks() * ((count + ACTIVATION_BLOCK - 1) / ACTIVATION_BLOCK);
+        }
+
+        void run(int task) {
+            int rowChunks = rowChunks();
+            int from = task / rowChunks * ACTIVATION_BLOCK;
+            int r0 = task % rowChunks * ROW_CHUNK;
+            weights.rowsTimesBlock(xs, from, Math.min(ACTIVATION_BLOCK, count - from), out, outOffset, outStride, r0,
+                    Math.min(rows, r0 + ROW_CHUNK), cols);
+        }
+    }
+
+    /**
+     * Several products (q, k and v of one input, say) in one parallel region: their tasks share one
+     * fork-join pass, so the pool's threads are woken once rather than once per product. Each output
+     * is what {@link #matMul(Activation[], int, float[], int, int, int, int)} gives.
+     */
+    public static void matMul(Product... products) {
+        long work = 0;
+        int tasks = 0;
+        for (Product p : products) {
+            work += (long) p.rows * p.cols * p.count;
+            tasks += p.count > 0 ? p.tasks() : 0;
+        }
+        if (work < PARALLEL_THRESHOLD) {
+            for (Product p : products) {
+                if (p.count > 0) {
+                    p.weights.rowsTimesBlock(p.xs, 0, p.count, p.out, p.outOffset, p.outStride, 0, p.rows, p.cols);
+                }
+            }
             return;
         }
-        IntStream.range(0, rowChunks * blocks).parallel().forEach(task -> {
-            int block = task / rowChunks;
-            int chunk = task % rowChunks;
-            int from = block * ACTIVATION_BLOCK;
-            int r0 = chunk * ROW_CHUNK;
-            rowsTimesBlock(xs, from, Math.min(ACTIVATION_BLOCK, count - from), out, outOffset, outStride, r0,
-                    Math.min(rows, r0 + ROW_CHUNK), cols);
+        int[] firstTask = new int[products.length + 1];
+        for (int i = 0; i < products.length; i++) {
+            firstTask[i + 1] = firstTask[i] + (products[i].count > 0 ? products[i].tasks() : 0);
+        }
+        IntStream.range(0, tasks).parallel().forEach(task -> {
+            int i = 0;
+            while (task >= firstTask[i + 1]) {
+                i++;
+            }
+            products[i].run(task - firstTask[i]);
         });
     }
 
