@@ -138,6 +138,99 @@ public final class Q6_KTensor extends FloatTensor {
         out[outIndex + 3 * outStride] = Vectors.sum(acc3);
     }
 
+    @Override
+    boolean copiesRows() {
+        return Vectors.K_QUANTS_ENABLED;
+    }
+
+    /** {@link #vectorDot} over a copy of the row: the same arithmetic. */
+    @Override
+    float dot(byte[] w, int rowStart, int cols, Activation input) {
+        Activation.Q8_K a = (Activation.Q8_K) input;
+        int block = rowStart;
+        float[] x = a.quantsAsFloats();
+        FloatVector acc = FloatVector.zero(Vectors.FLOATS);
+        for (int b = 0; b < a.scales().length; b++, block += BLOCK_BYTES) {
+            float d = f16(KQuants.half(w, block + 208)) * a.scales()[b];
+            for (int half = 0; half < 2; half++) {
+                int ql = block + half * 64;
+                int qh = block + 128 + half * 32;
+                for (int quadrant = 0; quadrant < 4; quadrant++) {
+                    int base = b * 256 + half * 128 + quadrant * 32;
+                    for (int group = 0; group < 2; group++) {
+                        FloatVector groupSum = FloatVector.zero(Vectors.FLOATS);
+                        for (int l = group * 16; l < group * 16 + 16; l += Vectors.LANES) {
+                            ByteVector lowBits = Vectors.bytes(w, ql + (quadrant % 2) * 32 + l);
+                            lowBits = quadrant < 2 ? lowBits.and((byte) 0x0f)
+                                    : lowBits.lanewise(VectorOperators.ASHR, 4).and((byte) 0x0f);
+                            ByteVector highBits = Vectors.bytes(w, qh + l)
+                                    .lanewise(VectorOperators.ASHR, 2 * quadrant).and((byte) 3);
+                            ByteVector q = lowBits.or(highBits.lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
+                            groupSum = Vectors.widen(q).fma(FloatVector.fromArray(Vectors.FLOATS, x, base + l), groupSum);
+                        }
+                        int scale = w[block + 192 + half * 8 + group + 2 * quadrant];
+                        acc = groupSum.fma(FloatVector.broadcast(Vectors.FLOATS, d * scale), acc);
+                    }
+                }
+            }
+        }
+        return Vectors.sum(acc);
+    }
+
+    /** {@link #dotTile(int, int, Activation[], int, float[], int, int)} over a copy of the row: the same arithmetic. */
+    @Override
+    void dotTile(byte[] w, int rowStart, int cols, Activation[] xs, int t, float[] out, int outIndex, int outStride) {
+        Activation.Q8_K a0 = (Activation.Q8_K) xs[t + 0];
+        Activation.Q8_K a1 = (Activation.Q8_K) xs[t + 1];
+        Activation.Q8_K a2 = (Activation.Q8_K) xs[t + 2];
+        Activation.Q8_K a3 = (Activation.Q8_K) xs[t + 3];
+        float[] x0 = a0.quantsAsFloats();
+        float[] x1 = a1.quantsAsFloats();
+        float[] x2 = a2.quantsAsFloats();
+        float[] x3 = a3.quantsAsFloats();
+        FloatVector acc0 = FloatVector.zero(Vectors.FLOATS), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+        int block = rowStart;
+        int supers = cols / KQuants.SUPER_BLOCK;
+        for (int b = 0; b < supers; b++, block += BLOCK_BYTES) {
+            float wd = f16(KQuants.half(w, block + 208));
+            float d0 = wd * a0.scales()[b];
+            float d1 = wd * a1.scales()[b];
+            float d2 = wd * a2.scales()[b];
+            float d3 = wd * a3.scales()[b];
+            for (int half = 0; half < 2; half++) {
+                int ql = block + half * 64;
+                int qh = block + 128 + half * 32;
+                for (int quadrant = 0; quadrant < 4; quadrant++) {
+                    int base = b * 256 + half * 128 + quadrant * 32;
+                    for (int group = 0; group < 2; group++) {
+                        FloatVector g0 = FloatVector.zero(Vectors.FLOATS), g1 = g0, g2 = g0, g3 = g0;
+                        for (int l = group * 16; l < group * 16 + 16; l += Vectors.LANES) {
+                            ByteVector lowBits = Vectors.bytes(w, ql + (quadrant % 2) * 32 + l);
+                            lowBits = quadrant < 2 ? lowBits.and((byte) 0x0f)
+                                    : lowBits.lanewise(VectorOperators.ASHR, 4).and((byte) 0x0f);
+                            ByteVector highBits = Vectors.bytes(w, qh + l)
+                                    .lanewise(VectorOperators.ASHR, 2 * quadrant).and((byte) 3);
+                            FloatVector q = Vectors.widen(lowBits.or(highBits.lanewise(VectorOperators.LSHL, 4)).sub((byte) 32));
+                            g0 = q.fma(FloatVector.fromArray(Vectors.FLOATS, x0, base + l), g0);
+                            g1 = q.fma(FloatVector.fromArray(Vectors.FLOATS, x1, base + l), g1);
+                            g2 = q.fma(FloatVector.fromArray(Vectors.FLOATS, x2, base + l), g2);
+                            g3 = q.fma(FloatVector.fromArray(Vectors.FLOATS, x3, base + l), g3);
+                        }
+                        int scale = w[block + 192 + half * 8 + group + 2 * quadrant];
+                        acc0 = g0.fma(FloatVector.broadcast(Vectors.FLOATS, d0 * scale), acc0);
+                        acc1 = g1.fma(FloatVector.broadcast(Vectors.FLOATS, d1 * scale), acc1);
+                        acc2 = g2.fma(FloatVector.broadcast(Vectors.FLOATS, d2 * scale), acc2);
+                        acc3 = g3.fma(FloatVector.broadcast(Vectors.FLOATS, d3 * scale), acc3);
+                    }
+                }
+            }
+        }
+        out[outIndex + 0 * outStride] = Vectors.sum(acc0);
+        out[outIndex + 1 * outStride] = Vectors.sum(acc1);
+        out[outIndex + 2 * outStride] = Vectors.sum(acc2);
+        out[outIndex + 3 * outStride] = Vectors.sum(acc3);
+    }
+
     /**
      * Vector API: per half of 128 and quadrant of 32, four bits from {@code ql} (low or high nibble)
      * and two from {@code qh}; each 16-value sub-block's exact lane sums scaled by {@code d·d_x·sc}.

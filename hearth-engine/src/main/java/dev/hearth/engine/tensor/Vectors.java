@@ -44,6 +44,10 @@ final class Vectors {
         return (jdk.incubator.vector.FloatVector) bytes.convertShape(jdk.incubator.vector.VectorOperators.B2F, FLOATS, 0);
     }
 
+    static ByteVector bytes(byte[] data, int offset) {
+        return ByteVector.fromArray(BYTES, data, offset);
+    }
+
     static ByteVector bytes(java.lang.foreign.MemorySegment data, long offset) {
         return ByteVector.fromMemorySegment(BYTES, data, offset, java.nio.ByteOrder.LITTLE_ENDIAN);
     }
