@@ -85,7 +85,9 @@ public final class EngineBench {
             16 * HearthRun.kvBytes(config, 8 + aggSteps + 1));
         System.out.printf("%s %s: running Hearth ...%n", m.name(), type);
         Map<String, Double> ours = child("hearth-" + m.name() + "-" + type, dir, List.of(
-            "-Xmx" + ((maxKv * 2 + (768L << 20)) >> 20) + "m",
+            // a heap sized to the run (KV caches, scratch, logits) as one would size a server's: an
+            // oversized one lets G1 touch pages it does not need, which shows up in resident memory
+            "-Xmx" + ((maxKv * 2 + (320L << 20)) >> 20) + "m",
             "-Djava.util.concurrent.ForkJoinPool.common.parallelism=" + (threads - 1),
             HearthRun.class.getName(), file.toString(), "" + pp, "" + tg, "" + aggSteps, "" + repeats, seqs),
             quick ? 300 : 3600);

@@ -41,7 +41,7 @@ public final class HearthRun {
       // warm-up: the JIT compiles the kernels (a short prefill, a few decode steps, a small batch)
       InferenceState warm = model.newState(96);
       model.ingest(warm, java.util.Arrays.copyOf(prompt, Math.min(pp, 48)));
-      for (int i = 0; i < 8; i++) {
+      for (int i = 0; i < 32; i++) {
         model.forward(warm, argmax(warm.lastLogits()));
       }
       List<InferenceState> warmBatch = new ArrayList<>();
