@@ -192,7 +192,7 @@ public final class Model {
             angles[t] = rope.angles(p.position[t]);
             weights.tokenEmbedding().dequantize((long) p.token(t) * embd, ws.x, t * embd, embd);
         }
-        // rows of the same step are consecutive: [start, end) ranges per step, for attention
+        // rows of the same step are consecutive: [start, end) per step, to advance each state once
         int[] groupStart = new int[n + 1];
         int groups = 0;
         for (int t = 0; t < n; t++) {
