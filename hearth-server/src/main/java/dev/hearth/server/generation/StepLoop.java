@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -264,29 +265,46 @@ public final class StepLoop implements AutoCloseable {
 
   /**
    * Drops the sequences whose client left, starts the followers of prompts just fed, samples every
-   * sequence with fresh logits and retires the finished ones; returns those still running.
+   * sequence with fresh logits (in parallel: each has its own sampler, and a round's sampling is
+   * as much work as a decoding pass's matrix products on a large vocabulary) and retires the
+   * finished ones; returns those still running.
    */
   private List<Job> sampleAndRetire(List<Job> running) {
-    List<Job> still = new ArrayList<>(running.size());
-    for (int i = 0; i < running.size(); i++) { // followers started here are appended and sampled in this pass
+    List<Job> ready = new ArrayList<>();
+    for (int i = 0; i < running.size(); i++) { // followers started here are appended and looked at in this pass
       Job job = running.get(i);
-      try {
-        if (job.leaving()) {
-          job.gone = true;
-          job.stepper.cancel();
-        }
-        if (job.stepper.readyToSample()) {
-          if (!job.followers.isEmpty()) {
-            startFollowers(job, running);
-          }
-          job.stepper.sample();
-        }
-      } catch (RuntimeException e) {
-        log.error("generation failed", e);
-        fail(job, e);
-        continue;
+      if (job.leaving()) {
+        job.gone = true;
+        job.stepper.cancel();
       }
-      if (job.stepper.finished()) {
+      if (job.stepper.readyToSample()) {
+        if (!job.followers.isEmpty()) {
+          startFollowers(job, running);
+        }
+        ready.add(job);
+      }
+    }
+    RuntimeException[] errors = new RuntimeException[ready.size()];
+    IntStream indices = IntStream.range(0, ready.size());
+    (ready.size() > 1 ? indices.parallel() : indices).forEach(i -> {
+      try {
+        ready.get(i).stepper.sample();
+      } catch (RuntimeException e) {
+        errors[i] = e;
+      }
+    });
+    java.util.Map<Job, RuntimeException> failed = new java.util.IdentityHashMap<>();
+    for (int i = 0; i < errors.length; i++) {
+      if (errors[i] != null) {
+        log.error("generation failed", errors[i]);
+        failed.put(ready.get(i), errors[i]);
+      }
+    }
+    List<Job> still = new ArrayList<>(running.size());
+    for (Job job : running) {
+      if (failed.containsKey(job)) {
+        fail(job, failed.get(job));
+      } else if (job.stepper.finished()) {
         if (!job.followers.isEmpty()) { // stopped before its prompt was fed: the request is gone
           job.followers.forEach(f -> f.events.add(new Done(
               new Sequence.Result("", new int[0], "stop", null, true, 0))));
