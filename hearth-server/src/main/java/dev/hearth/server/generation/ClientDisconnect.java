@@ -47,7 +47,7 @@ public final class ClientDisconnect implements AutoCloseable {
   private final ClientDisconnect previous;
   private final EndPoint endPoint;
   private volatile boolean gone;
-  private boolean closed;
+  private volatile boolean closed;
 
   private ClientDisconnect(ClientDisconnect previous, EndPoint endPoint) {
     this.previous = previous;
@@ -66,7 +66,7 @@ public final class ClientDisconnect implements AutoCloseable {
     }
     ClientDisconnect watch = new ClientDisconnect(CURRENT.get(), endPoint);
     if (request != null) {
-      request.addFailureListener(failure -> watch.gone = true);
+      request.addFailureListener(failure -> watch.gone = !watch.closed);
     }
     if (endPoint != null) {
       WATCHED.add(watch);
@@ -98,9 +98,9 @@ public final class ClientDisconnect implements AutoCloseable {
     }
   }
 
-  /** Whether the client went away. */
+  /** Whether the client went away while the request was being served (never after it: a thread that inherited the watch). */
   public boolean gone() {
-    return gone;
+    return gone && !closed;
   }
 
   /** The watch of the request this thread works for (false forever when there is none). */
