@@ -8,6 +8,8 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.completions.Completion;
+import com.openai.models.completions.CompletionCreateParams;
 import com.openai.models.completions.CompletionUsage;
 import dev.hearth.server.config.ConfigLoader;
 import dev.hearth.server.config.HearthConfig;
@@ -134,6 +136,23 @@ class ContinuousBatchingApiTest {
       assertThat(streamed.toString()).isEqualTo(text(coldSecond));
       assertThat(usages).hasSize(1);
       assertThat(cached(usages.get(0))).isGreaterThanOrEqualTo(cached(usage));
+    }
+  }
+
+  @Test
+  void aRepeatedLegacyCompletionPromptReportsItsCachedTokens() throws Exception {
+    Path model = TinyLlm.write(dir);
+    try (TestServer server = TestServer.start(config(dir.resolve("data"), model, 2, 4, 64), List.of())) {
+      OpenAIClient client = conformance.openAi(server.baseUrl(), "sk-x");
+      CompletionCreateParams request = CompletionCreateParams.builder().model(CompletionCreateParams.Model.of("tiny"))
+          .prompt("Once upon a time, in a village by the sea, there lived an old fisherman who").maxTokens(6)
+          .temperature(1.0).seed(3).build();
+      Completion first = client.completions().create(request);
+      Completion second = client.completions().create(request);
+      assertThat(cached(first.usage().orElseThrow())).isZero();
+      CompletionUsage usage = second.usage().orElseThrow();
+      assertThat(cached(usage)).isEqualTo(usage.promptTokens() - 1); // all but the last prompt token
+      assertThat(second.choices().get(0).text()).isEqualTo(first.choices().get(0).text());
     }
   }
 
