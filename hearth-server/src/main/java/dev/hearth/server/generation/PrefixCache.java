@@ -85,24 +85,26 @@ public final class PrefixCache {
   }
 
   /**
-   * Keeps a compact copy of a finished sequence's state, whose positions hold {@code tokens};
-   * drops entries it makes redundant (its own prefixes) and the least recently used beyond the budget.
+   * Keeps a compact copy of the first {@code tokens.length} positions of a sequence's state, which
+   * hold {@code tokens}; drops entries it makes redundant (its own prefixes) and the least recently
+   * used beyond the budget. The state may still be growing (a running sequence whose prompt was just
+   * fed): positions before its length never change, and only those are read.
    */
   public void offer(int[] tokens, InferenceState state) {
-    if (!enabled() || tokens.length < MIN_MATCH || tokens.length != state.length() || bytes(tokens.length) > budgetBytes) {
+    if (!enabled() || tokens.length < MIN_MATCH || tokens.length > state.length() || bytes(tokens.length) > budgetBytes) {
       return;
     }
     synchronized (this) {
-      for (Key k : entries.keySet()) {
-        if (k.tokens.length >= tokens.length && Arrays.equals(k.tokens, 0, tokens.length, tokens, 0, tokens.length)) {
-          entries.get(k); // already covered: refresh it
-          return;
-        }
+      if (covered(tokens)) {
+        return;
       }
     }
     InferenceState compact = state.copyPrefix(tokens.length, tokens.length); // outside the lock: a large copy
     Key key = new Key(tokens.clone());
     synchronized (this) {
+      if (covered(tokens)) { // offered meanwhile
+        return;
+      }
       List<Key> covered = new ArrayList<>();
       for (Key k : entries.keySet()) {
         if (k.tokens.length < tokens.length && Arrays.equals(k.tokens, 0, k.tokens.length, tokens, 0, k.tokens.length)) {
@@ -110,9 +112,6 @@ public final class PrefixCache {
         }
       }
       covered.forEach(this::remove);
-      if (entries.containsKey(key)) {
-        return;
-      }
       entries.put(key, compact);
       usedBytes += bytes(tokens.length);
       for (Iterator<Key> it = entries.keySet().iterator(); usedBytes > budgetBytes && it.hasNext(); ) {
@@ -121,6 +120,17 @@ public final class PrefixCache {
         usedBytes -= bytes(eldest.tokens.length);
       }
     }
+  }
+
+  /** Whether an entry already holds these tokens (or more after them); refreshes it. */
+  private boolean covered(int[] tokens) {
+    for (Key k : entries.keySet()) {
+      if (k.tokens.length >= tokens.length && Arrays.equals(k.tokens, 0, tokens.length, tokens, 0, tokens.length)) {
+        entries.get(k);
+        return true;
+      }
+    }
+    return false;
   }
 
   private void remove(Key k) {

@@ -90,6 +90,8 @@ public final class StepLoop implements AutoCloseable {
     Sequence.Stepper stepper;
     /** Offer the finished state to the prefix cache (one per prompt: not the followers). */
     boolean cacheable;
+    /** The state was offered to the prefix cache once its prompt was fed. */
+    boolean promptOffered;
     /** Siblings that start from a copy of this job's state once its prompt is fed. */
     List<Job> followers = List.of();
     /** For a follower: builds its stepper from the leader's prefilled state. */
@@ -249,6 +251,14 @@ public final class StepLoop implements AutoCloseable {
         }
         for (Job job : batch) {
           job.stepper.fed();
+          if (job.cacheable && !job.promptOffered && job.stepper.prefilled()) {
+            // its prompt is in the state now: requests that share it (a system prompt) need not
+            // wait for this one to finish; the copy runs off the loop (the prompt's positions stay as they are)
+            job.promptOffered = true;
+            int[] promptTokens = job.stepper.stateTokens();
+            InferenceState state = job.stepper.state();
+            Thread.ofVirtual().name("hearth-prefix-cache").start(() -> cache.offer(promptTokens, state));
+          }
         }
         lastBatchSequences = steps.size();
         maxBatchSequences = Math.max(maxBatchSequences, steps.size());

@@ -134,6 +134,31 @@ class StepLoopTest {
   }
 
   @Test
+  void aPromptIsCachedOnceFedSoARequestSharingItHitsWhileTheFirstStillRuns() throws Exception {
+    PrefixCache cache = new PrefixCache(model.config(), 64L << 20);
+    int[] system = tokens("A long system prompt shared by many requests at once, as chat deployments have.");
+    int[] more = tokens(" Then the user's own question.");
+    int[] other = IntStream.concat(Arrays.stream(system), Arrays.stream(more, 1, more.length)).toArray();
+    Sequence.Params p = sampled(12, 21);
+    try (StepLoop loop = new StepLoop(model, "test", 64, cache)) {
+      java.util.concurrent.CompletableFuture<Sequence.Result> second = new java.util.concurrent.CompletableFuture<>();
+      Sequence.Result first = loop.generate(system, sampled(40, 20), (t, lp) -> {
+        if (!second.isDone()) { // the first sequence is generating: its prompt is on its way into the cache
+          long deadline = System.nanoTime() + 10_000_000_000L;
+          while (cache.size() == 0 && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // polls a condition, no timing assumed
+          }
+          second.complete(loop.generate(other, p, (t2, lp2) -> true, null));
+        }
+        return true;
+      }, null);
+      assertThat(first.cachedTokens()).isZero();
+      assertThat(second.get().cachedTokens()).isEqualTo(system.length);
+      assertThat(second.get().tokens()).isEqualTo(alone(other, p).tokens());
+    }
+  }
+
+  @Test
   void thePrefixCacheStaysWithinItsBudget() {
     int[] prompt = tokens("Some prompt that is long enough to be worth caching at all.");
     PrefixCache cache = new PrefixCache(model.config(), 1);
