@@ -58,7 +58,7 @@ public final class ChatRoutes implements ApiRoutes {
   public void register(RoutesConfig routes) {
     routes.post("/v1/chat/completions", ctx -> {
       ChatRequest request = ChatRequestValidator.validate(bodies.read(ctx, ChatCompletionRequest.class));
-      try (ClientDisconnect watch = ClientDisconnect.watch(ctx);
+      try (ClientDisconnect watch = ClientDisconnect.watch(ctx, request.stream());
           ChatCompletionService.Prepared prepared = admit(ctx, () -> service.prepare(request, settings.of(ctx).allowedModels()))) {
         if (request.stream()) {
           SseStream stream = streams.open(ctx);

@@ -51,7 +51,7 @@ public final class CompletionsRoutes implements ApiRoutes {
   public void register(RoutesConfig routes) {
     routes.post("/v1/completions", ctx -> {
       LegacyCompletionRequest request = CompletionRequestValidator.validate(bodies.read(ctx, CompletionRequest.class));
-      try (ClientDisconnect watch = ClientDisconnect.watch(ctx); CompletionService.Prepared prepared =
+      try (ClientDisconnect watch = ClientDisconnect.watch(ctx, request.stream()); CompletionService.Prepared prepared =
           ChatRoutes.admit(ctx, () -> service.prepare(request, settings.of(ctx).allowedModels()))) {
         if (request.stream()) {
           service.stream(prepared, streams.open(ctx));

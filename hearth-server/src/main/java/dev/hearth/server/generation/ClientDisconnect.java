@@ -25,11 +25,12 @@ import org.slf4j.LoggerFactory;
  * {@value #POLL_MS} ms, a non-blocking read): end of stream or a closed endpoint means the client
  * is gone. Jetty's own failure listener covers what Jetty does notice (idle timeout, shutdown).
  *
- * <p>The route opens a watch around its work ({@code try (var w = ClientDisconnect.watch(ctx))});
+ * <p>The route opens a watch around its work ({@code try (var w = ClientDisconnect.watch(ctx, stream))});
  * {@link StepLoop} picks it up from the request's thread (and the threads it starts for
- * {@code n} choices). A client that pipelines a second request behind a generation stops the
- * polling (its bytes are read once and then the watch relies on Jetty alone); clients do not
- * pipeline POSTs in practice.
+ * {@code n} choices). A non-streaming response is written after the route returns (and the watch
+ * is closed), so no keep-alive request can follow on the connection while it is polled; only a
+ * client that pipelines a request behind a generation would lose the byte a poll reads (polling
+ * then stops). Clients do not pipeline POSTs in practice.
  */
 public final class ClientDisconnect implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ClientDisconnect.class);
@@ -54,8 +55,15 @@ public final class ClientDisconnect implements AutoCloseable {
     this.endPoint = endPoint;
   }
 
-  /** Watches {@code ctx}'s connection until closed; generation started meanwhile on this thread stops when it drops. */
-  public static ClientDisconnect watch(Context ctx) {
+  /**
+   * Watches {@code ctx}'s connection until closed; generation started meanwhile on this thread
+   * stops when it drops.
+   *
+   * @param streaming the handler writes the response itself (server-sent events): its failed
+   *     writes tell when the client leaves, and the connection is not polled, since once the
+   *     stream has ended a keep-alive client may already send its next request on it
+   */
+  public static ClientDisconnect watch(Context ctx, boolean streaming) {
     Request request = null;
     EndPoint endPoint = null;
     try {
@@ -68,7 +76,7 @@ public final class ClientDisconnect implements AutoCloseable {
     if (request != null) {
       request.addFailureListener(failure -> watch.gone = !watch.closed);
     }
-    if (endPoint != null) {
+    if (endPoint != null && !streaming) {
       WATCHED.add(watch);
     }
     CURRENT.set(watch);
