@@ -46,8 +46,10 @@ import java.util.concurrent.Future;
  *
  * <pre>
  * ./hearth-bench/bench chat [--streams 1,4,16,64] [--tokens 64] [--layers 24] [--width 896] [--heads 14]
- *     [--kv-heads 2] [--ffn 4864] [--batch-tokens 256] [--temperature 0] [--threads N] [--no-llama] [--quick]
+ *     [--kv-heads 2] [--ffn 4864] [--batch-tokens 256] [--temperature 0] [--threads N] [--vocab qwen2|tiny]
+ *     [--no-llama] [--quick]
  * </pre>
+ * {@code --vocab tiny}: the built-in 600-token vocabulary, so the output layer does not dominate a small shape.
  * {@code --quick}: 1 and 4 streams, 8 tokens, 2 layers (checks that everything runs, in seconds).
  */
 public final class ChatBench {
@@ -72,7 +74,8 @@ public final class ChatBench {
     Path shared = sharedDir();
     Path vocabFile = shared.resolve("llm-fixtures/vocab/ggml-vocab-qwen2.gguf");
     Path templateFile = shared.resolve("llm-fixtures/chat-templates/Qwen-Qwen2.5-7B-Instruct.jinja");
-    boolean qwenVocab = Files.isRegularFile(vocabFile) && Files.isRegularFile(templateFile);
+    boolean qwenVocab = !stringArg(args, "--vocab", "qwen2").equals("tiny")
+        && Files.isRegularFile(vocabFile) && Files.isRegularFile(templateFile);
     Path dir = Files.createTempDirectory("hearth-chat-bench");
     String shape = "qwen2-" + layers + "x" + width + "-h" + heads + "-kv" + kvHeads + "-ffn" + ffn + "-q8_0-"
         + (qwenVocab ? "qwen2vocab" : "tinyvocab");
