@@ -121,7 +121,7 @@ public final class StreamingBench {
   }
 
   /** A streaming request; a token arrives with each {@code data:} line that carries content. */
-  static void http(HttpClient http, HttpRequest request, List<Double> ttft, List<Double> itl) throws Exception {
+  public static void http(HttpClient http, HttpRequest request, List<Double> ttft, List<Double> itl) throws Exception {
     long start = System.nanoTime();
     HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
     if (response.statusCode() != 200) {
@@ -149,13 +149,13 @@ public final class StreamingBench {
     System.out.printf(Locale.ROOT, "%-28s %12.2f %12.2f %8.2f%n", name, engine, http, http / engine);
   }
 
-  static double pct(List<Double> values, double p) {
+  public static double pct(List<Double> values, double p) {
     double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
     Arrays.sort(v);
     return v[Math.min(v.length - 1, (int) Math.ceil(p / 100 * v.length) - 1)];
   }
 
-  static int intArg(String[] args, String name, int fallback) {
+  public static int intArg(String[] args, String name, int fallback) {
     for (int i = 0; i + 1 < args.length; i++) {
       if (args[i].equals(name)) {
         return Integer.parseInt(args[i + 1]);

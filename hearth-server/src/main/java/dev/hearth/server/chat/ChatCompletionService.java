@@ -166,7 +166,8 @@ public final class ChatCompletionService {
           r.logprobs() ? new ChoiceLogprobs(logprobs(result.logprobs()), null) : null, result.finishReason()));
     }
     return new ChatCompletion(Ids.newId("chatcmpl-"), ChatCompletion.OBJECT, clock.instant().getEpochSecond(),
-        p.model().config().id(), choices, CompletionUsage.of(p.prompt().length, completionTokens, 0, 0),
+        p.model().config().id(), choices,
+        CompletionUsage.of(p.prompt().length, completionTokens, results.get(0).cachedTokens(), 0),
         p.model().fingerprint(), r.serviceTier() == null ? "default" : r.serviceTier(), null);
   }
 
@@ -241,7 +242,7 @@ public final class ChatCompletionService {
     }
     if (r.includeUsage()) {
       stream.send(new ChatCompletionChunk(id, ChatCompletionChunk.OBJECT, created, modelId, List.of(), fp, tier,
-          CompletionUsage.of(p.prompt().length, completionTokens, 0, 0)));
+          CompletionUsage.of(p.prompt().length, completionTokens, results.get(0).cachedTokens(), 0)));
     }
     end(stream, true);
   }

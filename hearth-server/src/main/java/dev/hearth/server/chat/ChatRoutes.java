@@ -2,6 +2,7 @@ package dev.hearth.server.chat;
 
 import dev.hearth.api.chat.ChatCompletionRequest;
 import dev.hearth.server.auth.ProjectSettings;
+import dev.hearth.server.generation.ClientDisconnect;
 import dev.hearth.server.generation.LlmModels;
 import dev.hearth.server.generation.Scheduler;
 import dev.hearth.server.http.ApiException;
@@ -57,7 +58,8 @@ public final class ChatRoutes implements ApiRoutes {
   public void register(RoutesConfig routes) {
     routes.post("/v1/chat/completions", ctx -> {
       ChatRequest request = ChatRequestValidator.validate(bodies.read(ctx, ChatCompletionRequest.class));
-      try (ChatCompletionService.Prepared prepared = admit(ctx, () -> service.prepare(request, settings.of(ctx).allowedModels()))) {
+      try (ClientDisconnect watch = ClientDisconnect.watch(ctx, request.stream());
+          ChatCompletionService.Prepared prepared = admit(ctx, () -> service.prepare(request, settings.of(ctx).allowedModels()))) {
         if (request.stream()) {
           SseStream stream = streams.open(ctx);
           service.stream(prepared, stream);

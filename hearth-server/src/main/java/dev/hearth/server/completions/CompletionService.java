@@ -140,6 +140,7 @@ public final class CompletionService {
     List<Completion.Choice> choices = new ArrayList<>();
     int completionTokens = 0;
     int promptTokens = 0;
+    int cachedTokens = 0;
     for (int pi = 0; pi < p.prompts().size(); pi++) {
       PromptTokens prompt = p.prompts().get(pi);
       promptTokens += prompt.tokens().length;
@@ -159,6 +160,7 @@ public final class CompletionService {
           listeners.add((t, lp) -> true);
         }
         List<Sequence.Result> results = p.model().loop().generateShared(prompt.tokens(), params, listeners);
+        cachedTokens += results.get(0).cachedTokens();
         candidates = new ArrayList<>();
         for (int c = 0; c < results.size(); c++) {
           candidates.add(candidate(r, prompt, c, results.get(c), null));
@@ -177,7 +179,7 @@ public final class CompletionService {
       }
     }
     return new Completion(Ids.newId("cmpl-"), Completion.OBJECT, clock.instant().getEpochSecond(), p.model().config().id(),
-        choices, p.model().fingerprint(), CompletionUsage.of(promptTokens, completionTokens, 0, 0));
+        choices, p.model().fingerprint(), CompletionUsage.of(promptTokens, completionTokens, cachedTokens, 0));
   }
 
   public void stream(Prepared p, SseStream stream) {
@@ -188,6 +190,7 @@ public final class CompletionService {
     String fp = p.model().fingerprint();
     int completionTokens = 0;
     int promptTokens = 0;
+    int cachedTokens = 0;
     for (int pi = 0; pi < p.prompts().size(); pi++) {
       PromptTokens prompt = p.prompts().get(pi);
       promptTokens += prompt.tokens().length;
@@ -220,6 +223,7 @@ public final class CompletionService {
           return;
         }
         completionTokens += res.completionTokens();
+        cachedTokens += i == 0 ? res.cachedTokens() : 0; // later choices reuse the first one's prompt
         if (!stream.send(chunk(id, created, modelId, fp, new Completion.Choice("", index, null, res.finishReason())))) {
           end(stream, false);
           return;
@@ -228,7 +232,7 @@ public final class CompletionService {
     }
     if (r.includeUsage()) {
       stream.send(new Completion(id, Completion.OBJECT, created, modelId, List.of(), fp,
-          CompletionUsage.of(promptTokens, completionTokens, 0, 0)));
+          CompletionUsage.of(promptTokens, completionTokens, cachedTokens, 0)));
     }
     end(stream, true);
   }

@@ -3,6 +3,7 @@ package dev.hearth.server.completions;
 import dev.hearth.api.completions.CompletionRequest;
 import dev.hearth.server.auth.ProjectSettings;
 import dev.hearth.server.chat.ChatRoutes;
+import dev.hearth.server.generation.ClientDisconnect;
 import dev.hearth.server.generation.LlmModels;
 import dev.hearth.server.http.ApiRoutes;
 import dev.hearth.server.http.JsonBodies;
@@ -50,7 +51,7 @@ public final class CompletionsRoutes implements ApiRoutes {
   public void register(RoutesConfig routes) {
     routes.post("/v1/completions", ctx -> {
       LegacyCompletionRequest request = CompletionRequestValidator.validate(bodies.read(ctx, CompletionRequest.class));
-      try (CompletionService.Prepared prepared =
+      try (ClientDisconnect watch = ClientDisconnect.watch(ctx, request.stream()); CompletionService.Prepared prepared =
           ChatRoutes.admit(ctx, () -> service.prepare(request, settings.of(ctx).allowedModels()))) {
         if (request.stream()) {
           service.stream(prepared, streams.open(ctx));

@@ -23,13 +23,16 @@ import org.slf4j.LoggerFactory;
  * The loaded GGUF models, each loaded lazily on first use and then shared by every request and
  * endpoint (chat, legacy completions); closed when the server stops. Model options:
  * {@code max_concurrent_sequences} (default 2), {@code max_queue} (default 16) and
- * {@code context_length} (default 8192, capped by the model's own; a KV cache per sequence is this long).
+ * {@code context_length} (default 8192, capped by the model's own; a KV cache per sequence is this long),
+ * {@code max_batch_tokens} (default 64: tokens one batched forward pass feeds at most, see {@link StepLoop})
+ * and {@code prefix_cache_mb} (default 256: KV memory the {@link PrefixCache} keeps; 0 turns it off).
  */
 public final class LlmModels implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LlmModels.class);
   public static final int DEFAULT_MAX_CONCURRENT = 2;
   public static final int DEFAULT_MAX_QUEUE = 16;
   public static final int DEFAULT_CONTEXT_LENGTH = 8192;
+  public static final int DEFAULT_PREFIX_CACHE_MB = 256;
 
   private final ModelCache cache;
   private final Map<String, LoadedModel> loaded = new ConcurrentHashMap<>();
@@ -109,7 +112,9 @@ public final class LlmModels implements AutoCloseable {
           option(config, "max_queue", DEFAULT_MAX_QUEUE, 0));
       log.info("loaded model {} from {} in {} ms", config.id(), path, (System.nanoTime() - start) / 1_000_000);
       return new LoadedModel(config, file, model, template, source != null && source.contains("</think>"), scheduler,
-          option(config, "context_length", DEFAULT_CONTEXT_LENGTH, 1));
+          option(config, "context_length", DEFAULT_CONTEXT_LENGTH, 1),
+          option(config, "max_batch_tokens", StepLoop.DEFAULT_BATCH_TOKENS, 1),
+          option(config, "prefix_cache_mb", DEFAULT_PREFIX_CACHE_MB, 0) * 1024L * 1024L);
     } catch (RuntimeException e) {
       file.close();
       log.error("cannot load model {} from {}", config.id(), path, e);

@@ -33,10 +33,10 @@ public final class LoadedModel implements AutoCloseable {
   private final int contextLength;
 
   LoadedModel(ModelConfig config, GgufFile file, Model model, ChatTemplate template, boolean reasoningTags,
-      Scheduler scheduler, int contextLimit) {
+      Scheduler scheduler, int contextLimit, int batchTokens, long prefixCacheBytes) {
     this.contextLength = Math.min(model.config().contextLength(), contextLimit);
     this.reasoningTags = reasoningTags;
-    this.loop = new StepLoop(model, config.id());
+    this.loop = new StepLoop(model, config.id(), batchTokens, new PrefixCache(model.config(), prefixCacheBytes));
     this.config = config;
     this.file = file;
     this.model = model;

@@ -3,6 +3,7 @@ package dev.hearth.server.generation;
 import dev.hearth.engine.grammar.TokenMasker;
 import dev.hearth.engine.model.InferenceState;
 import dev.hearth.engine.model.Model;
+import dev.hearth.engine.model.Step;
 import dev.hearth.engine.sampling.Sampler;
 import dev.hearth.engine.sampling.SamplingParameters;
 import dev.hearth.engine.tokenizer.StreamingDetokenizer;
@@ -61,9 +62,15 @@ public final class Sequence {
   /**
    * @param finishReason {@code stop} (end-of-generation token or stop sequence) or {@code length}
    * @param cancelled the listener asked to stop
+   * @param cachedTokens prompt tokens reused from the model's prefix cache instead of being fed
    */
   public record Result(String text, int[] tokens, String finishReason, List<TokenLogprob> logprobs, boolean cancelled,
-      double sumLogprob) {
+      double sumLogprob, int cachedTokens) {
+    public Result(String text, int[] tokens, String finishReason, List<TokenLogprob> logprobs, boolean cancelled,
+        double sumLogprob) {
+      this(text, tokens, finishReason, logprobs, cancelled, sumLogprob, 0);
+    }
+
     public int completionTokens() {
       return tokens.length;
     }
@@ -73,8 +80,7 @@ public final class Sequence {
 
   /** A state with room for the prompt and {@code maxTokens}, the prompt fed; returns it. */
   public static InferenceState prefill(Model model, int[] prompt, int maxTokens) {
-    int capacity = (int) Math.min(model.config().contextLength(), (long) prompt.length + Math.max(1, maxTokens));
-    InferenceState state = model.newState(capacity);
+    InferenceState state = model.newState(Stepper.capacity(model, prompt.length, maxTokens));
     model.ingest(state, prompt);
     return state;
   }
@@ -98,11 +104,13 @@ public final class Sequence {
   }
 
   /**
-   * One sequence advanced a step at a time, so that a loop can interleave many: a step feeds a
-   * chunk of the prompt ({@link #PREFILL_CHUNK} tokens) or generates one token.
+   * One sequence advanced a round at a time, so that a loop can run many in one batched forward
+   * pass: {@link #plan} says what it feeds this round (a chunk of its prompt, or the token it
+   * sampled last), the loop runs the pass, {@link #fed} records it, and {@link #sample} then picks
+   * the next token from the fresh logits (applying bias, penalties and the grammar, emitting text).
    */
   public static final class Stepper {
-    /** Prompt tokens fed per step, so a long prompt does not stall the other sequences. */
+    /** Prompt tokens fed per {@link #step} when a stepper runs alone. */
     public static final int PREFILL_CHUNK = 16;
 
     private final Model model;
@@ -124,9 +132,16 @@ public final class Sequence {
     private final int[] prompt;
     private final List<TokenLogprob> promptLogprobs;
     private final GrammarConstraint constraint;
+    private final int cachedTokens;
     private InferenceState state;
+    /** Prompt tokens in the state (a prefix cache hit starts above 0). */
     private int fed;
-    private float[] logits;
+    /** The sampled token not yet fed, or -1. */
+    private int next = -1;
+    /** Tokens of the step planned for the running pass (0: none). */
+    private int inFlight;
+    /** The state's logits are fresh and no token has been sampled from them yet. */
+    private boolean toSample;
     private int count;
     private double sumLogprob;
     private String finish = "length";
@@ -140,6 +155,15 @@ public final class Sequence {
      *     except the start token the tokenizer adds, which is left out)
      */
     public Stepper(Model model, InferenceState state, int[] prompt, Params p, Listener listener,
+        List<TokenLogprob> promptLogprobs) {
+      this(model, state, prompt, 0, p, listener, promptLogprobs);
+    }
+
+    /**
+     * @param cached with a non-null {@code state} and {@code prompt}: the state holds the prompt's
+     *     first {@code cached} tokens (a prefix cache hit, {@code cached < prompt.length}); the rest is fed
+     */
+    Stepper(Model model, InferenceState state, int[] prompt, int cached, Params p, Listener listener,
         List<TokenLogprob> promptLogprobs) {
       this.model = model;
       this.p = p;
@@ -156,20 +180,40 @@ public final class Sequence {
       this.penalties = p.presencePenalty() != 0 || p.frequencyPenalty() != 0;
       this.promptLogprobs = promptLogprobs;
       this.constraint = p.grammar() == null ? null : new GrammarConstraint(p.grammar());
-      if (state != null) {
+      if (state != null && cached > 0) {
+        if (cached >= prompt.length || state.length() != cached || promptLogprobs != null) {
+          throw new IllegalArgumentException("a cached prefix must leave a prompt token to feed");
+        }
+        this.state = state;
+        this.prompt = prompt;
+        this.fed = cached;
+        this.cachedTokens = cached;
+      } else if (state != null) {
         this.state = state;
         this.prompt = new int[0];
-        this.logits = state.logits();
+        this.toSample = true;
+        this.cachedTokens = 0;
       } else {
         this.prompt = prompt;
-        int capacity = (int) Math.min(model.config().contextLength(), (long) prompt.length + Math.max(1, p.maxTokens()));
-        this.state = model.newState(capacity);
+        this.state = model.newState(capacity(model, prompt.length, p.maxTokens()));
+        this.toSample = prompt.length == 0;
+        this.cachedTokens = 0;
       }
+    }
+
+    /** The KV capacity a sequence needs: its prompt and {@code maxTokens}, within the model's context. */
+    public static int capacity(Model model, int promptTokens, int maxTokens) {
+      return (int) Math.min(model.config().contextLength(), (long) promptTokens + Math.max(1, maxTokens));
     }
 
     /** Whether the prompt has been fed (and no token generated yet, when {@link #generatedTokens} is 0). */
     public boolean prefilled() {
       return fed >= prompt.length;
+    }
+
+    /** Prompt tokens that came from the prefix cache instead of being fed. */
+    public int cachedTokens() {
+      return cachedTokens;
     }
 
     public int generatedTokens() {
@@ -181,17 +225,99 @@ public final class Sequence {
       return state;
     }
 
-    /** Stops at the next step (the client went away). */
+    /** The tokens in the state, in order (the prompt, then the generated tokens fed so far). */
+    public int[] stateTokens() {
+      int[] out = java.util.Arrays.copyOf(prompt, state.length());
+      int fromGenerated = state.length() - prompt.length;
+      if (fromGenerated > 0) {
+        System.arraycopy(generated, 0, out, prompt.length, fromGenerated);
+      }
+      return out;
+    }
+
+    /** Stops now (the client went away): the sequence is finished and feeds nothing more. */
     public void cancel() {
       cancelled = true;
+      done = true;
     }
 
     public boolean finished() {
       return done;
     }
 
-    /** Advances one step; false once the sequence is finished. */
-    public boolean step() {
+    /** Whether fresh logits wait for {@link #sample} (after the prompt, or after the last fed token). */
+    public boolean readyToSample() {
+      return toSample && !done;
+    }
+
+    /** Whether the sequence is decoding (it feeds one token per round) rather than feeding its prompt. */
+    public boolean decoding() {
+      return prefilled();
+    }
+
+    /** Tokens this sequence wants to feed in the next pass: the rest of its prompt, its sampled token, or none. */
+    public int wants() {
+      if (done || cancelled || toSample) {
+        return 0;
+      }
+      if (fed < prompt.length) {
+        return prompt.length - fed;
+      }
+      return next >= 0 ? 1 : 0;
+    }
+
+    /**
+     * The step to put in this round's forward pass, feeding at most {@code limit} tokens; null when
+     * there is nothing to feed. {@link #fed} must follow the pass.
+     */
+    public Step plan(int limit) {
+      int wanted = wants();
+      if (wanted == 0 || limit < 1) {
+        return null;
+      }
+      if (fed < prompt.length) {
+        int n = Math.min(wanted, limit);
+        int start = fed;
+        int[] chunk = java.util.Arrays.copyOfRange(prompt, start, start + n);
+        inFlight = n;
+        if (promptLogprobs == null) {
+          return Step.of(state, chunk);
+        }
+        if (start == 0) {
+          recordFirstPromptToken(prompt[0]);
+        }
+        return new Step(state, chunk, (index, logits) -> {
+          int position = start + index + 1;
+          if (position < prompt.length) {
+            recordPromptToken(prompt[position], logits);
+          }
+        });
+      }
+      inFlight = 1;
+      return Step.of(state, next);
+    }
+
+    /** The planned step went through the forward pass: the state's logits are fresh. */
+    public void fed() {
+      if (inFlight == 0) {
+        return;
+      }
+      if (fed < prompt.length) {
+        fed += inFlight;
+        toSample = fed == prompt.length;
+      } else {
+        next = -1;
+        toSample = true;
+      }
+      inFlight = 0;
+    }
+
+    /**
+     * Samples the next token from the fresh logits and emits what text is safe; false once the
+     * sequence is finished (the token will be fed in the next pass otherwise).
+     */
+    public boolean sample() {
+      toSample = false;
       if (done) {
         return false;
       }
@@ -199,24 +325,10 @@ public final class Sequence {
         done = true;
         return false;
       }
-      if (fed < prompt.length) {
-        int until = Math.min(prompt.length, fed + PREFILL_CHUNK);
-        for (; fed < until; fed++) {
-          int token = prompt[fed];
-          if (promptLogprobs != null) {
-            recordPromptToken(token);
-          }
-          logits = model.forward(state, token);
-        }
-        if (fed == prompt.length) {
-          logits = state.logits();
-        }
-        return true;
-      }
       if (count >= p.maxTokens()) {
         return finishUp();
       }
-      System.arraycopy(logits, 0, work, 0, vocab);
+      System.arraycopy(state.lastLogits(), 0, work, 0, vocab);
       for (var e : p.logitBias().entrySet()) {
         if (e.getKey() < vocab) {
           work[e.getKey()] += e.getValue().floatValue();
@@ -274,21 +386,45 @@ public final class Sequence {
       if (count == p.maxTokens() || state.length() == state.capacity()) {
         return finishUp();
       }
-      logits = model.forward(state, token);
+      next = token;
       return true;
     }
 
-    private void recordPromptToken(int token) {
-      if (fed == 0) {
-        if (token != tokenizer.specialTokens().bos() || !tokenizer.specialTokens().addBos()) {
-          promptLogprobs.add(new TokenLogprob(token, tokenText(tokenizer, token), tokenizer.tokenBytes(token, false), 0.0,
-              List.of()));
-        }
-      } else {
-        double logZ = logSumExp(logits);
-        promptLogprobs.add(new TokenLogprob(token, tokenText(tokenizer, token), tokenizer.tokenBytes(token, false),
-            logits[token] - logZ, top(tokenizer, logits, logZ, p.topLogprobs())));
+    /**
+     * Advances alone (no batch): samples when logits are fresh, else feeds a prompt chunk or the
+     * sampled token through a forward pass of its own; false once the sequence is finished.
+     */
+    public boolean step() {
+      if (done) {
+        return false;
       }
+      if (cancelled) {
+        done = true;
+        return false;
+      }
+      if (toSample) {
+        return sample();
+      }
+      Step s = plan(PREFILL_CHUNK);
+      if (s == null) {
+        throw new IllegalStateException("nothing to feed and nothing to sample");
+      }
+      model.forward(List.of(s));
+      fed();
+      return true;
+    }
+
+    private void recordFirstPromptToken(int token) {
+      if (token != tokenizer.specialTokens().bos() || !tokenizer.specialTokens().addBos()) {
+        promptLogprobs.add(new TokenLogprob(token, tokenText(tokenizer, token), tokenizer.tokenBytes(token, false), 0.0,
+            List.of()));
+      }
+    }
+
+    private void recordPromptToken(int token, float[] logits) {
+      double logZ = logSumExp(logits);
+      promptLogprobs.add(new TokenLogprob(token, tokenText(tokenizer, token), tokenizer.tokenBytes(token, false),
+          logits[token] - logZ, top(tokenizer, logits, logZ, p.topLogprobs())));
     }
 
     /** Flushes held-back text at the end of generation. */
@@ -308,9 +444,11 @@ public final class Sequence {
     }
 
     public Result result() {
-      return new Result(text.toString(), java.util.Arrays.copyOf(generated, count), finish, all, cancelled, sumLogprob);
+      return new Result(text.toString(), java.util.Arrays.copyOf(generated, count), finish, all, cancelled, sumLogprob,
+          cachedTokens);
     }
   }
+
 
   private static boolean emit(Listener listener, String piece, List<TokenLogprob> pending) {
     List<TokenLogprob> batch = List.copyOf(pending);
