@@ -16,7 +16,9 @@ import java.util.function.LongSupplier;
  * <p>Background work (batch lines) ranks below live traffic: a background request starts only while
  * no live request of the model is running or queued, and background requests together leave one
  * slot free (on a model with more than one), so a live request arriving during a batch starts at
- * once and shares the step loop only with the lines already in flight.
+ * once and shares the step loop only with the lines already in flight; within a quiet period
+ * (1 s) after live activity, background work holds one slot at most, so that under interactive
+ * traffic a live request shares the loop with one batch sequence at most.
  * It waits however long the queue, but not forever: one that has waited {@code backgroundMaxWait}
  * is served in arrival order with the live requests, so a model under constant live load still
  * works through its batches, slowly.
@@ -24,12 +26,17 @@ import java.util.function.LongSupplier;
 public final class Scheduler {
   /** How long a background request yields to live traffic before it queues as if it were live. */
   public static final Duration DEFAULT_BACKGROUND_MAX_WAIT = Duration.ofSeconds(30);
+  /** For this long after live activity, background work holds one slot at most. */
+  public static final Duration DEFAULT_QUIET_PERIOD = Duration.ofSeconds(1);
   /** A waiting background request re-checks its age at least this often. */
   private static final long AGE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
   private final int maxConcurrent;
   private final int maxQueue;
   private final long backgroundMaxWaitNanos;
+  private final long quietNanos;
+  private long lastLive;
+  private boolean everLive;
   private final LongSupplier nanoClock;
   private final ReentrantLock lock = new ReentrantLock();
   private final ArrayDeque<Waiter> live = new ArrayDeque<>();
@@ -43,20 +50,23 @@ public final class Scheduler {
   private volatile int backgroundQueued;
 
   public Scheduler(int maxConcurrent, int maxQueue) {
-    this(maxConcurrent, maxQueue, DEFAULT_BACKGROUND_MAX_WAIT, System::nanoTime);
+    this(maxConcurrent, maxQueue, DEFAULT_BACKGROUND_MAX_WAIT, DEFAULT_QUIET_PERIOD, System::nanoTime);
   }
 
   /**
    * @param backgroundMaxWait how long a background request yields to live ones at most
+   * @param quietPeriod for how long after a live request background work holds one slot at most
    * @param nanoClock {@link System#nanoTime} but in tests
    */
-  public Scheduler(int maxConcurrent, int maxQueue, Duration backgroundMaxWait, LongSupplier nanoClock) {
+  public Scheduler(int maxConcurrent, int maxQueue, Duration backgroundMaxWait, Duration quietPeriod,
+      LongSupplier nanoClock) {
     if (maxConcurrent < 1 || maxQueue < 0) {
       throw new IllegalArgumentException("need max_concurrent_sequences >= 1 and max_queue >= 0");
     }
     this.maxConcurrent = maxConcurrent;
     this.maxQueue = maxQueue;
     this.backgroundMaxWaitNanos = backgroundMaxWait.toNanos();
+    this.quietNanos = quietPeriod.toNanos();
     this.nanoClock = nanoClock;
     this.free = maxConcurrent;
   }
@@ -155,7 +165,7 @@ public final class Scheduler {
         next = aged;
       } else if (!live.isEmpty()) {
         next = live.peekFirst();
-      } else if (!background.isEmpty() && liveRunning == 0 && fitsBackground(background.peekFirst())) {
+      } else if (!background.isEmpty() && liveRunning == 0 && fitsBackground(background.peekFirst(), now)) {
         next = background.peekFirst();
       } else {
         return;
@@ -175,9 +185,14 @@ public final class Scheduler {
     backgroundQueued = background.size();
   }
 
-  /** Background work leaves one slot free for live requests (when the model has more than one). */
-  private boolean fitsBackground(Waiter w) {
-    return backgroundRunning == 0 || backgroundRunning + w.permits <= maxConcurrent - 1;
+  /**
+   * Background work leaves one slot free for live requests (when the model has more than one), and
+   * holds one slot at most while live requests came within the quiet period: the sequences already
+   * running when a live request arrives share the step loop with it until they finish.
+   */
+  private boolean fitsBackground(Waiter w, long now) {
+    int cap = everLive && now - lastLive < quietNanos ? 1 : maxConcurrent - 1;
+    return backgroundRunning == 0 || backgroundRunning + w.permits <= cap;
   }
 
   private Waiter oldestAged(long now) {
@@ -192,6 +207,8 @@ public final class Scheduler {
       backgroundRunning += w.permits;
     } else {
       liveRunning += w.permits;
+      lastLive = nanoClock.getAsLong();
+      everLive = true;
     }
   }
 
@@ -201,6 +218,7 @@ public final class Scheduler {
       backgroundRunning -= w.permits;
     } else {
       liveRunning -= w.permits;
+      lastLive = nanoClock.getAsLong();
     }
     dispatch();
   }

@@ -103,7 +103,7 @@ class SchedulerTest {
   @Test
   void backgroundWorkIsNotStarvedForever() throws Exception {
     AtomicLong now = new AtomicLong();
-    Scheduler s = new Scheduler(2, 4, Duration.ofSeconds(10), now::get);
+    Scheduler s = new Scheduler(2, 4, Duration.ofSeconds(10), Duration.ofSeconds(1), now::get);
     Scheduler.Slot live = s.admit();
     CompletableFuture<Scheduler.Slot> line = async(() -> s.admit(true));
     await(s::backgroundQueued, 1);
@@ -121,7 +121,7 @@ class SchedulerTest {
   @Test
   void anAgedBackgroundRequestQueuesInArrivalOrderWithLiveOnes() throws Exception {
     AtomicLong now = new AtomicLong();
-    Scheduler s = new Scheduler(1, 4, Duration.ofSeconds(10), now::get);
+    Scheduler s = new Scheduler(1, 4, Duration.ofSeconds(10), Duration.ofSeconds(1), now::get);
     Scheduler.Slot held = s.admit();
     CompletableFuture<Scheduler.Slot> line = async(() -> s.admit(true));
     await(s::backgroundQueued, 1);
@@ -149,8 +149,28 @@ class SchedulerTest {
   }
 
   @Test
+  void shortlyAfterLiveTrafficBackgroundWorkHoldsOneSlot() throws Exception {
+    AtomicLong now = new AtomicLong();
+    Scheduler s = new Scheduler(4, 0, Duration.ofSeconds(30), Duration.ofSeconds(1), now::get);
+    Scheduler.Slot a = s.admit(true);
+    Scheduler.Slot b = s.admit(true); // no live request seen yet: up to three background slots
+    b.close();
+    s.admit().close(); // a live request came and went
+    CompletableFuture<Scheduler.Slot> second = async(() -> s.admit(true));
+    await(s::backgroundQueued, 1);
+    assertThat(s.available()).isEqualTo(3);
+    assertThat(second).isNotDone();
+    now.addAndGet(TimeUnit.SECONDS.toNanos(2)); // quiet again
+    Scheduler.Slot secondSlot = second.get(30, TimeUnit.SECONDS);
+    assertThat(s.backgroundRunning()).isEqualTo(2);
+    secondSlot.close();
+    a.close();
+  }
+
+  @Test
   void backgroundWorkLeavesOneSlotForLiveRequests() throws Exception {
-    Scheduler s = new Scheduler(3, 0);
+    AtomicLong now = new AtomicLong();
+    Scheduler s = new Scheduler(3, 0, Duration.ofSeconds(30), Duration.ofSeconds(1), now::get);
     Scheduler.Slot a = s.admit(true);
     Scheduler.Slot b = s.admit(true);
     CompletableFuture<Scheduler.Slot> third = async(() -> s.admit(true));
@@ -158,6 +178,7 @@ class SchedulerTest {
     assertThat(s.available()).isEqualTo(1);
     Scheduler.Slot live = s.admit(); // no wait, no 429 with max_queue 0
     live.close();
+    now.addAndGet(TimeUnit.SECONDS.toNanos(2));
     a.close();
     third.get(30, TimeUnit.SECONDS).close();
     b.close();
