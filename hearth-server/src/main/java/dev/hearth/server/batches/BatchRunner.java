@@ -60,7 +60,7 @@ public final class BatchRunner implements AutoCloseable {
   private final String owner = Ids.newId("runner_");
   private final Semaphore wakeups = new Semaphore(0);
   private volatile boolean running;
-  private Thread thread;
+  private volatile Thread thread;
 
   private final Duration lease;
   private final int concurrency;
@@ -300,7 +300,13 @@ public final class BatchRunner implements AutoCloseable {
                 Error error = null;
                 try {
                   Line result = run(b, caller, in, request);
-                  recorded = store.record(b.id(), owner, request.line(), result.succeeded(), result.json());
+                  if (!running && thread != null && result.status() >= 500) {
+                    // Failed because the server is shutting down (its engines closing under the
+                    // line): not an answer; the line stays pending and runs again after the restart.
+                    recorded = true;
+                  } else {
+                    recorded = store.record(b.id(), owner, request.line(), result.succeeded(), result.json());
+                  }
                 } catch (RuntimeException e) {
                   log.warn("batch {} line {} could not be recorded; it runs again later", b.id(), request.line(), e);
                   recorded = true; // not a lost lease: the line stays pending and is picked up again
@@ -350,7 +356,7 @@ public final class BatchRunner implements AutoCloseable {
     }
   }
 
-  private record Line(boolean succeeded, String json) {}
+  private record Line(boolean succeeded, String json, int status) {}
 
   private Line run(BatchRecord b, Principal caller, Path input, BatchStore.Request request) {
     String requestId = RequestIds.next();
@@ -364,7 +370,7 @@ public final class BatchRunner implements AutoCloseable {
       line.put("response", null);
       line.put("error", Map.of("code", "input_file_unavailable",
           "message", "The input file was deleted or could not be read before this request ran."));
-      return new Line(false, mapper.writeValueAsString(line));
+      return new Line(false, mapper.writeValueAsString(line), 0);
     }
     BatchResponse response = dispatcher.dispatch(b.endpoint(), caller, body, requestId);
     Map<String, Object> wire = new LinkedHashMap<>();
@@ -374,7 +380,7 @@ public final class BatchRunner implements AutoCloseable {
     line.put("response", wire);
     line.put("error", null);
     boolean ok = response.statusCode() >= 200 && response.statusCode() < 300;
-    return new Line(ok, mapper.writeValueAsString(line));
+    return new Line(ok, mapper.writeValueAsString(line), response.statusCode());
   }
 
   private static byte[] read(Path input, BatchStore.Request request) throws IOException {

@@ -73,7 +73,7 @@ class BatchCrashTest {
     context += ", kills after " + targets + " lines";
 
     try (ServerProcess server = ServerProcess.on(dir.resolve("data")).config(config)
-        .set("batches.lease_seconds=2").start()) {
+        .set("batches.lease_seconds=1").jvmArg("-XX:+UseSerialGC").start()) {
       StringBuilder jsonl = new StringBuilder();
       for (int i = 0; i < LINES; i++) {
         jsonl.append("{\"custom_id\":\"line-").append(i)
