@@ -19,11 +19,24 @@ public final class BatchDispatcher {
   private static final Logger log = LoggerFactory.getLogger(BatchDispatcher.class);
 
   private final Map<String, BatchEndpoint> endpoints = new ConcurrentHashMap<>();
+  private final Map<String, Yield> yields = new ConcurrentHashMap<>();
+
+  private record Yield(LiveTraffic traffic, String resource) {}
 
   public BatchDispatcher register(String endpoint, BatchEndpoint handler) {
     if (endpoints.putIfAbsent(endpoint, handler) != null) {
       throw new IllegalStateException(endpoint + " already has a batch handler");
     }
+    return this;
+  }
+
+  /**
+   * Lines for {@code endpoint} first yield to live requests using {@code resource} (see {@link
+   * LiveTraffic#yieldTo}): engines without a scheduler of their own rank batch work below live
+   * traffic this way.
+   */
+  BatchDispatcher yieldTo(String endpoint, LiveTraffic traffic, String resource) {
+    yields.put(endpoint, new Yield(traffic, resource));
     return this;
   }
 
@@ -38,7 +51,8 @@ public final class BatchDispatcher {
       return new BatchResponse(404, new ErrorResponse(
           new ApiError("Invalid URL (POST " + endpoint + ")", "invalid_request_error", null, "unknown_url")));
     }
-    try {
+    Yield yield = yields.get(endpoint);
+    try (LiveTraffic.Permit permit = yield == null ? () -> {} : yield.traffic().yieldTo(yield.resource())) {
       return handler.handle(caller, body);
     } catch (ApiException e) {
       return new BatchResponse(e.status(), new ErrorResponse(e.toError()));

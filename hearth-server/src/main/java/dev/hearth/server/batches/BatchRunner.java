@@ -24,10 +24,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -57,13 +60,21 @@ public final class BatchRunner implements AutoCloseable {
   private final String owner = Ids.newId("runner_");
   private final Semaphore wakeups = new Semaphore(0);
   private volatile boolean running;
-  private Thread thread;
+  private volatile Thread thread;
 
   private final Duration lease;
+  private final int concurrency;
 
   BatchRunner(BatchStore store, FilesService files, BatchDispatcher dispatcher, InstantSource clock, JsonMapper mapper,
       Duration lease) {
+    this(store, files, dispatcher, clock, mapper, lease, 1);
+  }
+
+  /** @param concurrency how many lines of a batch run at once */
+  BatchRunner(BatchStore store, FilesService files, BatchDispatcher dispatcher, InstantSource clock, JsonMapper mapper,
+      Duration lease, int concurrency) {
     this.lease = lease;
+    this.concurrency = concurrency;
     this.store = store;
     this.files = files;
     this.dispatcher = dispatcher;
@@ -221,7 +232,15 @@ public final class BatchRunner implements AutoCloseable {
 
   // ---- in_progress --------------------------------------------------------------------------
 
-  /** Runs lines until none is pending (then moves on to finalizing); false if it must stop. */
+  /**
+   * Runs lines until none is pending (then moves on to finalizing); false if it must stop. Up to
+   * {@code concurrency} lines run at once, each on a virtual thread of its own (the engines batch
+   * them: the step loop, the embedding batcher), each recorded as it completes; a line's slot in
+   * the model's scheduler ranks below live requests. Lines never recorded (a crash, a lost lease)
+   * are pending again for whoever holds the batch next. Before leaving (finished, cancelled,
+   * expired, stopping) the runner waits for the lines it started, so that none is recorded after
+   * the batch's files are written.
+   */
   private boolean runLines(BatchRecord b) {
     Principal caller = new Principal(b.projectId(), null, false);
     Instant leaseUntil = clock.instant().plus(lease);
@@ -231,37 +250,113 @@ public final class BatchRunner implements AutoCloseable {
     } catch (ApiException e) {
       input = null; // deleted meanwhile: the remaining lines fail
     }
-    while (running || thread == null) {
-      Instant now = clock.instant();
-      if (!now.isBefore(b.expiresAt())) {
-        finish(b, "expired", "expired_at"); // from in_progress; a cancel that came first wins
-        return true;
-      }
-      if (Duration.between(now, leaseUntil).compareTo(lease.dividedBy(2)) < 0) {
-        leaseUntil = now.plus(lease);
-        if (!store.renew(b.id(), owner, leaseUntil)) {
+    Set<Integer> inFlight = new HashSet<>();
+    LinkedBlockingQueue<Done> done = new LinkedBlockingQueue<>();
+    boolean leaseLost = false;
+    try {
+      while (running || thread == null) {
+        // Record what finished; a lost lease stops the batch here (another runner has it).
+        for (Done d = done.poll(); d != null; d = done.poll()) {
+          inFlight.remove(d.line());
+          leaseLost |= !d.recorded();
+          if (d.error() != null) {
+            throw d.error(); // as if the runner itself had died: the lease runs out, the line runs again
+          }
+        }
+        if (leaseLost) {
           return false;
         }
+        Instant now = clock.instant();
+        if (!now.isBefore(b.expiresAt())) {
+          awaitAll(inFlight, done);
+          finish(b, "expired", "expired_at"); // from in_progress; a cancel that came first wins
+          return true;
+        }
+        if (Duration.between(now, leaseUntil).compareTo(lease.dividedBy(2)) < 0) {
+          leaseUntil = now.plus(lease);
+          if (!store.renew(b.id(), owner, leaseUntil)) {
+            return false;
+          }
+        }
+        BatchRecord current = store.find(b.id()).orElse(null);
+        if (current == null || !current.status().equals("in_progress")) {
+          awaitAll(inFlight, done);
+          return current != null;
+        }
+        if (inFlight.size() < concurrency) {
+          List<BatchStore.Request> next = store.pending(b.id(), concurrency + inFlight.size());
+          if (next.isEmpty() && inFlight.isEmpty()) {
+            store.transition(b.id(), List.of("in_progress"), "finalizing", "finalizing_at", now);
+            return true;
+          }
+          Path in = input;
+          for (BatchStore.Request request : next) {
+            if (inFlight.size() >= concurrency) {
+              break;
+            }
+            if (inFlight.add(request.line())) {
+              Thread.ofVirtual().name("hearth-batch-line").start(() -> {
+                boolean recorded = false;
+                Error error = null;
+                try {
+                  Line result = run(b, caller, in, request);
+                  if (!running && thread != null && result.status() >= 500) {
+                    // Failed because the server is shutting down (its engines closing under the
+                    // line): not an answer; the line stays pending and runs again after the restart.
+                    recorded = true;
+                  } else {
+                    recorded = store.record(b.id(), owner, request.line(), result.succeeded(), result.json());
+                  }
+                } catch (RuntimeException e) {
+                  log.warn("batch {} line {} could not be recorded; it runs again later", b.id(), request.line(), e);
+                  recorded = true; // not a lost lease: the line stays pending and is picked up again
+                } catch (Error e) {
+                  recorded = true;
+                  error = e;
+                } finally {
+                  done.add(new Done(request.line(), recorded, error));
+                }
+              });
+            }
+          }
+        }
+        if (!inFlight.isEmpty()) {
+          Done d;
+          try {
+            d = done.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+          }
+          if (d != null) {
+            done.add(d); // handled at the top of the loop with the others
+          }
+        }
       }
-      BatchRecord current = store.find(b.id()).orElse(null);
-      if (current == null || !current.status().equals("in_progress")) {
-        return current != null;
-      }
-      List<BatchStore.Request> next = store.pending(b.id(), 1);
-      if (next.isEmpty()) {
-        store.transition(b.id(), List.of("in_progress"), "finalizing", "finalizing_at", now);
-        return true;
-      }
-      BatchStore.Request request = next.getFirst();
-      Line result = run(b, caller, input, request);
-      if (!store.record(b.id(), owner, request.line(), result.succeeded(), result.json())) {
-        return false;
-      }
+      return false;
+    } finally {
+      awaitAll(inFlight, done);
     }
-    return false;
   }
 
-  private record Line(boolean succeeded, String json) {}
+  private record Done(int line, boolean recorded, Error error) {}
+
+  /** Waits for the lines started here to finish (each is bounded by its own request's limits). */
+  private static void awaitAll(Set<Integer> inFlight, LinkedBlockingQueue<Done> done) {
+    boolean interrupted = false;
+    while (!inFlight.isEmpty()) {
+      try {
+        inFlight.remove(done.take().line());
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private record Line(boolean succeeded, String json, int status) {}
 
   private Line run(BatchRecord b, Principal caller, Path input, BatchStore.Request request) {
     String requestId = RequestIds.next();
@@ -275,7 +370,7 @@ public final class BatchRunner implements AutoCloseable {
       line.put("response", null);
       line.put("error", Map.of("code", "input_file_unavailable",
           "message", "The input file was deleted or could not be read before this request ran."));
-      return new Line(false, mapper.writeValueAsString(line));
+      return new Line(false, mapper.writeValueAsString(line), 0);
     }
     BatchResponse response = dispatcher.dispatch(b.endpoint(), caller, body, requestId);
     Map<String, Object> wire = new LinkedHashMap<>();
@@ -285,7 +380,7 @@ public final class BatchRunner implements AutoCloseable {
     line.put("response", wire);
     line.put("error", null);
     boolean ok = response.statusCode() >= 200 && response.statusCode() < 300;
-    return new Line(ok, mapper.writeValueAsString(line));
+    return new Line(ok, mapper.writeValueAsString(line), response.statusCode());
   }
 
   private static byte[] read(Path input, BatchStore.Request request) throws IOException {

@@ -203,7 +203,8 @@ public final class ConfigLoader {
 
     Section batches = top.section("batches");
     BatchesConfig batchesConfig = new BatchesConfig(Duration.ofSeconds(
-        batches.longValue("lease_seconds", BatchesConfig.DEFAULTS.lease().toSeconds(), 1, 86_400)));
+        batches.longValue("lease_seconds", BatchesConfig.DEFAULTS.lease().toSeconds(), 1, 86_400)),
+        (int) batches.longValue("concurrency", BatchesConfig.DEFAULTS.concurrency(), 1, 256));
     batches.rejectUnknown();
 
     List<ModelConfig> models = bindModels(root.get("models"));

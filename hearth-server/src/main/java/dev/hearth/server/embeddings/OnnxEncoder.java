@@ -27,7 +27,7 @@ final class OnnxEncoder implements AutoCloseable {
   private final int dimensions;
 
   OnnxEncoder(OnnxModelFiles files, int intraOpThreads) {
-    this.env = OrtEnvironment.getEnvironment();
+    this.env = NativeLibraries.ortEnvironment(); // not OrtEnvironment.getEnvironment(): see there
     this.pooling = files.pooling();
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);

@@ -274,4 +274,41 @@ class BatchRunnerTest {
     });
     assertThat(calls).isEmpty();
   }
+
+  @Test
+  void linesRunSeveralAtOnceAndThoseCutShortByAShutdownRunAgainAfterIt() throws Exception {
+    Batch batch = create(inputFile("a", "b", "c", "d", "e", "f"));
+    CountDownLatch fourRunning = new CountDownLatch(4);
+    CountDownLatch engineCloses = new CountDownLatch(1);
+    List<String> started = java.util.Collections.synchronizedList(new ArrayList<>());
+    BatchDispatcher dispatcher = new BatchDispatcher().register("/v1/embeddings", (caller, body) -> {
+      started.add(body.get("input").asString());
+      fourRunning.countDown();
+      try {
+        engineCloses.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IllegalStateException("embedding engine closed"); // what a line sees during shutdown
+    });
+    BatchRunner first = new BatchRunner(store, files, dispatcher, clock, mapper, BatchesConfig.DEFAULTS.lease(), 4)
+        .start();
+    first.wake();
+    assertThat(fourRunning.await(30, TimeUnit.SECONDS)).as("four lines in flight at once").isTrue();
+    first.stop(); // the server shuts down: its engines close under the running lines
+    engineCloses.countDown();
+    first.close();
+    assertThat(started).hasSize(4);
+    Batch cut = service.retrieve(project, batch.id());
+    assertThat(cut.status()).isEqualTo("in_progress");
+    assertThat(cut.requestCounts().completed() + cut.requestCounts().failed())
+        .as("a 500 caused by the shutdown is not an answer").isZero();
+
+    assertThat(runner().drain()).isEqualTo(1); // the restarted server: the lease was released
+    Batch done = service.retrieve(project, batch.id());
+    assertThat(done.status()).isEqualTo("completed");
+    assertThat(done.requestCounts().completed()).isEqualTo(6);
+    assertThat(lines(done.outputFileId())).extracting(l -> l.get("custom_id").asString())
+        .containsExactly("r1", "r2", "r3", "r4", "r5", "r6");
+  }
 }
