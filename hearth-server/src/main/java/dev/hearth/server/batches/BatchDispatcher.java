@@ -19,6 +19,17 @@ public final class BatchDispatcher {
   private static final Logger log = LoggerFactory.getLogger(BatchDispatcher.class);
 
   private final Map<String, BatchEndpoint> endpoints = new ConcurrentHashMap<>();
+  private volatile Observer observer = (caller, endpoint, response) -> {};
+
+  /** Sees every line's response (usage records); it must not throw. */
+  public interface Observer {
+    void answered(Principal caller, String endpoint, BatchResponse response);
+  }
+
+  public BatchDispatcher observe(Observer observer) {
+    this.observer = observer;
+    return this;
+  }
 
   public BatchDispatcher register(String endpoint, BatchEndpoint handler) {
     if (endpoints.putIfAbsent(endpoint, handler) != null) {
@@ -39,7 +50,9 @@ public final class BatchDispatcher {
           new ApiError("Invalid URL (POST " + endpoint + ")", "invalid_request_error", null, "unknown_url")));
     }
     try {
-      return handler.handle(caller, body);
+      BatchResponse response = handler.handle(caller, body);
+      observer.answered(caller, endpoint, response);
+      return response;
     } catch (ApiException e) {
       return new BatchResponse(e.status(), new ErrorResponse(e.toError()));
     } catch (RuntimeException e) {
