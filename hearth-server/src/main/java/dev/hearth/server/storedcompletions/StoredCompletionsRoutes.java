@@ -6,6 +6,7 @@ import dev.hearth.server.auth.ProjectSettings;
 import dev.hearth.server.config.HearthConfig;
 import dev.hearth.server.http.ApiException;
 import dev.hearth.server.http.ApiRoutes;
+import dev.hearth.server.http.ErrorResponses;
 import dev.hearth.server.http.JsonBodies;
 import dev.hearth.server.http.QueryParams;
 import dev.hearth.server.models.ModelRegistry;
@@ -33,9 +34,11 @@ public final class StoredCompletionsRoutes implements ApiRoutes {
   private final ModelRegistry registry;
   private final JsonBodies bodies;
   private final RetentionPurge purge;
+  private final ProjectSettings settings;
 
   private StoredCompletionsRoutes(StoredCompletionsService service, ChatStorage storage, ModelRegistry registry,
-      JsonBodies bodies, RetentionPurge purge) {
+      JsonBodies bodies, RetentionPurge purge, ProjectSettings settings) {
+    this.settings = settings;
     this.service = service;
     this.storage = storage;
     this.registry = registry;
@@ -52,12 +55,17 @@ public final class StoredCompletionsRoutes implements ApiRoutes {
     StoredCompletionsService service = new StoredCompletionsService(new StoredCompletionStore(database, clock), mapper, clock);
     RetentionPurge purge = new RetentionPurge(service, config.files().sweepInterval(), config.files().sweepBatch(), metrics);
     return new StoredCompletionsRoutes(service, new ChatStorage(service, settings, mapper), registry,
-        new JsonBodies(mapper), purge);
+        new JsonBodies(mapper), purge, settings);
   }
 
   @Override
   public void register(RoutesConfig routes) {
-    routes.before("/v1/*", ctx -> ctx.attribute(ChatStorage.ATTRIBUTE, storage));
+    routes.before("/v1/*", ctx -> {
+      ctx.attribute(ChatStorage.ATTRIBUTE, storage);
+      if (ctx.attribute(Principal.ATTRIBUTE) != null && settings.of(ctx).zeroDataRetention()) {
+        ctx.attribute(ErrorResponses.WITHHOLD_DETAILS, true);
+      }
+    });
     routes.get("/v1/chat/completions", ctx -> ctx.json(service.list(projectId(ctx), model(ctx), metadata(ctx), page(ctx))));
     routes.get("/v1/chat/completions/{completion_id}", ctx -> ctx.json(service.get(projectId(ctx), id(ctx))));
     routes.post("/v1/chat/completions/{completion_id}", ctx -> ctx.json(service.update(projectId(ctx), id(ctx),
