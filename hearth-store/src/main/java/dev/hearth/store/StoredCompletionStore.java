@@ -39,42 +39,52 @@ public final class StoredCompletionStore {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    private static final String INSERT = "INSERT INTO stored_completions"
+            + " (id, project_id, model, created_at, expires_at, request_messages, response)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq";
+    private static final String INSERT_METADATA = "INSERT INTO stored_completion_metadata"
+            + " (completion_seq, project_id, meta_key, meta_value) VALUES (?, ?, ?, ?)";
+
     /** Stores one completion and its metadata in one transaction. */
     public void insert(StoredCompletion completion) {
-        db.inTransaction(c -> {
-            insert(c, completion);
-            return null;
-        });
+        insertAll(List.of(completion));
     }
 
-    /** Stores many completions in one transaction (bulk loads, benchmarks). */
+    /** Stores completions and their metadata in one transaction (one for many: bulk loads, benchmarks). */
     public void insertAll(List<StoredCompletion> completions) {
         db.inTransaction(c -> {
-            for (StoredCompletion completion : completions) {
-                insert(c, completion);
+            try (PreparedStatement row = c.prepareStatement(INSERT);
+                    PreparedStatement pairs = c.prepareStatement(INSERT_METADATA)) {
+                for (StoredCompletion s : completions) {
+                    row.setString(1, s.id());
+                    row.setString(2, s.projectId());
+                    row.setString(3, s.model());
+                    row.setLong(4, s.createdAt().getEpochSecond());
+                    row.setLong(5, s.expiresAt().getEpochSecond());
+                    row.setString(6, s.requestMessages() == null ? "[]" : s.requestMessages());
+                    row.setString(7, s.response());
+                    long seq;
+                    try (ResultSet rs = row.executeQuery()) {
+                        rs.next();
+                        seq = rs.getLong(1);
+                    }
+                    addMetadata(pairs, seq, s.projectId(), s.metadata());
+                }
+                pairs.executeBatch();
             }
             return null;
         });
     }
 
-    private static void insert(Connection c, StoredCompletion s) throws SQLException {
-        long seq;
-        try (PreparedStatement st = c.prepareStatement("INSERT INTO stored_completions"
-                + " (id, project_id, model, created_at, expires_at, request_messages, response)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq")) {
-            st.setString(1, s.id());
-            st.setString(2, s.projectId());
-            st.setString(3, s.model());
-            st.setLong(4, s.createdAt().getEpochSecond());
-            st.setLong(5, s.expiresAt().getEpochSecond());
-            st.setString(6, s.requestMessages() == null ? "[]" : s.requestMessages());
-            st.setString(7, s.response());
-            try (ResultSet rs = st.executeQuery()) {
-                rs.next();
-                seq = rs.getLong(1);
-            }
+    private static void addMetadata(PreparedStatement pairs, long seq, String projectId, Map<String, String> metadata)
+            throws SQLException {
+        for (Map.Entry<String, String> e : metadata.entrySet()) {
+            pairs.setLong(1, seq);
+            pairs.setString(2, projectId);
+            pairs.setString(3, e.getKey());
+            pairs.setString(4, e.getValue());
+            pairs.addBatch();
         }
-        insertMetadata(c, seq, s.projectId(), s.metadata());
     }
 
     private static void insertMetadata(Connection c, long seq, String projectId, Map<String, String> metadata)
@@ -82,16 +92,9 @@ public final class StoredCompletionStore {
         if (metadata.isEmpty()) {
             return;
         }
-        try (PreparedStatement st = c.prepareStatement("INSERT INTO stored_completion_metadata"
-                + " (completion_seq, project_id, meta_key, meta_value) VALUES (?, ?, ?, ?)")) {
-            for (Map.Entry<String, String> e : metadata.entrySet()) {
-                st.setLong(1, seq);
-                st.setString(2, projectId);
-                st.setString(3, e.getKey());
-                st.setString(4, e.getValue());
-                st.addBatch();
-            }
-            st.executeBatch();
+        try (PreparedStatement pairs = c.prepareStatement(INSERT_METADATA)) {
+            addMetadata(pairs, seq, projectId, metadata);
+            pairs.executeBatch();
         }
     }
 
@@ -127,7 +130,7 @@ public final class StoredCompletionStore {
             boolean backwards = request.before() != null;
             boolean ascending = (request.order() == SortOrder.ASC) != backwards;
             Long cursor = cursor(c, projectId, request, now);
-            List<Map.Entry<String, String>> pairs = new ArrayList<>(new TreeMap<>(metadata).entrySet());
+            List<Map.Entry<String, String>> pairs = drivingPairFirst(c, projectId, metadata);
             List<Object> params = new ArrayList<>();
             StringBuilder sql = new StringBuilder("SELECT ").append(LIST_COLUMNS);
             String seqColumn;
@@ -183,6 +186,39 @@ public final class StoredCompletionStore {
             }
             return new Page<>(withMetadata(c, rows), hasMore);
         });
+    }
+
+    /** Rows a pair's count is estimated up to: enough to tell a selective pair from an unselective one. */
+    static final int SELECTIVITY_PROBE = 1000;
+
+    /**
+     * The pairs with the most selective first: it drives the scan, the others are checked per row.
+     * Each pair's matches are counted up to {@link #SELECTIVITY_PROBE} in the index, so choosing
+     * costs at most a few thousand index entries, while driving by an unselective pair could walk a
+     * third of the table to fill a page.
+     */
+    private static List<Map.Entry<String, String>> drivingPairFirst(Connection c, String projectId,
+            Map<String, String> metadata) throws SQLException {
+        List<Map.Entry<String, String>> pairs = new ArrayList<>(new TreeMap<>(metadata).entrySet());
+        if (pairs.size() < 2) {
+            return pairs;
+        }
+        Map<String, Integer> counts = new HashMap<>();
+        try (PreparedStatement st = c.prepareStatement("SELECT COUNT(*) FROM (SELECT 1 FROM stored_completion_metadata"
+                + " WHERE project_id = ? AND meta_key = ? AND meta_value = ? LIMIT ?) probe")) {
+            for (Map.Entry<String, String> pair : pairs) {
+                st.setString(1, projectId);
+                st.setString(2, pair.getKey());
+                st.setString(3, pair.getValue());
+                st.setInt(4, SELECTIVITY_PROBE);
+                try (ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    counts.put(pair.getKey(), rs.getInt(1));
+                }
+            }
+        }
+        pairs.sort(java.util.Comparator.comparingInt(p -> counts.get(p.getKey())));
+        return pairs;
     }
 
     private static Long cursor(Connection c, String projectId, PageRequest request, long now) throws SQLException {
