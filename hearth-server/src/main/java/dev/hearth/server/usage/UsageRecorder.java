@@ -54,6 +54,13 @@ public final class UsageRecorder {
     }
   }
 
+  /** Records a transcription or translation: its units are whole seconds of audio, rounded up. */
+  public static dev.hearth.server.audio.transcription.Transcript seconds(Context ctx, String model,
+      dev.hearth.server.audio.transcription.Transcript transcript) {
+    record(ctx, model, (long) Math.ceil(transcript.duration()), 0);
+    return transcript;
+  }
+
   /** Records the usage a JSON response reports (chat, completions, embeddings, moderation) and returns it. */
   public static <T> T recorded(Context ctx, T response) {
     Counts counts = counts(response);

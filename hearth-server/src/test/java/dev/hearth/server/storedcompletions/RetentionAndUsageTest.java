@@ -139,21 +139,48 @@ class RetentionAndUsageTest {
       prompt += Long.parseLong(m.group(1));
       completion += 4;
       JsonNode legacy = Envelopes.json(s.post("/v1/completions", "{\"model\":\"tiny\",\"max_tokens\":2,\"prompt\":\"abc\"}").body());
+
+      // batch lines count as the same endpoint, marked batch
+      String line = "{\"custom_id\":\"%s\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{\"model\":\"tiny\","
+          + "\"max_tokens\":2,\"messages\":[{\"role\":\"user\",\"content\":\"batch line\"}]}}\n";
+      String boundary = "usageBatch";
+      String upload = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n--" + boundary
+          + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"in.jsonl\"\r\nContent-Type: application/jsonl\r\n\r\n"
+          + line.formatted("a") + line.formatted("b") + "\r\n--" + boundary + "--\r\n";
+      HttpResponse<String> file = s.send(s.request("/v1/files").header("Content-Type", "multipart/form-data; boundary=" + boundary)
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(upload)).build());
+      assertThat(file.statusCode()).as(file.body()).isEqualTo(200);
+      String batchId = Envelopes.json(s.post("/v1/batches", "{\"input_file_id\":\"" + Envelopes.json(file.body()).get("id").asString()
+          + "\",\"endpoint\":\"/v1/chat/completions\",\"completion_window\":\"24h\"}").body()).get("id").asString();
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      String status = "";
+      while (!status.equals("completed") && System.nanoTime() < deadline) {
+        status = Envelopes.json(s.get("/v1/batches/" + batchId).body()).get("status").asString();
+        if (!status.equals("completed")) {
+          Thread.sleep(50);
+        }
+      }
+      assertThat(status).isEqualTo("completed");
       server.withApiKey(null);
 
       try (Database db = HearthServer.openDatabase(config)) {
         List<UsageStore.Usage> usage = new UsageStore(db).list(keys.shortProject());
         assertThat(usage).allSatisfy(u -> {
-          assertThat(u.apiKeyId()).isEqualTo(keys.shortKeyId());
+          // a batch does not keep which key created it, so its lines are the project's without a key
+          assertThat(u.apiKeyId()).isEqualTo(u.batch() ? "" : keys.shortKeyId());
           assertThat(u.model()).isEqualTo("tiny");
-          assertThat(u.batch()).isFalse();
         });
-        var chat = usage.stream().filter(u -> u.endpoint().equals("/v1/chat/completions")).toList();
+        var batchLines = usage.stream().filter(UsageStore.Usage::batch).toList();
+        assertThat(batchLines.stream().mapToLong(UsageStore.Usage::requests).sum()).isEqualTo(2);
+        assertThat(batchLines).allSatisfy(u -> assertThat(u.endpoint()).isEqualTo("/v1/chat/completions"));
+        assertThat(batchLines.stream().mapToLong(UsageStore.Usage::outputTokens).sum()).isEqualTo(4);
+        var chat = usage.stream().filter(u -> u.endpoint().equals("/v1/chat/completions") && !u.batch()).toList();
         assertThat(chat.stream().mapToLong(UsageStore.Usage::requests).sum()).isEqualTo(3);
         assertThat(chat.stream().mapToLong(UsageStore.Usage::inputTokens).sum()).isEqualTo(prompt);
         assertThat(chat.stream().mapToLong(UsageStore.Usage::outputTokens).sum()).isEqualTo(completion);
         var completions = usage.stream().filter(u -> u.endpoint().equals("/v1/completions")).toList();
-        assertThat(completions).hasSize(1);
+        assertThat(completions).allSatisfy(u -> assertThat(u.batch()).isFalse());
+        assertThat(completions.stream().mapToLong(UsageStore.Usage::requests).sum()).isEqualTo(1);
         assertThat(completions.getFirst().inputTokens()).isEqualTo(legacy.path("usage").path("prompt_tokens").asLong());
         assertThat(completions.getFirst().outputTokens()).isEqualTo(2);
       }
