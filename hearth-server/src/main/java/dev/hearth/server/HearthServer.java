@@ -33,9 +33,13 @@ import dev.hearth.server.ops.OpsRoutes;
 import dev.hearth.server.ops.RequestMetrics;
 import dev.hearth.server.projects.ProjectService;
 import dev.hearth.server.projects.ProjectsRoutes;
+import dev.hearth.server.storedcompletions.StoredCompletionsRoutes;
+import dev.hearth.server.usage.UsageRecorder;
+import dev.hearth.server.usage.UsageRoutes;
 import dev.hearth.store.ApiKeyStore;
 import dev.hearth.store.Database;
 import dev.hearth.store.ProjectStore;
+import dev.hearth.store.UsageStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -97,6 +101,7 @@ public final class HearthServer implements AutoCloseable {
       JsonMapper mapper = Json.mapper(config.server().rejectUnknownFields());
       JsonBodies bodies = new JsonBodies(mapper);
       RequestMetrics metrics = new RequestMetrics();
+      UsageRecorder usage = new UsageRecorder(new UsageStore(database), clock, mapper);
       SseStreams streams = new SseStreams(mapper);
       ModelRegistry registry = new ModelRegistry(config.models(), Instant.ofEpochSecond(clock.instant().getEpochSecond()));
       LlmModels llm = new LlmModels(config.modelCacheDir());
@@ -104,7 +109,7 @@ public final class HearthServer implements AutoCloseable {
       EmbeddingsService embeddings = new EmbeddingsService(registry, embeddingEngines);
       ModerationService moderation = new ModerationService(registry, embeddingEngines, llm);
       // Batch lines take the same path as live requests: the same body parsing, service and errors.
-      BatchDispatcher batchEndpoints = new BatchDispatcher()
+      BatchDispatcher batchEndpoints = new BatchDispatcher().observe(usage::batchLine)
           .register("/v1/embeddings", (caller, body) -> new BatchResponse(200, embeddings.create(
               bodies.parse(mapper.writeValueAsBytes(body), CreateEmbeddingRequest.class),
               settings.of(caller.projectId()).allowedModels())))
@@ -122,7 +127,9 @@ public final class HearthServer implements AutoCloseable {
           new SpeechRoutes(SpeechService.withDefaultEngines(registry), bodies, settings),
           new TranscriptionRoutes(TranscriptionService.withDefaultEngines(registry), settings),
           new ChatRoutes(registry, llm, settings, bodies, streams, clock, batchEndpoints),
-          new CompletionsRoutes(registry, llm, settings, bodies, streams, clock, batchEndpoints)));
+          new CompletionsRoutes(registry, llm, settings, bodies, streams, clock, batchEndpoints),
+          StoredCompletionsRoutes.create(config, database, clock, mapper, settings, registry, metrics.registry()),
+          new UsageRoutes(usage)));
       families.addAll(extraRoutes);
       HttpApp http = HttpApp.start(config.server(), mapper, authenticator, metrics, streams, families);
       HearthServer server = new HearthServer(config, database, http, authenticator, streams);

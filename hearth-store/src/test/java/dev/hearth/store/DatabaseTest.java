@@ -41,8 +41,9 @@ class DatabaseTest {
         assertThat(file).exists();
         assertThat(db.dialect()).isEqualTo(Dialect.SQLITE);
         assertThat(tables()).contains("projects", "project_allowed_models", "api_keys", "flyway_schema_history",
-                "files", "uploads", "upload_parts", "batches", "batch_requests");
-        assertThat(appliedMigrations()).containsExactly("1", "2", "3", "4");
+                "files", "uploads", "upload_parts", "batches", "batch_requests", "stored_completions",
+                "stored_completion_metadata", "usage");
+        assertThat(appliedMigrations()).containsExactly("1", "2", "3", "4", "5");
     }
 
     @Test
@@ -52,7 +53,7 @@ class DatabaseTest {
 
         db = Database.openSqlite(file);
 
-        assertThat(appliedMigrations()).containsExactly("1", "2", "3", "4");
+        assertThat(appliedMigrations()).containsExactly("1", "2", "3", "4", "5");
         assertThat(count("projects")).isEqualTo(1);
     }
 

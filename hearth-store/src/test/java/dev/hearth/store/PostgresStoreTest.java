@@ -52,14 +52,45 @@ class PostgresStoreTest {
     @Test
     void migratesOnceAndReopensWithoutChanges() {
         assertThat(db.dialect()).isEqualTo(Dialect.POSTGRES);
-        assertThat(appliedMigrations()).containsExactly("1", "2", "3", "4");
+        assertThat(appliedMigrations()).containsExactly("1", "2", "3", "4", "5");
         new ProjectStore(db, clock).create("kept");
         db.close();
 
         db = open();
 
-        assertThat(appliedMigrations()).containsExactly("1", "2", "3", "4");
+        assertThat(appliedMigrations()).containsExactly("1", "2", "3", "4", "5");
         assertThat(new ProjectStore(db, clock).findByName("kept")).isPresent();
+    }
+
+    @Test
+    void storedCompletionsAndUsageRoundTrip() {
+        Project p = new ProjectStore(db, clock).create("p");
+        StoredCompletionStore store = new StoredCompletionStore(db, clock);
+        java.time.Instant now = clock.instant();
+        store.insert(new StoredCompletion("c1", p.id(), "tiny", now, StoredCompletionStore.expiry(now, 1), "[]", "{}",
+                java.util.Map.of("k", "v", "a", "b")));
+        store.insert(new StoredCompletion("c2", p.id(), "tiny", now, StoredCompletionStore.expiry(now, 30), "[]", "{}",
+                java.util.Map.of("k", "v")));
+        assertThat(store.list(p.id(), "tiny", java.util.Map.of("k", "v", "a", "b"), PageRequest.first(10, SortOrder.ASC))
+                .data()).extracting(StoredCompletion::id).containsExactly("c1");
+        assertThat(store.list(p.id(), null, java.util.Map.of("k", "v"), PageRequest.first(10, SortOrder.DESC)).data())
+                .extracting(StoredCompletion::id).containsExactly("c2", "c1");
+        assertThat(store.replaceMetadata(p.id(), "c2", java.util.Map.of("x", "y")).orElseThrow().metadata())
+                .containsExactly(java.util.Map.entry("x", "y"));
+        clock.advance(java.time.Duration.ofDays(1));
+        assertThat(store.find(p.id(), "c1")).isEmpty();
+        assertThat(store.purgeExpired(10)).isEqualTo(1);
+        assertThat(store.delete(p.id(), "c2")).isTrue();
+        assertThat(store.count()).isZero();
+
+        UsageStore usage = new UsageStore(db);
+        usage.add(p.id(), null, "tiny", "/v1/chat/completions", false, now, 3, 4);
+        usage.add(p.id(), null, "tiny", "/v1/chat/completions", false, now, 1, 1);
+        assertThat(usage.list(p.id())).singleElement().satisfies(u -> {
+            assertThat(u.requests()).isEqualTo(2);
+            assertThat(u.inputTokens()).isEqualTo(4);
+            assertThat(u.outputTokens()).isEqualTo(5);
+        });
     }
 
     @Test

@@ -23,6 +23,18 @@ public final class BatchDispatcher {
 
   private record Yield(LiveTraffic traffic, String resource) {}
 
+  private volatile Observer observer = (caller, endpoint, response) -> {};
+
+  /** Sees every line's response (usage records); it must not throw. */
+  public interface Observer {
+    void answered(Principal caller, String endpoint, BatchResponse response);
+  }
+
+  public BatchDispatcher observe(Observer observer) {
+    this.observer = observer;
+    return this;
+  }
+
   public BatchDispatcher register(String endpoint, BatchEndpoint handler) {
     if (endpoints.putIfAbsent(endpoint, handler) != null) {
       throw new IllegalStateException(endpoint + " already has a batch handler");
@@ -53,7 +65,9 @@ public final class BatchDispatcher {
     }
     Yield yield = yields.get(endpoint);
     try (LiveTraffic.Permit permit = yield == null ? () -> {} : yield.traffic().yieldTo(yield.resource())) {
-      return handler.handle(caller, body);
+      BatchResponse response = handler.handle(caller, body);
+      observer.answered(caller, endpoint, response);
+      return response;
     } catch (ApiException e) {
       return new BatchResponse(e.status(), new ErrorResponse(e.toError()));
     } catch (RuntimeException e) {

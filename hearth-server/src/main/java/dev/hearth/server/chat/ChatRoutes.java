@@ -14,6 +14,7 @@ import dev.hearth.server.models.ModelRegistry;
 import dev.hearth.server.auth.Principal;
 import dev.hearth.server.batches.BatchDispatcher;
 import dev.hearth.server.batches.BatchResponse;
+import dev.hearth.server.storedcompletions.ChatStorage;
 import io.javalin.config.RoutesConfig;
 import java.nio.charset.StandardCharsets;
 import tools.jackson.databind.JsonNode;
@@ -57,14 +58,14 @@ public final class ChatRoutes implements ApiRoutes {
   @Override
   public void register(RoutesConfig routes) {
     routes.post("/v1/chat/completions", ctx -> {
-      ChatRequest request = ChatRequestValidator.validate(bodies.read(ctx, ChatCompletionRequest.class));
+      ChatRequest request = ChatRequestValidator.validate(ChatStorage.begin(ctx, bodies.read(ctx, ChatCompletionRequest.class)));
       try (ClientDisconnect watch = ClientDisconnect.watch(ctx, request.stream());
           ChatCompletionService.Prepared prepared = admit(ctx, () -> service.prepare(request, settings.of(ctx).allowedModels()))) {
         if (request.stream()) {
-          SseStream stream = streams.open(ctx);
+          SseStream stream = ChatStorage.tap(ctx, streams.open(ctx));
           service.stream(prepared, stream);
         } else {
-          ctx.json(service.complete(prepared));
+          ctx.json(ChatStorage.completed(ctx, service.complete(prepared)));
         }
       }
     });

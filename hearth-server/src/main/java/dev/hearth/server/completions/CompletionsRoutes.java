@@ -1,5 +1,6 @@
 package dev.hearth.server.completions;
 
+import dev.hearth.server.usage.UsageRecorder;
 import dev.hearth.api.completions.CompletionRequest;
 import dev.hearth.server.auth.ProjectSettings;
 import dev.hearth.server.chat.ChatRoutes;
@@ -50,13 +51,13 @@ public final class CompletionsRoutes implements ApiRoutes {
   @Override
   public void register(RoutesConfig routes) {
     routes.post("/v1/completions", ctx -> {
-      LegacyCompletionRequest request = CompletionRequestValidator.validate(bodies.read(ctx, CompletionRequest.class));
+      LegacyCompletionRequest request = CompletionRequestValidator.validate(UsageRecorder.withStreamUsage(ctx, bodies.read(ctx, CompletionRequest.class)));
       try (ClientDisconnect watch = ClientDisconnect.watch(ctx, request.stream()); CompletionService.Prepared prepared =
           ChatRoutes.admit(ctx, () -> service.prepare(request, settings.of(ctx).allowedModels()))) {
         if (request.stream()) {
-          service.stream(prepared, streams.open(ctx));
+          service.stream(prepared, UsageRecorder.tap(ctx, streams.open(ctx)));
         } else {
-          ctx.json(service.complete(prepared));
+          ctx.json(UsageRecorder.recorded(ctx, service.complete(prepared)));
         }
       }
     });

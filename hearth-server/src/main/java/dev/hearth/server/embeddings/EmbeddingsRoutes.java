@@ -1,5 +1,6 @@
 package dev.hearth.server.embeddings;
 
+import dev.hearth.server.usage.UsageRecorder;
 import dev.hearth.api.embeddings.CreateEmbeddingRequest;
 import dev.hearth.server.auth.ProjectSettings;
 import dev.hearth.server.http.ApiRoutes;
@@ -20,7 +21,7 @@ public final class EmbeddingsRoutes implements ApiRoutes {
 
   @Override
   public void register(RoutesConfig routes) {
-    routes.post("/v1/embeddings", ctx -> ctx.json(
-        service.create(bodies.read(ctx, CreateEmbeddingRequest.class), settings.of(ctx).allowedModels())));
+    routes.post("/v1/embeddings", ctx -> ctx.json(UsageRecorder.recorded(ctx,
+        service.create(bodies.read(ctx, CreateEmbeddingRequest.class), settings.of(ctx).allowedModels()))));
   }
 }

@@ -15,6 +15,12 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class ErrorResponses {
   private static final Logger log = LoggerFactory.getLogger(ErrorResponses.class);
+  /**
+   * Context attribute: when true (requests of a zero-data-retention project), a server error is
+   * logged with its exception classes and stack frames but without exception messages, which may
+   * quote request or response bodies.
+   */
+  public static final String WITHHOLD_DETAILS = "hearth.withhold-error-details";
 
   private final JsonMapper mapper;
   private final long maxRequestBytes;
@@ -41,7 +47,12 @@ public final class ErrorResponses {
 
   public void serverError(Context ctx, Exception e) {
     String requestId = ctx.attribute(RequestIds.MDC_KEY);
-    log.error("unhandled error in {} {}", ctx.method(), ctx.path(), e);
+    if (Boolean.TRUE.equals(ctx.attribute(WITHHOLD_DETAILS))) {
+      log.error("unhandled error in {} {} (zero data retention: exception messages withheld){}", ctx.method(), ctx.path(),
+          withoutMessages(e));
+    } else {
+      log.error("unhandled error in {} {}", ctx.method(), ctx.path(), e);
+    }
     write(
         ctx,
         500,
@@ -51,6 +62,19 @@ public final class ErrorResponses {
             "server_error",
             null,
             "server_error"));
+  }
+
+  /** The stack trace of {@code e} and its causes, with class names and frames only. */
+  public static String withoutMessages(Throwable e) {
+    StringBuilder out = new StringBuilder();
+    java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
+      out.append(t == e ? "\n" : "\nCaused by: ").append(t.getClass().getName());
+      for (StackTraceElement frame : t.getStackTrace()) {
+        out.append("\n\tat ").append(frame);
+      }
+    }
+    return out.toString();
   }
 
   ApiError forStatus(int status, String method, String path) {

@@ -15,6 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
  * returns false so the producer can free its resources within one step.
  */
 public final class SseStream implements AutoCloseable {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SseStream.class);
   private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
@@ -25,6 +26,18 @@ public final class SseStream implements AutoCloseable {
   private volatile boolean shuttingDown;
   private boolean broken;
   private boolean closed;
+  private Tap tap;
+
+  /**
+   * Sees every chunk before it is written (and may drop it by returning null), and runs before a
+   * normal end, so what it records is committed before the client sees {@code [DONE]}. If
+   * {@code beforeDone} throws, the stream ends with a server error event instead.
+   */
+  public interface Tap {
+    Object onChunk(Object chunk);
+
+    void beforeDone();
+  }
 
   SseStream(Context ctx, JsonMapper mapper, Runnable onClose) throws IOException {
     this.mapper = mapper;
@@ -36,16 +49,34 @@ public final class SseStream implements AutoCloseable {
     this.out = ctx.res().getOutputStream();
   }
 
+  /** Installs {@code tap} (one per stream); returns this stream. */
+  public synchronized SseStream tap(Tap tap) {
+    this.tap = tap;
+    return this;
+  }
+
   /** Writes one chunk; false once the client has gone or the server is shutting down. */
   public synchronized boolean send(Object chunk) {
     if (!open()) {
       return false;
+    }
+    if (tap != null && (chunk = tap.onChunk(chunk)) == null) {
+      return true;
     }
     return write(DATA, mapper.writeValueAsBytes(chunk), END);
   }
 
   /** Ends the stream normally with {@code data: [DONE]}. */
   public synchronized void done() {
+    if (tap != null && !broken && !closed) {
+      try {
+        tap.beforeDone();
+      } catch (RuntimeException e) {
+        log.error("stream could not be finished ({})", e.getClass().getName());
+        fail(new ApiError("The server had an error while processing your request.", "server_error", null, "server_error"));
+        return;
+      }
+    }
     if (!broken && !closed) {
       write(DONE);
     }

@@ -1,5 +1,6 @@
 package dev.hearth.server.moderation;
 
+import dev.hearth.server.usage.UsageRecorder;
 import dev.hearth.api.moderation.CreateModerationRequest;
 import dev.hearth.server.auth.ProjectSettings;
 import dev.hearth.server.http.ApiRoutes;
@@ -20,7 +21,7 @@ public final class ModerationRoutes implements ApiRoutes {
 
   @Override
   public void register(RoutesConfig routes) {
-    routes.post("/v1/moderations", ctx -> ctx.json(
-        service.create(bodies.read(ctx, CreateModerationRequest.class), settings.of(ctx).allowedModels())));
+    routes.post("/v1/moderations", ctx -> ctx.json(UsageRecorder.recorded(ctx,
+        service.create(bodies.read(ctx, CreateModerationRequest.class), settings.of(ctx).allowedModels()))));
   }
 }

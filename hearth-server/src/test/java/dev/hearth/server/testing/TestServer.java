@@ -43,6 +43,11 @@ public final class TestServer implements AutoCloseable {
     return new TestServer(HearthServer.start(config, InstantSource.system(), extraRoutes));
   }
 
+  /** With an injected clock: tests move time instead of waiting. */
+  public static TestServer start(HearthConfig config, InstantSource clock, List<ApiRoutes> extraRoutes) {
+    return new TestServer(HearthServer.start(config, clock, extraRoutes));
+  }
+
   public TestServer withApiKey(String apiKey) {
     this.apiKey = apiKey;
     return this;

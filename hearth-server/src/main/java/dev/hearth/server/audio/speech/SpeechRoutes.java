@@ -1,5 +1,6 @@
 package dev.hearth.server.audio.speech;
 
+import dev.hearth.server.usage.UsageRecorder;
 import dev.hearth.api.audio.SpeechRequest;
 import dev.hearth.server.auth.ProjectSettings;
 import dev.hearth.server.http.ApiRoutes;
@@ -33,6 +34,7 @@ public final class SpeechRoutes implements ApiRoutes {
     routes.post("/v1/audio/speech", ctx -> {
       SpeechRequest request = bodies.read(ctx, SpeechRequest.class);
       SpeechService.Plan plan = service.plan(request, settings.of(ctx).allowedModels());
+      UsageRecorder.record(ctx, plan.model(), request.input().length(), 0); // units: input characters
       short[] first = service.first(plan);
       ctx.status(200);
       ctx.res().setCharacterEncoding(null); // binary: no charset parameter

@@ -1,5 +1,6 @@
 package dev.hearth.server.audio.transcription;
 
+import dev.hearth.server.usage.UsageRecorder;
 import dev.hearth.server.auth.ProjectSettings;
 import dev.hearth.server.http.ApiException;
 import dev.hearth.server.http.ApiRoutes;
@@ -76,7 +77,7 @@ public final class TranscriptionRoutes implements ApiRoutes {
       try (InputStream in = file.content()) {
         Files.copy(in, upload, StandardCopyOption.REPLACE_EXISTING);
       }
-      TranscriptionService.Rendered out = service.render(job, service.run(job, upload));
+      TranscriptionService.Rendered out = service.render(job, UsageRecorder.seconds(ctx, job.model(), service.run(job, upload)));
       if (out.json() != null) {
         ctx.json(out.json());
       } else {
