@@ -209,6 +209,36 @@ class ToolCallingTest {
     }
   }
 
+  /**
+   * A Llama 3 answer that is a JSON call is a call: a response format that makes the random model
+   * write exactly such an object shows that {@code auto} reads it out of the text, whole and streamed.
+   */
+  @Test
+  void autoReadsACallTheModelWrites() {
+    String callShape = """
+        {"type":"object","properties":{"name":{"const":"get_time"},"parameters":%s},
+         "required":["name","parameters"],"additionalProperties":false}""".formatted(TIME);
+    ChatCompletionCreateParams params = request("llama", 4).responseFormat(StructuredOutputsTest.schemaFormat(callShape))
+        .maxCompletionTokens(60).build();
+    ChatCompletion.Choice whole = client().chat().completions().create(params).choices().getFirst();
+    assertThat(whole.finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.TOOL_CALLS);
+    assertThat(whole.message().content()).isEmpty();
+    assertThat(calls(whole)).singleElement().satisfies(c -> {
+      assertThat(c.function().name()).isEqualTo("get_time");
+      assertValid(c);
+    });
+    ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
+    try (StreamResponse<ChatCompletionChunk> s = client().chat().completions().createStreaming(params)) {
+      s.stream().forEach(c -> {
+        acc.accumulate(c);
+        c.choices().forEach(ch -> assertThat(ch.delta().content().orElse("")).doesNotContain("{"));
+      });
+    }
+    ChatCompletion.Choice streamed = acc.chatCompletion().choices().getFirst();
+    assertThat(streamed.finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.TOOL_CALLS);
+    assertThat(calls(streamed).getFirst().function().arguments()).isEqualTo(calls(whole).getFirst().function().arguments());
+  }
+
   @Test
   void streamedCallsAssembleToTheWholeAnswer() {
     for (String model : List.of("qwen", "mistral")) {
