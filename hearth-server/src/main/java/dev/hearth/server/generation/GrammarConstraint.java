@@ -42,6 +42,20 @@ final class GrammarConstraint {
       if (allows(token, tokenizer)) {
         return token;
       }
+      BitSet allowed = masker.allowed(state);
+      int count = allowed.cardinality();
+      if (count > 0 && count <= logits.length / 4) {
+        // few tokens allowed (markup, numbers, enums): draw among them only, in id order, which picks
+        // what a draw over the masked logits would, without sorting the whole vocabulary again
+        int[] ids = new int[count];
+        float[] candidates = new float[count];
+        int k = 0;
+        for (int t = allowed.nextSetBit(0); t >= 0 && t < logits.length; t = allowed.nextSetBit(t + 1)) {
+          ids[k] = t;
+          candidates[k++] = logits[t];
+        }
+        return ids[sampler.sample(k == count ? candidates : java.util.Arrays.copyOf(candidates, k))];
+      }
     }
     mask(logits);
     return sampler.sample(logits);
