@@ -56,8 +56,9 @@ public final class ChatCompletionService {
   /** A request resolved against its model and tokenized, holding a scheduler slot until closed. */
   public record Prepared(ChatRequest request, LoadedModel model, int[] prompt, int maxTokens, long seed,
       boolean opensReasoning, Scheduler.Slot slot, TokenMasker grammar, ToolPlan tools) implements AutoCloseable {
+    /** Null when the model does not reason in tags, or when the output is constrained (then it cannot). */
     ReasoningSplitter splitter() {
-      return model.reasoningTags() ? new ReasoningSplitter(opensReasoning) : null;
+      return model.reasoningTags() && grammar == null ? new ReasoningSplitter(opensReasoning) : null;
     }
 
     /** Reads one choice's output for tool calls; null when calls are not read. */
