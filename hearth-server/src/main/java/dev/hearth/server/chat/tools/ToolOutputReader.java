@@ -15,14 +15,17 @@ import java.util.List;
  */
 public final class ToolOutputReader {
   private final ToolSyntax syntax;
+  private final java.util.Set<String> functions;
   private final StringBuilder text = new StringBuilder();
   private final List<String> ids = new ArrayList<>();
   private final List<String> sentArguments = new ArrayList<>();
   private String content = "";
   private List<ToolSyntax.Call> calls = List.of();
 
-  public ToolOutputReader(ToolSyntax syntax) {
+  /** @param functions the declared function names: a "call" of any other is not one (it stays content) */
+  public ToolOutputReader(ToolSyntax syntax, java.util.Set<String> functions) {
     this.syntax = syntax;
+    this.functions = java.util.Set.copyOf(functions);
   }
 
   /** What a piece of output adds: content to show and tool-call deltas (both possibly empty). */
@@ -90,6 +93,11 @@ public final class ToolOutputReader {
       }
       betweenCalls(newContent, s, pos, at, !found.isEmpty());
       ToolSyntax.Step step = syntax.readCall(s, at, end);
+      if (step.calls().stream().anyMatch(c -> !functions.contains(c.name()))) {
+        // JSON that happens to have a "name" (a Llama answer, a Mistral array) is not a call
+        newContent.append(s, at, s.length());
+        break;
+      }
       found.addAll(step.calls());
       if (step.status() == ToolSyntax.Status.INCOMPLETE) {
         // a call cut off (max_tokens) keeps what it has; its markup never becomes content

@@ -22,17 +22,19 @@ class ToolOutputReaderTest {
   private static final MistralSyntax MISTRAL = new MistralSyntax(false);
   private static final MistralSyntax MISTRAL_ARGS = new MistralSyntax(true);
 
+  private static final java.util.Set<String> NAMES = java.util.Set.of("get_weather", "get_time", "search", "f", "g");
+
   record Read(String content, List<String> calls) {}
 
   /** Reads {@code text} whole, and again piece by piece, assembling deltas the way the SDKs do. */
   private static Read read(ToolSyntax syntax, String text, int pieceLength) {
-    ToolOutputReader whole = new ToolOutputReader(syntax);
+    ToolOutputReader whole = new ToolOutputReader(syntax, NAMES);
     whole.accept(text);
     whole.finish();
     Read expected = new Read(whole.content(), whole.toolCalls().stream()
         .map(c -> c.function().name() + " " + c.function().arguments()).toList());
 
-    ToolOutputReader streamed = new ToolOutputReader(syntax);
+    ToolOutputReader streamed = new ToolOutputReader(syntax, NAMES);
     StringBuilder content = new StringBuilder();
     List<StringBuilder> args = new ArrayList<>();
     List<String> names = new ArrayList<>();
@@ -94,6 +96,9 @@ class ToolOutputReaderTest {
     assertThat(read(LLAMA, "The {\"name\" key").content()).isEqualTo("The {\"name\" key");
     assertThat(read(MISTRAL, "[1, 2]").content()).isEqualTo("[1, 2]");
     assertThat(read(HERMES, "plain answer").calls()).isEmpty();
+    // JSON with a "name" that is not a declared function is an answer, not a call
+    assertThat(read(LLAMA, "{\"name\": \"Bob\", \"age\": 3}").content()).isEqualTo("{\"name\": \"Bob\", \"age\": 3}");
+    assertThat(read(HERMES, "<tool_call>{\"name\": \"rm_rf\", \"arguments\": {}}</tool_call>").calls()).isEmpty();
   }
 
   @Test
@@ -157,7 +162,7 @@ class ToolOutputReaderTest {
 
   @Test
   void toolCallsCarryIdsAndTheFunctionType() {
-    ToolOutputReader r = new ToolOutputReader(HERMES);
+    ToolOutputReader r = new ToolOutputReader(HERMES, NAMES);
     r.accept("<tool_call>{\"name\": \"f\", \"arguments\": {}}</tool_call>");
     r.finish();
     ChatCompletionMessage.ToolCall call = r.toolCalls().getFirst();
