@@ -9,7 +9,8 @@ import java.util.Set;
  * ({@code [{"name": "f", "arguments": {...}}]}, Nemo and earlier) or, with {@code bracketArgs}
  * (Small 3.2 and later), {@code f[ARGS]{...}} per call. {@code [TOOL_CALLS]} is a control token in
  * Mistral vocabularies, which the detokenizer drops, so an answer that starts with a bare array of
- * calls counts as well. The templates demand call ids of exactly 9 letters and digits, so other ids
+ * calls counts as well, and so does, in the {@code [ARGS]} form (also a control token there), one
+ * that starts with a function name directly followed by its JSON arguments. The templates demand call ids of exactly 9 letters and digits, so other ids
  * are mapped to such ones (the same id always to the same one) when the conversation is rendered.
  */
 public record MistralSyntax(boolean bracketArgs) implements ToolSyntax {
@@ -29,7 +30,9 @@ public record MistralSyntax(boolean bracketArgs) implements ToolSyntax {
     int marker = text.indexOf(MARKER, from);
     if (from == 0) {
       int i = JsonScan.skipSpace(text, 0);
-      if (Boolean.TRUE.equals(Markers.lenientMatch(text, i, BARE)) && (marker < 0 || i < marker)) {
+      boolean bare = bracketArgs ? nameEnd(text, i) < text.length() && text.charAt(nameEnd(text, i)) == '{'
+          : Boolean.TRUE.equals(Markers.lenientMatch(text, i, BARE));
+      if (bare && (marker < 0 || i < marker)) {
         return i;
       }
     }
@@ -40,11 +43,21 @@ public record MistralSyntax(boolean bracketArgs) implements ToolSyntax {
   public int holdFrom(String text, int from) {
     if (from == 0) {
       int i = JsonScan.skipSpace(text, 0);
-      if (Markers.lenientMatch(text, i, BARE) == null && i < text.length()) {
+      boolean undecided = bracketArgs ? nameEnd(text, i) == text.length() : Markers.lenientMatch(text, i, BARE) == null;
+      if (undecided && i < text.length()) {
         return 0;
       }
     }
     return Markers.partialSuffix(text, from, MARKER);
+  }
+
+  /** Where the function name starting at {@code i} ends (the first character that cannot be in one); i when none. */
+  private static int nameEnd(String text, int i) {
+    int k = i;
+    while (k < text.length() && (Character.isLetterOrDigit(text.charAt(k)) || "_-.".indexOf(text.charAt(k)) >= 0)) {
+      k++;
+    }
+    return k == i ? (i < text.length() ? i : text.length()) : k;
   }
 
   @Override
@@ -95,10 +108,7 @@ public record MistralSyntax(boolean bracketArgs) implements ToolSyntax {
   }
 
   private static Step bracketed(String text, int at, int j) {
-    int k = j;
-    while (k < text.length() && (Character.isLetterOrDigit(text.charAt(k)) || "_-.".indexOf(text.charAt(k)) >= 0)) {
-      k++;
-    }
+    int k = nameEnd(text, j);
     if (k >= text.length()) {
       return new Step(List.of(), k, Status.INCOMPLETE);
     }
@@ -112,7 +122,9 @@ public record MistralSyntax(boolean bracketArgs) implements ToolSyntax {
         return new Step(List.of(), text.length(), Status.INCOMPLETE);
       }
     }
-    if (!text.startsWith(ARGS, k)) {
+    if (text.startsWith("{", k)) {
+      k -= ARGS.length(); // [ARGS] was a control token the detokenizer dropped
+    } else if (!text.startsWith(ARGS, k)) {
       String rest = text.substring(k);
       boolean partial = ARGS.startsWith(rest) || CALL_ID.startsWith(rest);
       return new Step(List.of(), partial ? text.length() : at, partial ? Status.INCOMPLETE : Status.INVALID);

@@ -118,6 +118,11 @@ class ToolOutputReaderTest {
     assertThat(read(MISTRAL, "[{\"name\": \"f\", \"arguments\": {\"a\": 1}}]").calls()).containsExactly("f {\"a\": 1}");
     assertThat(read(MISTRAL_ARGS, "[TOOL_CALLS]get_weather[ARGS]{\"city\": \"Rome\"}[TOOL_CALLS]f[CALL_ID]abcdefghi[ARGS]{}").calls())
         .containsExactly("get_weather {\"city\": \"Rome\"}", "f {}");
+    // [TOOL_CALLS] and [ARGS] are control tokens the detokenizer drops: a name right before JSON counts
+    assertThat(read(MISTRAL_ARGS, "get_weather{\"city\": \"Rome\"}").calls()).containsExactly("get_weather {\"city\": \"Rome\"}");
+    assertThat(read(MISTRAL_ARGS, "Hello world").content()).isEqualTo("Hello world");
+    assertThat(read(MISTRAL_ARGS, "get_weather is a tool").content()).isEqualTo("get_weather is a tool");
+    assertThat(read(MISTRAL_ARGS, "{\"a\": 1}").content()).isEqualTo("{\"a\": 1}");
   }
 
   @Test
