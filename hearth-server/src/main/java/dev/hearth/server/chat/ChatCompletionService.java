@@ -88,10 +88,16 @@ public final class ChatCompletionService {
     int[] prompt = model.model().tokenizer().encode(rendered, false, true);
     int maxTokens = LlmModels.budget(model, prompt.length, r.maxTokens(), "messages");
     long seed = r.seed() != null ? r.seed() : ThreadLocalRandom.current().nextLong();
-    TokenMasker toolGrammar = tools == null ? null : tools.masker(model);
-    TokenMasker grammar = toolGrammar != null ? toolGrammar : grammar(model, r.responseFormat());
+    TokenMasker answerGrammar = grammar(model, r.responseFormat());
+    TokenMasker toolGrammar = tools == null ? null : tools.masker(model, answer(r.responseFormat()));
+    TokenMasker grammar = toolGrammar != null ? toolGrammar : answerGrammar;
     Scheduler.Slot slot = model.scheduler().admit(background, r.n());
     return new Prepared(r, model, prompt, maxTokens, seed, ReasoningSplitter.opensReasoning(rendered), slot, grammar, tools);
+  }
+
+  private static ToolPlan.Answer answer(ChatRequest.ResponseFormat format) {
+    return format == null ? null
+        : new ToolPlan.Answer(format.schemaJson() == null ? "object" : "schema:" + format.schemaJson(), format.schema());
   }
 
   /** The compiled constraint for {@code response_format}, or null for free text; a schema it cannot enforce is a 400. */

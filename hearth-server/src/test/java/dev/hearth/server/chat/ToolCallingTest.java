@@ -239,6 +239,30 @@ class ToolCallingTest {
     assertThat(calls(streamed).getFirst().function().arguments()).isEqualTo(calls(whole).getFirst().function().arguments());
   }
 
+  /** {@code auto} with a {@code response_format}: the model either calls or answers in the format. */
+  @Test
+  void autoWithAResponseFormatGivesACallOrAValidAnswer() {
+    String answerSchema = """
+        {"type":"object","properties":{"temperature":{"type":"integer"}},"required":["temperature"],"additionalProperties":false}""";
+    Schema answerValidator = SchemaRegistry.withDialect(Dialects.getDraft202012()).getSchema(answerSchema);
+    int finished = 0;
+    for (long seed = 1; seed <= 4; seed++) {
+      ChatCompletion.Choice choice = client().chat().completions().create(request("qwen", seed)
+          .responseFormat(StructuredOutputsTest.schemaFormat(answerSchema)).parallelToolCalls(false).maxCompletionTokens(150).build())
+          .choices().getFirst();
+      assertThat(choice.message().content().orElse("")).doesNotContain("<tool");
+      if (choice.finishReason().equals(ChatCompletion.Choice.FinishReason.TOOL_CALLS)) {
+        calls(choice).forEach(ToolCallingTest::assertValid);
+        finished++;
+      } else if (choice.finishReason().equals(ChatCompletion.Choice.FinishReason.STOP)) {
+        String content = choice.message().content().orElseThrow();
+        assertThat(answerValidator.validate(JSON.readTree(content))).as(content).isEmpty();
+        finished++;
+      }
+    }
+    assertThat(finished).isGreaterThanOrEqualTo(3);
+  }
+
   @Test
   void streamedCallsAssembleToTheWholeAnswer() {
     for (String model : List.of("qwen", "mistral")) {

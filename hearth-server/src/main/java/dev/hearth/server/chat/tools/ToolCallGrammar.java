@@ -19,6 +19,16 @@ public final class ToolCallGrammar {
   private ToolCallGrammar() {}
 
   public static Grammar build(ToolSyntax syntax, List<FunctionTool> functions, boolean parallel) {
+    return build(syntax, functions, parallel, null, false);
+  }
+
+  /**
+   * Calls, or else an answer: with {@code tool_choice: auto} and a {@code response_format}, the
+   * model either calls or answers with JSON valid against {@code answerSchema} (any JSON object
+   * when it is null and {@code answerIsObject}).
+   */
+  public static Grammar build(ToolSyntax syntax, List<FunctionTool> functions, boolean parallel,
+      java.util.Map<String, Object> answerSchema, boolean answerIsObject) {
     Builder b = Grammar.builder();
     List<List<Element>> alternatives = new ArrayList<>();
     for (FunctionTool f : functions) {
@@ -36,7 +46,11 @@ public final class ToolCallGrammar {
       root.add(b.star("more calls", more));
     }
     root.addAll(Builder.literal(syntax.close()));
-    return b.build(b.rule("calls", List.of(root)).rule());
+    if (answerSchema == null && !answerIsObject) {
+      return b.build(b.rule("calls", List.of(root)).rule());
+    }
+    RuleRef answer = answerSchema == null ? JsonSchemaGrammar.anyObjectInto(b) : JsonSchemaGrammar.compileInto(b, answerSchema);
+    return b.build(b.rule("calls or answer", List.of(root, List.of(answer))).rule());
   }
 
   private static RuleRef arguments(Builder b, FunctionTool f) {

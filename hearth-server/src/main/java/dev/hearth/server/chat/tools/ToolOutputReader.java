@@ -88,7 +88,9 @@ public final class ToolOutputReader {
     while (true) {
       int at = syntax.findCall(s, pos);
       if (at < 0) {
-        betweenCalls(newContent, s, pos, end ? s.length() : Math.max(pos, syntax.holdFrom(s, pos)), !found.isEmpty());
+        // at the end, text that only began a further call (cut off by max_tokens) is dropped too
+        boolean hold = !end || !found.isEmpty();
+        betweenCalls(newContent, s, pos, hold ? Math.max(pos, syntax.holdFrom(s, pos)) : s.length(), !found.isEmpty());
         break;
       }
       betweenCalls(newContent, s, pos, at, !found.isEmpty());

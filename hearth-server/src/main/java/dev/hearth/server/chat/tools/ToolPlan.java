@@ -47,16 +47,33 @@ public record ToolPlan(ToolRequest request, ToolTemplates.Support support) {
     return history ? ToolTemplates.templateIds(messages, syntax()) : messages;
   }
 
-  /** The constraint for {@code required} and named choices; null when the output is free. */
-  public TokenMasker masker(LoadedModel model) {
-    if (request == null || !request.constrained()) {
+  /**
+   * The answer format of {@code response_format}: a schema (null with {@code json_object}) and its
+   * cache key.
+   */
+  public record Answer(String key, java.util.Map<String, Object> schema) {}
+
+  /**
+   * The constraint: for {@code required} and named choices a call; for {@code auto} with a
+   * {@code response_format} ({@code answer} not null) a call or the formatted answer; otherwise
+   * null (free output, or the response format alone).
+   */
+  public TokenMasker masker(LoadedModel model, Answer answer) {
+    if (request == null) {
       return null;
     }
-    boolean parallel = request.parallel() && request.choice() == ToolRequest.Choice.REQUIRED;
+    boolean withAnswer = request.choice() == ToolRequest.Choice.AUTO && answer != null;
+    if (!request.constrained() && !withAnswer) {
+      return null;
+    }
+    boolean parallel = request.parallel() && request.choice() != ToolRequest.Choice.NAMED;
     List<FunctionTool> callable = request.callable();
     String key = "tools:" + syntax().name() + ":" + parallel + ":" + callable.stream()
-        .map(f -> f.name() + "|" + f.strict() + "|" + ToolTemplates.json(f.parameters())).collect(Collectors.joining(";"));
-    return model.masker(key, () -> ToolCallGrammar.build(syntax(), callable, parallel));
+        .map(f -> f.name() + "|" + f.strict() + "|" + ToolTemplates.json(f.parameters())).collect(Collectors.joining(";"))
+        + (withAnswer ? "|answer:" + answer.key() : "");
+    return model.masker(key, () -> withAnswer
+        ? ToolCallGrammar.build(syntax(), callable, parallel, answer.schema(), answer.schema() == null)
+        : ToolCallGrammar.build(syntax(), callable, parallel));
   }
 
   /** A reader for one choice's output, or null when calls are not read ({@code tool_choice: none}, no tools). */

@@ -129,6 +129,9 @@ class ToolOutputReaderTest {
   void aCutOffCallKeepsItsArgumentsSoFar() {
     Read r = read(HERMES, "<tool_call>\n{\"name\": \"f\", \"arguments\": {\"city\": \"Par");
     assertThat(r.calls()).containsExactly("f {\"city\": \"Par");
+    Read next = read(HERMES, "<tool_call>\n{\"name\": \"f\", \"arguments\": {}}\n</tool_call>\n<tool_c");
+    assertThat(next.calls()).containsExactly("f {}");
+    assertThat(next.content()).isNull();
   }
 
   @Test
