@@ -193,8 +193,9 @@ public final class ChatCompletionService {
       if (reader != null) {
         reader.accept(message.content());
         reader.finish();
+        message = new ChatCompletionMessage("assistant", reader.content(), null,
+            reader.hasCalls() ? reader.toolCalls() : null, reasoning);
         if (reader.hasCalls()) {
-          message = new ChatCompletionMessage("assistant", reader.content(), null, reader.toolCalls(), reasoning);
           finishReason = ToolOutputs.finishReason(finishReason);
         }
       }

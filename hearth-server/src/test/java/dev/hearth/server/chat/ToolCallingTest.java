@@ -324,6 +324,20 @@ class ToolCallingTest {
   }
 
   @Test
+  void aCallCutOffBeforeItsNameLeavesNoMarkup() {
+    ChatCompletionCreateParams params = request("qwen", 1).toolChoice(ChatCompletionToolChoiceOption.Auto.REQUIRED)
+        .maxCompletionTokens(3).build();
+    ChatCompletion.Choice whole = client().chat().completions().create(params).choices().getFirst();
+    assertThat(whole.finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.LENGTH);
+    assertThat(whole.message().content().orElse("")).isEmpty();
+    StringBuilder streamed = new StringBuilder();
+    try (StreamResponse<ChatCompletionChunk> s = client().chat().completions().createStreaming(params)) {
+      s.stream().forEach(c -> c.choices().forEach(ch -> ch.delta().content().ifPresent(streamed::append)));
+    }
+    assertThat(streamed.toString()).isEmpty();
+  }
+
+  @Test
   void namingAFunctionThatIsNotDeclaredIsRefused() {
     assertThatThrownBy(() -> client().chat().completions().create(request("qwen", 1).toolChoice(named("launch_rocket")).build()))
         .isInstanceOfSatisfying(BadRequestException.class, e -> {

@@ -16,6 +16,7 @@ import java.util.List;
 public final class ToolOutputReader {
   private final ToolSyntax syntax;
   private final java.util.Set<String> functions;
+  private final boolean callsOnly;
   private final StringBuilder text = new StringBuilder();
   private final List<String> ids = new ArrayList<>();
   private final List<String> sentArguments = new ArrayList<>();
@@ -24,8 +25,17 @@ public final class ToolOutputReader {
 
   /** @param functions the declared function names: a "call" of any other is not one (it stays content) */
   public ToolOutputReader(ToolSyntax syntax, java.util.Set<String> functions) {
+    this(syntax, functions, false);
+  }
+
+  /**
+   * @param callsOnly the output is constrained to calls ({@code required}, a named function): there
+   *     is no content, even when a cut-off leaves only the start of a call's markup
+   */
+  public ToolOutputReader(ToolSyntax syntax, java.util.Set<String> functions, boolean callsOnly) {
     this.syntax = syntax;
     this.functions = java.util.Set.copyOf(functions);
+    this.callsOnly = callsOnly;
   }
 
   /** What a piece of output adds: content to show and tool-call deltas (both possibly empty). */
@@ -111,7 +121,7 @@ public final class ToolOutputReader {
       }
       pos = step.next();
     }
-    String nowContent = newContent.toString();
+    String nowContent = callsOnly ? "" : newContent.toString();
     String contentDelta = "";
     if (nowContent.startsWith(content)) {
       contentDelta = nowContent.substring(content.length());

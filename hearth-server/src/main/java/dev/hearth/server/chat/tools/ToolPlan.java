@@ -79,7 +79,8 @@ public record ToolPlan(ToolRequest request, ToolTemplates.Support support) {
   /** A reader for one choice's output, or null when calls are not read ({@code tool_choice: none}, no tools). */
   public ToolOutputReader reader() {
     return offersTools()
-        ? new ToolOutputReader(syntax(), request.functions().stream().map(FunctionTool::name).collect(Collectors.toSet()))
+        ? new ToolOutputReader(syntax(), request.functions().stream().map(FunctionTool::name).collect(Collectors.toSet()),
+            request.constrained())
         : null;
   }
 }
