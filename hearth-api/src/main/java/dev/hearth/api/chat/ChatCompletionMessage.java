@@ -20,6 +20,7 @@ public record ChatCompletionMessage(
   /** The spec's {@code ChatCompletionMessageToolCall} (function type). */
   public record ToolCall(String id, String type, Function function) {}
 
-  /** A called function's name and its JSON-encoded arguments. */
+  /** A called function's name and its JSON-encoded arguments (a streamed fragment leaves out what it lacks). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Function(String name, String arguments) {}
 }

@@ -37,34 +37,49 @@ public final class JsonSchemaGrammar {
   /** Digits of an integer or of a fraction. */
   static final int MAX_DIGITS = 15;
 
-  private final Builder b = Grammar.builder();
+  private final Builder b;
   private final Map<String, Object> root;
   private final Map<String, Integer> refRules = new HashMap<>();
   private final List<Runnable> pending = new ArrayList<>();
   private final Map<String, RuleRef> shared = new HashMap<>();
 
-  private JsonSchemaGrammar(Map<String, Object> root) {
+  private JsonSchemaGrammar(Builder b, Map<String, Object> root) {
+    this.b = b;
     this.root = root;
   }
 
   /** The grammar of JSON texts valid against {@code schema} (a map tree as parsed from JSON). */
   public static Grammar compile(Object schema) {
+    Builder b = Grammar.builder();
+    return b.build(compileInto(b, schema).rule());
+  }
+
+  /**
+   * Adds the rules for JSON texts valid against {@code schema} to a grammar being built by someone
+   * else (a tool call wraps its arguments' schema in the model's call syntax) and returns the rule.
+   */
+  public static RuleRef compileInto(Builder b, Object schema) {
     if (!(schema instanceof Map<?, ?> map)) {
       throw new SchemaException("type", "#", "A schema must be an object");
     }
     @SuppressWarnings("unchecked")
-    JsonSchemaGrammar c = new JsonSchemaGrammar((Map<String, Object>) map);
+    JsonSchemaGrammar c = new JsonSchemaGrammar(b, (Map<String, Object>) map);
     RuleRef start = c.b.rule("schema", List.of(c.schema(map, "#")));
     while (!c.pending.isEmpty()) {
       c.pending.removeFirst().run();
     }
-    return c.b.build(start.rule());
+    return start;
   }
 
   /** Any JSON object ({@code response_format: json_object}). */
   public static Grammar anyObject() {
-    JsonSchemaGrammar c = new JsonSchemaGrammar(Map.of());
-    return c.b.build(c.anyObjectRule().rule());
+    Builder b = Grammar.builder();
+    return b.build(anyObjectInto(b).rule());
+  }
+
+  /** Adds the rules for any JSON object to a grammar being built and returns the rule. */
+  public static RuleRef anyObjectInto(Builder b) {
+    return new JsonSchemaGrammar(b, Map.of()).anyObjectRule();
   }
 
   // ---- schemas -----------------------------------------------------------------------------

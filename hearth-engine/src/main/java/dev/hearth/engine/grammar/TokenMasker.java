@@ -70,19 +70,62 @@ public final class TokenMasker {
   }
 
   private void walk(TokenTrie.Node node, GrammarState state, BitSet mask) {
-    if (!state.canContinue()) {
+    if (states.size() > MAX_STATES) {
+      stateIds.clear();
+      states.clear();
+      transitions.clear();
+    }
+    walk(node, id(state), mask);
+  }
+
+  /**
+   * The trie walk runs on interned states and memoized byte transitions: a vocabulary has hundreds
+   * of thousands of trie nodes but a walk meets only a few dozen grammar states (inside a string
+   * almost every byte leads back to the same one), so each node costs an array lookup instead of a
+   * run of the recognizer.
+   */
+  private void walk(TokenTrie.Node node, int state, BitSet mask) {
+    if (!states.get(state).canContinue()) {
       return;
     }
+    int[] next = transitions.get(state);
     for (int i = 0; i < node.childCount; i++) {
-      TokenTrie.Node child = node.children[i];
-      GrammarState next = matcher.advance(state, node.labels[i] & 0xFF);
-      if (next.dead()) {
+      int b = node.labels[i] & 0xFF;
+      int n = next[b];
+      if (n == UNKNOWN) {
+        GrammarState s = matcher.advance(states.get(state), b);
+        n = s.dead() ? DEAD : id(s);
+        next[b] = n;
+      }
+      if (n == DEAD) {
         continue;
       }
+      TokenTrie.Node child = node.children[i];
       for (int t = 0; t < child.tokenCount; t++) {
         mask.set(child.tokens[t]);
       }
-      walk(child, next, mask);
+      walk(child, n, mask);
     }
+  }
+
+  private static final int UNKNOWN = -2;
+  private static final int DEAD = -1;
+  /** Interned states beyond which the transition memo starts over (bounds its memory). */
+  private static final int MAX_STATES = 50_000;
+  private final Map<GrammarState, Integer> stateIds = new java.util.HashMap<>();
+  private final List<GrammarState> states = new java.util.ArrayList<>();
+  private final List<int[]> transitions = new java.util.ArrayList<>();
+
+  private int id(GrammarState s) {
+    Integer id = stateIds.get(s);
+    if (id == null) {
+      id = states.size();
+      stateIds.put(s, id);
+      states.add(s);
+      int[] next = new int[256];
+      java.util.Arrays.fill(next, UNKNOWN);
+      transitions.add(next);
+    }
+    return id;
   }
 }

@@ -10,6 +10,9 @@ import dev.hearth.engine.template.ChatTemplateInput;
 import dev.hearth.engine.template.TemplateException;
 import dev.hearth.engine.template.ToolCall;
 import dev.hearth.server.chat.ChatRequest.PromptMessage;
+import dev.hearth.server.chat.tools.ToolOutputReader;
+import dev.hearth.server.chat.tools.ToolOutputs;
+import dev.hearth.server.chat.tools.ToolPlan;
 import dev.hearth.server.generation.LlmModels;
 import dev.hearth.server.generation.LoadedModel;
 import dev.hearth.server.generation.Parallel;
@@ -52,9 +55,15 @@ public final class ChatCompletionService {
 
   /** A request resolved against its model and tokenized, holding a scheduler slot until closed. */
   public record Prepared(ChatRequest request, LoadedModel model, int[] prompt, int maxTokens, long seed,
-      boolean opensReasoning, Scheduler.Slot slot, TokenMasker grammar) implements AutoCloseable {
+      boolean opensReasoning, Scheduler.Slot slot, TokenMasker grammar, ToolPlan tools) implements AutoCloseable {
+    /** Null when the model does not reason in tags, or when the output is constrained (then it cannot). */
     ReasoningSplitter splitter() {
-      return model.reasoningTags() ? new ReasoningSplitter(opensReasoning) : null;
+      return model.reasoningTags() && grammar == null ? new ReasoningSplitter(opensReasoning) : null;
+    }
+
+    /** Reads one choice's output for tool calls; null when calls are not read. */
+    ToolOutputReader toolReader() {
+      return tools == null ? null : tools.reader();
     }
 
     @Override
@@ -74,13 +83,21 @@ public final class ChatCompletionService {
   /** @param background a batch line: waits for a slot instead of being refused */
   public Prepared prepare(ChatRequest r, Collection<String> allowed, boolean background) {
     LoadedModel model = models.resolve(registry, r.model(), allowed, "/v1/chat/completions");
-    String rendered = render(model, r);
+    ToolPlan tools = toolPlan(model, r);
+    String rendered = render(model, r, tools);
     int[] prompt = model.model().tokenizer().encode(rendered, false, true);
     int maxTokens = LlmModels.budget(model, prompt.length, r.maxTokens(), "messages");
     long seed = r.seed() != null ? r.seed() : ThreadLocalRandom.current().nextLong();
-    TokenMasker grammar = grammar(model, r.responseFormat());
+    TokenMasker answerGrammar = grammar(model, r.responseFormat());
+    TokenMasker toolGrammar = tools == null ? null : tools.masker(model, answer(r.responseFormat()));
+    TokenMasker grammar = toolGrammar != null ? toolGrammar : answerGrammar;
     Scheduler.Slot slot = model.scheduler().admit(background, r.n());
-    return new Prepared(r, model, prompt, maxTokens, seed, ReasoningSplitter.opensReasoning(rendered), slot, grammar);
+    return new Prepared(r, model, prompt, maxTokens, seed, ReasoningSplitter.opensReasoning(rendered), slot, grammar, tools);
+  }
+
+  private static ToolPlan.Answer answer(ChatRequest.ResponseFormat format) {
+    return format == null ? null
+        : new ToolPlan.Answer(format.schemaJson() == null ? "object" : "schema:" + format.schemaJson(), format.schema());
   }
 
   /** The compiled constraint for {@code response_format}, or null for free text; a schema it cannot enforce is a 400. */
@@ -98,7 +115,15 @@ public final class ChatCompletionService {
     }
   }
 
-  static String render(LoadedModel model, ChatRequest r) {
+  private static ToolPlan toolPlan(LoadedModel model, ChatRequest r) {
+    if (model.template() == null) {
+      return null;
+    }
+    var special = model.model().tokenizer().specialTokens();
+    return ToolPlan.of(r.tools(), model.template(), model.tokenText(special.bos()), model.tokenText(special.eos()));
+  }
+
+  static String render(LoadedModel model, ChatRequest r, ToolPlan tools) {
     if (model.template() == null) {
       throw ApiException.invalidRequest("model", "The model `" + r.model() + "` has no chat template"
           + " (tokenizer.chat_template); use /v1/completions with it.", "model_not_supported");
@@ -114,7 +139,7 @@ public final class ChatCompletionService {
       kwargs.put("reasoning_effort", r.reasoningEffort());
     }
     var special = model.model().tokenizer().specialTokens();
-    ChatTemplateInput input = new ChatTemplateInput(messages, null, true, model.tokenText(special.bos()),
+    ChatTemplateInput input = new ChatTemplateInput(tools.messages(messages), tools.templateTools(), true, model.tokenText(special.bos()),
         model.tokenText(special.eos()), kwargs);
     try {
       return model.template().render(input);
@@ -155,15 +180,27 @@ public final class ChatCompletionService {
       completionTokens += result.completionTokens();
       ChatCompletionMessage message = ChatCompletionMessage.assistant(result.text());
       ReasoningSplitter splitter = p.splitter();
+      String reasoning = null;
       if (splitter != null) {
         var a = splitter.accept(result.text());
         var b = splitter.finish();
-        String reasoning = a.reasoning() + b.reasoning();
-        message = new ChatCompletionMessage("assistant", a.content() + b.content(), null, null,
-            reasoning.isEmpty() ? null : reasoning);
+        reasoning = a.reasoning() + b.reasoning();
+        reasoning = reasoning.isEmpty() ? null : reasoning;
+        message = new ChatCompletionMessage("assistant", a.content() + b.content(), null, null, reasoning);
+      }
+      String finishReason = result.finishReason();
+      ToolOutputReader reader = p.toolReader();
+      if (reader != null) {
+        reader.accept(message.content());
+        reader.finish();
+        message = new ChatCompletionMessage("assistant", reader.content(), null,
+            reader.hasCalls() ? reader.toolCalls() : null, reasoning);
+        if (reader.hasCalls()) {
+          finishReason = ToolOutputs.finishReason(finishReason);
+        }
       }
       choices.add(new ChatCompletion.Choice(i, message,
-          r.logprobs() ? new ChoiceLogprobs(logprobs(result.logprobs()), null) : null, result.finishReason()));
+          r.logprobs() ? new ChoiceLogprobs(logprobs(result.logprobs()), null) : null, finishReason));
     }
     return new ChatCompletion(Ids.newId("chatcmpl-"), ChatCompletion.OBJECT, clock.instant().getEpochSecond(),
         p.model().config().id(), choices,
@@ -190,12 +227,15 @@ public final class ChatCompletionService {
       }
     }
     List<ReasoningSplitter> splitters = new ArrayList<>();
+    List<ToolOutputReader> readers = new ArrayList<>();
     List<Sequence.Params> params = new ArrayList<>();
     List<Sequence.Listener> listeners = new ArrayList<>();
     for (int i = 0; i < r.n(); i++) {
       int index = i;
       ReasoningSplitter splitter = p.splitter();
       splitters.add(splitter);
+      ToolOutputReader reader = p.toolReader();
+      readers.add(reader);
       params.add(params(p, i));
       listeners.add((text, lp) -> {
         String content = text;
@@ -207,6 +247,12 @@ public final class ChatCompletionService {
           if (split.isEmpty() && lp.isEmpty()) {
             return stream.open();
           }
+        }
+        if (reader != null) {
+          boolean withLogprobs = r.logprobs() && !lp.isEmpty();
+          return ToolOutputs.send(stream, reader.accept(content), reasoning, withLogprobs, (delta, first) -> chunk(id, created,
+              modelId, fp, tier, new ChatCompletionChunk.ChunkChoice(index, delta,
+                  first && withLogprobs ? new ChoiceLogprobs(logprobs(lp), null) : null, null)));
         }
         return stream.send(chunk(id, created, modelId, fp, tier, new ChatCompletionChunk.ChunkChoice(index,
             new ChatCompletionChunk.Delta(null, content, null, null, reasoning),
@@ -224,18 +270,35 @@ public final class ChatCompletionService {
         end(stream, false);
         return;
       }
+      ToolOutputReader reader = readers.get(i);
+      int index = i;
       if (splitter != null) {
         var rest = splitter.finish();
-        if (!rest.isEmpty() && !stream.send(chunk(id, created, modelId, fp, tier, new ChatCompletionChunk.ChunkChoice(i,
-            new ChatCompletionChunk.Delta(null, rest.content(), null, null, rest.reasoning().isEmpty() ? null : rest.reasoning()),
-            null, null)))) {
+        String restReasoning = rest.reasoning().isEmpty() ? null : rest.reasoning();
+        boolean sent = reader != null
+            ? ToolOutputs.send(stream, reader.accept(rest.content()), restReasoning, false, (delta, first) -> chunk(id, created,
+                modelId, fp, tier, new ChatCompletionChunk.ChunkChoice(index, delta, null, null)))
+            : rest.isEmpty() || stream.send(chunk(id, created, modelId, fp, tier, new ChatCompletionChunk.ChunkChoice(i,
+                new ChatCompletionChunk.Delta(null, rest.content(), null, null, restReasoning), null, null)));
+        if (!sent) {
           end(stream, false);
           return;
         }
       }
+      String finishReason = result.finishReason();
+      if (reader != null) {
+        if (!ToolOutputs.send(stream, reader.finish(), null, false, (delta, first) -> chunk(id, created, modelId, fp, tier,
+            new ChatCompletionChunk.ChunkChoice(index, delta, null, null)))) {
+          end(stream, false);
+          return;
+        }
+        if (reader.hasCalls()) {
+          finishReason = ToolOutputs.finishReason(finishReason);
+        }
+      }
       completionTokens += result.completionTokens();
       if (!stream.send(chunk(id, created, modelId, fp, tier, new ChatCompletionChunk.ChunkChoice(i,
-          new ChatCompletionChunk.Delta(null, null, null, null, null), null, result.finishReason())))) {
+          new ChatCompletionChunk.Delta(null, null, null, null, null), null, finishReason)))) {
         end(stream, false);
         return;
       }

@@ -14,6 +14,7 @@ import java.util.Map;
  * @param topLogprobs alternatives per position; only meaningful with {@code logprobs}
  * @param reasoningEffort null when not given; {@code none}/{@code minimal} turn a thinking model's reasoning off
  * @param responseFormat null for free text; otherwise the output is constrained to JSON
+ * @param tools null when the request declares no tools
  */
 public record ChatRequest(
     String model,
@@ -36,7 +37,8 @@ public record ChatRequest(
     boolean store,
     String reasoningEffort,
     String serviceTier,
-    ResponseFormat responseFormat) {
+    ResponseFormat responseFormat,
+    dev.hearth.server.chat.tools.ToolRequest tools) {
 
   public ChatRequest {
     messages = List.copyOf(messages);

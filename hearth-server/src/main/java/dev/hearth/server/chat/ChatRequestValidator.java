@@ -5,6 +5,7 @@ import dev.hearth.api.chat.ChatMessageParam;
 import dev.hearth.server.chat.ChatRequest.PromptMessage;
 import dev.hearth.server.chat.ChatRequest.Role;
 import dev.hearth.server.chat.ChatRequest.ToolCall;
+import dev.hearth.server.chat.tools.ToolRequestValidator;
 import dev.hearth.server.generation.GenerationParams;
 import dev.hearth.server.http.ApiException;
 import java.util.ArrayList;
@@ -61,7 +62,8 @@ public final class ChatRequestValidator {
     return new ChatRequest(
         r.model(), messages, maxTokens, temperature, topP, n, GenerationParams.stop(r.stop()), stream, includeUsage, r.seed(),
         presence, frequency, GenerationParams.logitBias(r.logitBias()), logprobs, topLogprobs, r.user(), metadata(r.metadata()),
-        Boolean.TRUE.equals(r.store()), r.reasoningEffort(), r.serviceTier(), responseFormat(r.responseFormat()));
+        Boolean.TRUE.equals(r.store()), r.reasoningEffort(), r.serviceTier(), responseFormat(r.responseFormat()),
+        ToolRequestValidator.validate(r.tools(), r.toolChoice(), r.parallelToolCalls()));
   }
 
   // ---- messages --------------------------------------------------------------------------
@@ -298,18 +300,14 @@ public final class ChatRequestValidator {
 
   /** Features that arrive with later work: refused clearly rather than ignored. */
   private static void unsupported(ChatCompletionRequest r) {
-    if (r.tools() != null && !r.tools().isEmpty()) {
-      throw unsupported("tools", "Function calling ('tools') is not supported by this server yet.");
-    }
-    if (r.toolChoice() != null && !r.toolChoice().isNull() && !(r.toolChoice().isString() && r.toolChoice().asString().equals("none"))) {
-      throw unsupported("tool_choice", "'tool_choice' needs 'tools', which this server does not support yet.");
-    }
     if (r.functions() != null && !r.functions().isEmpty()) {
-      throw unsupported("functions", "Function calling ('functions') is not supported by this server yet.");
+      throw unsupported("functions", "The deprecated 'functions' parameter is not supported by this server; declare them"
+          + " as 'tools' of type 'function'.");
     }
     if (r.functionCall() != null && !r.functionCall().isNull()
         && !(r.functionCall().isString() && r.functionCall().asString().equals("none"))) {
-      throw unsupported("function_call", "'function_call' needs 'functions', which this server does not support yet.");
+      throw unsupported("function_call", "The deprecated 'function_call' parameter is not supported by this server; use"
+          + " 'tool_choice' with 'tools'.");
     }
     if (r.audio() != null && !r.audio().isNull()) {
       throw unsupported("audio", "Audio output is not supported by this server; use /v1/audio/speech.");

@@ -340,11 +340,10 @@ public final class Sequence {
           work[t] -= (float) (p.presencePenalty() + p.frequencyPenalty() * counts[t]);
         }
       }
-      if (constraint != null) {
-        constraint.mask(work);
-      }
-      int token = sampler.sample(work);
       boolean needLogZ = p.logprobs() || p.score();
+      int token = constraint != null
+          ? constraint.sample(sampler, work, tokenizer, !needLogZ && p.topP() >= 1)
+          : sampler.sample(work);
       double logZ = needLogZ ? logSumExp(work) : 0;
       double lp = needLogZ ? work[token] - logZ : 0;
       sumLogprob += lp;

@@ -136,8 +136,8 @@ class ChatRequestValidatorTest {
     assertRejected(withMessages(",\"response_format\":{\"type\":\"json_schema\"}"), "response_format.json_schema", "Missing");
     assertRejected(withMessages(",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"schema\":{}}}"),
         "response_format.json_schema.name", "Missing");
-    assertRejected(withMessages(",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]"), "tools", "not supported");
-    assertRejected(withMessages(",\"tool_choice\":\"required\""), "tool_choice", "needs 'tools'");
+    assertRejected(withMessages(",\"tool_choice\":\"required\""), "tool_choice", "only allowed when 'tools'");
+    assertRejected(withMessages(",\"functions\":[{\"name\":\"f\"}]"), "functions", "as 'tools'");
     assertRejected(withMessages(",\"audio\":{\"voice\":\"alloy\",\"format\":\"wav\"}"), "audio", "Audio output");
     assertRejected(withMessages(",\"web_search_options\":{}"), "web_search_options", "Web search");
     assertThat(validate(withMessages(",\"response_format\":{\"type\":\"text\"},\"tool_choice\":\"none\"")).n()).isEqualTo(1);

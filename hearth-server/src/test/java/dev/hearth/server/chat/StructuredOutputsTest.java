@@ -64,7 +64,7 @@ class StructuredOutputsTest {
   }
 
   @SuppressWarnings("unchecked")
-  private static ResponseFormatJsonSchema schemaFormat(String schema) {
+  static ResponseFormatJsonSchema schemaFormat(String schema) {
     Map<String, Object> tree = JSON.readValue(schema, Map.class);
     ResponseFormatJsonSchema.JsonSchema.Schema.Builder s = ResponseFormatJsonSchema.JsonSchema.Schema.builder();
     tree.forEach((k, v) -> s.putAdditionalProperty(k, JsonValue.from(v)));
