@@ -33,6 +33,7 @@ import dev.hearth.server.ops.OpsRoutes;
 import dev.hearth.server.ops.RequestMetrics;
 import dev.hearth.server.projects.ProjectService;
 import dev.hearth.server.projects.ProjectsRoutes;
+import dev.hearth.server.upstream.UpstreamRoutes;
 import dev.hearth.store.ApiKeyStore;
 import dev.hearth.store.Database;
 import dev.hearth.store.ProjectStore;
@@ -121,6 +122,7 @@ public final class HearthServer implements AutoCloseable {
           new ModerationRoutes(moderation, bodies, settings),
           new SpeechRoutes(SpeechService.withDefaultEngines(registry), bodies, settings),
           new TranscriptionRoutes(TranscriptionService.withDefaultEngines(registry), settings),
+          new UpstreamRoutes(registry, settings, streams),
           new ChatRoutes(registry, llm, settings, bodies, streams, clock, batchEndpoints),
           new CompletionsRoutes(registry, llm, settings, bodies, streams, clock, batchEndpoints)));
       families.addAll(extraRoutes);

@@ -8,6 +8,7 @@ import dev.hearth.server.http.ApiRoutes;
 import dev.hearth.server.http.JsonBodies;
 import dev.hearth.server.http.SseStreams;
 import dev.hearth.server.models.ModelRegistry;
+import dev.hearth.server.upstream.Upstream;
 import dev.hearth.server.auth.Principal;
 import dev.hearth.server.batches.BatchDispatcher;
 import dev.hearth.server.batches.BatchResponse;
@@ -49,6 +50,9 @@ public final class CompletionsRoutes implements ApiRoutes {
   @Override
   public void register(RoutesConfig routes) {
     routes.post("/v1/completions", ctx -> {
+      if (Upstream.forwarded(ctx)) { // engine: upstream models go to their server
+        return;
+      }
       LegacyCompletionRequest request = CompletionRequestValidator.validate(bodies.read(ctx, CompletionRequest.class));
       try (CompletionService.Prepared prepared =
           ChatRoutes.admit(ctx, () -> service.prepare(request, settings.of(ctx).allowedModels()))) {
