@@ -188,9 +188,12 @@ final class UpstreamForwarder implements AutoCloseable {
     BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
     StringBuilder data = new StringBuilder();
     boolean pending = false;
-    try {
+    IOException broken = null;
+    StallWatch watch = new StallWatch(model.timeout());
+    try (watch) {
       String line;
       while ((line = reader.readLine()) != null) {
+        watch.touch();
         if (line.isEmpty()) {
           if (pending && !event(data.toString(), out, id, model, clientWantsUsage)) {
             return;
@@ -209,13 +212,19 @@ final class UpstreamForwarder implements AutoCloseable {
       if (pending && !event(data.toString(), out, id, model, clientWantsUsage)) {
         return;
       }
-      log.warn("model {}: the upstream stream ended without [DONE]", model.id());
     } catch (IOException e) {
-      if (!out.open()) {
-        return; // the client is gone (or the server stopping) and the upstream request with it
-      }
-      log.warn("model {}: the upstream stream broke: {}", model.id(), e.toString());
+      broken = e;
     }
+    if (!out.open()) {
+      return; // the client is gone (or the server stopping): closing the body cancels the upstream request
+    }
+    if (watch.fired()) {
+      log.warn("model {}: the upstream stream stalled for {} s", model.id(), model.timeout().toSeconds());
+      out.fail(new ApiError("The upstream server of model `" + model.id() + "` sent nothing for "
+          + model.timeout().toSeconds() + " s; the stream was stopped.", "server_error", null, "upstream_timeout"));
+      return;
+    }
+    log.warn("model {}: the upstream stream {}", model.id(), broken == null ? "ended without [DONE]" : "broke: " + broken);
     out.fail(new ApiError("The upstream server of model `" + model.id() + "` ended the stream before it was complete.",
         "server_error", null, "upstream_error"));
   }

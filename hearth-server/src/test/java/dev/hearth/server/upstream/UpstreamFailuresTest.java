@@ -220,4 +220,27 @@ class UpstreamFailuresTest {
     assertThat(error.get("message").asString()).contains("`vllm-llama`").contains("1 s");
     assertThat(error.get("code").asString()).isEqualTo("upstream_timeout");
   }
+
+  @Test
+  void aStreamThatStallsEndsWithATimeoutEvent() {
+    script.set(e -> {
+      e.getResponseHeaders().set("Content-Type", "text/event-stream");
+      e.sendResponseHeaders(200, 0);
+      e.getResponseBody().write(chunk("Once").getBytes(StandardCharsets.UTF_8));
+      e.getResponseBody().flush();
+      try {
+        release.await(); // then nothing, for longer than timeout_seconds
+      } catch (InterruptedException ignored) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    HttpResponse<String> r = chat(true);
+    assertThat(r.statusCode()).isEqualTo(200);
+    String[] events = r.body().split("\n\n");
+    assertThat(events).hasSize(2);
+    assertThat(events[0]).contains("\"content\":\"Once\"");
+    JsonNode error = Envelopes.json(events[1].substring("data: ".length())).get("error");
+    assertThat(error.get("code").asString()).isEqualTo("upstream_timeout");
+    assertThat(error.get("message").asString()).contains("`vllm-llama`").contains("1 s");
+  }
 }
