@@ -122,7 +122,7 @@ public final class HearthServer implements AutoCloseable {
           new ModerationRoutes(moderation, bodies, settings),
           new SpeechRoutes(SpeechService.withDefaultEngines(registry), bodies, settings),
           new TranscriptionRoutes(TranscriptionService.withDefaultEngines(registry), settings),
-          new UpstreamRoutes(registry, settings, streams),
+          new UpstreamRoutes(registry, settings, streams, batchEndpoints),
           new ChatRoutes(registry, llm, settings, bodies, streams, clock, batchEndpoints),
           new CompletionsRoutes(registry, llm, settings, bodies, streams, clock, batchEndpoints)));
       families.addAll(extraRoutes);

@@ -19,6 +19,18 @@ public final class BatchDispatcher {
   private static final Logger log = LoggerFactory.getLogger(BatchDispatcher.class);
 
   private final Map<String, BatchEndpoint> endpoints = new ConcurrentHashMap<>();
+  private volatile Interceptor interceptor = (endpoint, caller, body) -> null;
+
+  /** Answers a line before its endpoint's handler does (requests for upstream models), or returns null. */
+  @FunctionalInterface
+  public interface Interceptor {
+    BatchResponse handle(String endpoint, Principal caller, JsonNode body);
+  }
+
+  public BatchDispatcher intercept(Interceptor interceptor) {
+    this.interceptor = interceptor;
+    return this;
+  }
 
   public BatchDispatcher register(String endpoint, BatchEndpoint handler) {
     if (endpoints.putIfAbsent(endpoint, handler) != null) {
@@ -39,7 +51,8 @@ public final class BatchDispatcher {
           new ApiError("Invalid URL (POST " + endpoint + ")", "invalid_request_error", null, "unknown_url")));
     }
     try {
-      return handler.handle(caller, body);
+      BatchResponse intercepted = interceptor.handle(endpoint, caller, body);
+      return intercepted != null ? intercepted : handler.handle(caller, body);
     } catch (ApiException e) {
       return new BatchResponse(e.status(), new ErrorResponse(e.toError()));
     } catch (RuntimeException e) {

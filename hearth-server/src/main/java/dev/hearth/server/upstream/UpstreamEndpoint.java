@@ -18,6 +18,15 @@ enum UpstreamEndpoint {
     this.streams = streams;
   }
 
+  static UpstreamEndpoint ofRoute(String route) {
+    for (UpstreamEndpoint e : values()) {
+      if (e.route().equals(route)) {
+        return e;
+      }
+    }
+    return null;
+  }
+
   /** The route on this server, {@code /v1/chat/completions}. */
   String route() {
     return "/v1" + path;

@@ -1,7 +1,9 @@
 package dev.hearth.server.upstream;
 
 import dev.hearth.api.error.ApiError;
+import dev.hearth.server.auth.Principal;
 import dev.hearth.server.auth.ProjectSettings;
+import dev.hearth.server.batches.BatchResponse;
 import dev.hearth.server.config.EngineKind;
 import dev.hearth.server.config.ModelConfig;
 import dev.hearth.server.http.ApiException;
@@ -24,6 +26,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,14 +100,46 @@ final class UpstreamForwarder implements AutoCloseable {
     } catch (JacksonException e) {
       return false;
     }
-    if (body == null || !body.isObject() || body.get("model") == null || !body.get("model").isString()) {
+    Call call = resolve(body, endpoint, settings.of(ctx).allowedModels());
+    if (call == null) {
       return false;
+    }
+    if (call.stream()) {
+      relay(ctx, endpoint, call.target(), call.request());
+    } else {
+      ctx.contentType("application/json");
+      ctx.result(json.writeValueAsBytes(complete(ctx, endpoint, call.target(), call.request())));
+    }
+    return true;
+  }
+
+  /** A batch line for an upstream model, answered as a live request would be; null for any other line. */
+  BatchResponse batchLine(String route, Principal caller, JsonNode body) {
+    if (targets.isEmpty()) {
+      return null;
+    }
+    UpstreamEndpoint endpoint = UpstreamEndpoint.ofRoute(route);
+    Call call = endpoint == null ? null : resolve(body.deepCopy(), endpoint, settings.of(caller.projectId()).allowedModels());
+    if (call == null) {
+      return null;
+    }
+    if (call.stream()) {
+      throw ApiException.invalidRequest("stream", "Streaming is not available for batch requests.");
+    }
+    return new BatchResponse(200, complete(null, endpoint, call.target(), call.request()));
+  }
+
+  private record Call(Target target, ObjectNode request, boolean stream) {}
+
+  /** The upstream call {@code body} asks for (its model replaced by the upstream's name), or null. */
+  private Call resolve(JsonNode body, UpstreamEndpoint endpoint, Collection<String> allowed) {
+    if (body == null || !body.isObject() || body.get("model") == null || !body.get("model").isString()) {
+      return null;
     }
     String name = body.get("model").asString();
     ModelConfig config = registry.resolve(name).orElse(null);
-    if (config == null || config.engine() != EngineKind.UPSTREAM
-        || !registry.allowed(name, settings.of(ctx).allowedModels())) {
-      return false;
+    if (config == null || config.engine() != EngineKind.UPSTREAM || !registry.allowed(name, allowed)) {
+      return null;
     }
     Target target = targets.get(config.id());
     ObjectNode request = (ObjectNode) body;
@@ -112,15 +147,8 @@ final class UpstreamForwarder implements AutoCloseable {
     if (streamFlag != null && !streamFlag.isNull() && !streamFlag.isBoolean()) {
       throw ApiException.invalidRequest("stream", "Invalid type for 'stream': expected a boolean.", "invalid_type");
     }
-    boolean stream = endpoint.streams && streamFlag != null && streamFlag.asBoolean(false);
     request.put("model", target.model().upstreamName());
-    if (stream) {
-      relay(ctx, endpoint, target, request);
-    } else {
-      ctx.contentType("application/json");
-      ctx.result(json.writeValueAsBytes(complete(ctx, endpoint, target, request)));
-    }
-    return true;
+    return new Call(target, request, endpoint.streams && streamFlag != null && streamFlag.asBoolean(false));
   }
 
   private JsonNode complete(Context ctx, UpstreamEndpoint endpoint, Target target, ObjectNode request) {
@@ -289,7 +317,7 @@ final class UpstreamForwarder implements AutoCloseable {
     if (model.apiKey() != null) {
       b.header("Authorization", "Bearer " + model.apiKey());
     }
-    String requestId = ctx.attribute(RequestIds.MDC_KEY);
+    String requestId = ctx == null ? null : ctx.attribute(RequestIds.MDC_KEY);
     if (requestId != null) {
       b.header("X-Client-Request-Id", requestId);
     }
@@ -349,7 +377,9 @@ final class UpstreamForwarder implements AutoCloseable {
     String fallback = "The upstream server of model `" + model.id() + "` answered HTTP " + status + ".";
     ApiError error = node == null ? new ApiError(fallback, null, null, null) : error(node, model, null, fallback);
     if (status == 429) {
-      headers.firstValue("retry-after").ifPresent(v -> ctx.header("Retry-After", v));
+      if (ctx != null) {
+        headers.firstValue("retry-after").ifPresent(v -> ctx.header("Retry-After", v));
+      }
       return new ApiException(429, orElse(error.type(), "rate_limit_exceeded"), error.message(), error.param(),
           orElse(error.code(), "rate_limit_exceeded"));
     }

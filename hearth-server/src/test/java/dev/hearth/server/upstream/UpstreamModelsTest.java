@@ -20,7 +20,16 @@ import com.openai.models.moderations.ModerationCreateResponse;
 import dev.hearth.server.HearthServer;
 import dev.hearth.server.config.ConfigLoader;
 import dev.hearth.server.config.HearthConfig;
+import com.openai.core.MultipartField;
+import com.openai.models.batches.Batch;
+import com.openai.models.batches.BatchCreateParams;
+import com.openai.models.files.FileCreateParams;
+import com.openai.models.files.FilePurpose;
+import dev.hearth.server.conformance.ConformanceClients;
 import dev.hearth.server.conformance.ConformanceExtension;
+import dev.hearth.server.conformance.ConformanceRecorder;
+import java.io.ByteArrayInputStream;
+import java.time.Instant;
 import dev.hearth.server.conformance.RequiresSpec;
 import dev.hearth.server.testing.Envelopes;
 import dev.hearth.server.testing.TestServer;
@@ -312,6 +321,45 @@ class UpstreamModelsTest {
       } while (status == 429 && System.nanoTime() < deadline);
       assertThat(status).isEqualTo(200);
     }
+  }
+
+  @Test
+  void batchLinesForUpstreamModelsAreForwarded() throws Exception {
+    String there = direct().chat().completions().create(chat("tiny").build()).choices().get(0).message().content().orElse("");
+    String chatLine = "{\"custom_id\":\"%s\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":"
+        + "{\"model\":\"up\",\"messages\":[{\"role\":\"user\",\"content\":\"Tell me a story\"}],"
+        + "\"max_completion_tokens\":10,\"temperature\":1.0,\"seed\":42%s}}\n";
+    String lines = chatLine.formatted("a", "") + chatLine.formatted("b", ",\"stream\":true");
+    OpenAIClient client = client();
+    String input = client.files().create(FileCreateParams.builder()
+        .file(MultipartField.<InputStream>builder()
+            .value(new ByteArrayInputStream(lines.getBytes(StandardCharsets.UTF_8))).filename("requests.jsonl").build())
+        .purpose(FilePurpose.BATCH).build()).id();
+    Batch created = client.batches().create(BatchCreateParams.builder().inputFileId(input)
+        .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS).completionWindow(BatchCreateParams.CompletionWindow._24H).build());
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    Batch b = created;
+    while (!Set.of(Batch.Status.COMPLETED, Batch.Status.FAILED).contains(b.status()) && Instant.now().isBefore(deadline)) {
+      Thread.sleep(20); // polling the runner, which works in the background
+      b = client.batches().retrieve(created.id());
+    }
+    assertThat(b.status()).isEqualTo(Batch.Status.COMPLETED);
+    List<JsonNode> out = new ArrayList<>();
+    for (String file : List.of(b.outputFileId().orElseThrow(), b.errorFileId().orElseThrow())) {
+      try (com.openai.core.http.HttpResponse response =
+          ConformanceClients.openAi(front.baseUrl(), frontKey, new ConformanceRecorder()).files().content(file)) {
+        new String(response.body().readAllBytes(), StandardCharsets.UTF_8).lines().map(Envelopes::json).forEach(out::add);
+      }
+    }
+    JsonNode a = out.stream().filter(l -> l.get("custom_id").asString().equals("a")).findFirst().orElseThrow();
+    assertThat(a.get("response").get("status_code").asInt()).isEqualTo(200);
+    JsonNode answer = a.get("response").get("body");
+    assertThat(answer.get("id").asString()).startsWith("chatcmpl-");
+    assertThat(answer.get("model").asString()).isEqualTo("up");
+    assertThat(answer.get("choices").get(0).get("message").get("content").asString()).isEqualTo(there);
+    JsonNode streamed = out.stream().filter(l -> l.get("custom_id").asString().equals("b")).findFirst().orElseThrow();
+    assertThat(streamed.get("response").get("status_code").asInt()).isEqualTo(400);
+    assertThat(streamed.get("response").get("body").get("error").get("param").asString()).isEqualTo("stream");
   }
 
   static String content(List<ChatCompletionChunk> chunks) {
