@@ -223,6 +223,11 @@ final class UpstreamForwarder implements AutoCloseable {
       while ((line = reader.readLine()) != null) {
         watch.touch();
         if (line.isEmpty()) {
+          if (pending && data.toString().strip().equals("[DONE]")) {
+            out.done();
+            drain(reader); // to its end, so that the connection goes back to the pool
+            return;
+          }
           if (pending && !event(data.toString(), out, id, model, clientWantsUsage)) {
             return;
           }
@@ -255,6 +260,16 @@ final class UpstreamForwarder implements AutoCloseable {
     log.warn("model {}: the upstream stream {}", model.id(), broken == null ? "ended without [DONE]" : "broke: " + broken);
     out.fail(new ApiError("The upstream server of model `" + model.id() + "` ended the stream before it was complete.",
         "server_error", null, "upstream_error"));
+  }
+
+  /** Reads what follows {@code [DONE]} (normally nothing but the end of the response), up to a bound. */
+  private static void drain(BufferedReader reader) throws IOException {
+    char[] buffer = new char[4096];
+    int left = MAX_ERROR_BYTES;
+    int n;
+    while (left > 0 && (n = reader.read(buffer)) != -1) {
+      left -= n;
+    }
   }
 
   /** One upstream event; false once the stream is over (done, failed, or the client gone). */

@@ -55,7 +55,7 @@ class UpstreamFailuresTest {
     void answer(HttpExchange exchange) throws IOException;
   }
 
-  record Recorded(String path, String authorization, JsonNode body) {}
+  record Recorded(String path, String authorization, JsonNode body, int clientPort) {}
 
   @BeforeEach
   void start() throws IOException {
@@ -64,7 +64,8 @@ class UpstreamFailuresTest {
       byte[] body = exchange.getRequestBody().readAllBytes();
       synchronized (received) {
         received.add(new Recorded(exchange.getRequestURI().getPath(),
-            exchange.getRequestHeaders().getFirst("Authorization"), Envelopes.json(new String(body, StandardCharsets.UTF_8))));
+            exchange.getRequestHeaders().getFirst("Authorization"), Envelopes.json(new String(body, StandardCharsets.UTF_8)),
+            exchange.getRemoteAddress().getPort()));
       }
       try {
         script.get().answer(exchange);
@@ -130,6 +131,19 @@ class UpstreamFailuresTest {
     assertThat(sent.body().get("stream_options").get("include_usage").asBoolean()).isTrue();
     // fields the upstream understands beyond the spec (vLLM's top_k) pass through untouched
     assertThat(sent.body().get("top_k").asInt()).isEqualTo(5);
+  }
+
+  @Test
+  void finishedStreamsAndAnswersLeaveTheConnectionForTheNextRequest() {
+    // whatever follows [DONE] (here a long comment, normally just the end of the body) is read to the end
+    script.set(e -> reply(e, 200, "text/event-stream", chunk("Hi") + "data: [DONE]\n\n" + ": padding\n".repeat(30_000)));
+    assertThat(chat(true).body()).endsWith("data: [DONE]\n\n");
+    assertThat(chat(true).body()).endsWith("data: [DONE]\n\n");
+    script.set(e -> reply(e, 200, "application/json", "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,"
+        + "\"model\":\"m\",\"choices\":[]}"));
+    assertThat(chat(false).statusCode()).isEqualTo(200);
+    assertThat(received).hasSize(3);
+    assertThat(received).extracting(Recorded::clientPort).containsOnly(received.getFirst().clientPort());
   }
 
   @Test
