@@ -113,6 +113,7 @@ public final class HearthServer implements AutoCloseable {
               bodies.parse(mapper.writeValueAsBytes(body), CreateModerationRequest.class),
               settings.of(caller.projectId()).allowedModels())));
       List<ApiRoutes> families = new ArrayList<>(List.of(
+          new UpstreamRoutes(registry, settings, streams, batchEndpoints), // first: checks its config before any family starts work
           new OpsRoutes(metrics, () -> healthy(database)),
           new ModelsRoutes(registry, settings),
           new ProjectsRoutes(new ProjectService(projects), bodies),
@@ -122,7 +123,6 @@ public final class HearthServer implements AutoCloseable {
           new ModerationRoutes(moderation, bodies, settings),
           new SpeechRoutes(SpeechService.withDefaultEngines(registry), bodies, settings),
           new TranscriptionRoutes(TranscriptionService.withDefaultEngines(registry), settings),
-          new UpstreamRoutes(registry, settings, streams, batchEndpoints),
           new ChatRoutes(registry, llm, settings, bodies, streams, clock, batchEndpoints),
           new CompletionsRoutes(registry, llm, settings, bodies, streams, clock, batchEndpoints)));
       families.addAll(extraRoutes);

@@ -3,9 +3,13 @@ package dev.hearth.server.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hearth.server.HearthServer;
 import dev.hearth.server.config.ConfigException;
 import dev.hearth.server.config.EngineKind;
+import dev.hearth.server.config.HearthConfig;
 import dev.hearth.server.config.ModelConfig;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -67,5 +71,18 @@ class UpstreamModelTest {
         .hasMessageStartingWith("config: models[llama].options.api_kye: unknown option for engine upstream (known: api_key, ");
     assertThatThrownBy(() -> of("hf://x/y.gguf", Map.of("base_url", "http://gpu/v1")))
         .hasMessage("config: models[llama].source: not used by engine upstream; set options.base_url instead");
+  }
+
+  @Test
+  void theServerDoesNotStartWithABadUpstreamModel(@TempDir Path dir) {
+    HearthConfig config = UpstreamModelsTest.frontConfig(dir, """
+        models:
+          - id: vllm
+            engine: upstream
+            options: {base_url: "http://127.0.0.1:1/v1", api_key_env: HEARTH_TEST_SURELY_UNSET_KEY}
+        """);
+    assertThatThrownBy(() -> HearthServer.start(config).close())
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("config: models[vllm].options.api_key_env: the environment variable HEARTH_TEST_SURELY_UNSET_KEY is not set");
   }
 }
