@@ -257,4 +257,32 @@ class UpstreamFailuresTest {
     assertThat(error.get("code").asString()).isEqualTo("upstream_timeout");
     assertThat(error.get("message").asString()).contains("`vllm-llama`").contains("1 s");
   }
+
+  @Test
+  void aClientThatLeavesClosesTheUpstreamStream() throws Exception {
+    // An upstream that would stream forever: only Hearth closing the connection ends it.
+    CountDownLatch cancelled = new CountDownLatch(1);
+    script.set(e -> {
+      e.getResponseHeaders().set("Content-Type", "text/event-stream");
+      e.sendResponseHeaders(200, 0);
+      OutputStream out = e.getResponseBody();
+      try {
+        while (true) {
+          out.write(chunk("more").getBytes(StandardCharsets.UTF_8));
+          out.flush();
+        }
+      } catch (IOException closed) {
+        cancelled.countDown();
+      }
+    });
+    java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+    HttpResponse<java.io.InputStream> r = http.send(front.request("/v1/chat/completions")
+        .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+            "{\"model\":\"vllm-llama\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":true}")).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    java.io.InputStream in = r.body();
+    assertThat(new String(in.readNBytes(16), StandardCharsets.UTF_8)).startsWith("data: {");
+    in.close();
+    assertThat(cancelled.await(60, java.util.concurrent.TimeUnit.SECONDS)).as("upstream request closed").isTrue();
+  }
 }

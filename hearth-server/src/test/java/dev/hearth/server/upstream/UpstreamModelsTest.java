@@ -289,6 +289,7 @@ class UpstreamModelsTest {
   @Test
   void aClientThatDisconnectsCancelsTheUpstreamRequest(@TempDir Path own) throws Exception {
     // One slot upstream, no queue: while the forwarded stream runs, the upstream refuses others (429).
+    // (End to end; UpstreamFailuresTest has an upstream that streams forever, which only a cancel ends.)
     Path model = TinyLlm.write(own, 4, 256, 4096);
     int eot = TinyLlm.endOfTurn(model);
     try (TestServer slow = TestServer.start(TinyLlm.config(own.resolve("upstream"), model, 1, 0), List.of());
