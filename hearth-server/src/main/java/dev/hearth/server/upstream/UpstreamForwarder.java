@@ -48,7 +48,8 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Streams are relayed chunk by chunk as they arrive; when the client goes away the upstream
  * response is closed, which cancels the upstream request. Usage is always requested upstream
- * ({@code stream_options.include_usage}) and the usage chunk reaches the client only if it asked.
+ * ({@code stream_options.include_usage}, unless the model's {@code stream_usage} is false) and the
+ * usage chunk reaches the client only if it asked.
  */
 final class UpstreamForwarder implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UpstreamForwarder.class);
@@ -175,9 +176,9 @@ final class UpstreamForwarder implements AutoCloseable {
     UpstreamModel model = target.model();
     JsonNode options = request.get("stream_options");
     boolean clientWantsUsage = options != null && options.isObject() && options.path("include_usage").asBoolean(false);
-    if (options == null || options.isNull()) {
+    if (model.streamUsage() && (options == null || options.isNull())) {
       request.putObject("stream_options").put("include_usage", true);
-    } else if (options.isObject()) {
+    } else if (model.streamUsage() && options.isObject()) {
       ((ObjectNode) options).put("include_usage", true);
     }
     HttpResponse<InputStream> response = send(target, build(ctx, endpoint, model, request, true),

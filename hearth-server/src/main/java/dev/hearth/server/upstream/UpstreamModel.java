@@ -25,14 +25,15 @@ import java.util.function.Function;
  *     api_key_env: VLLM_API_KEY           # the key, read from this environment variable (or api_key: literal)
  *     upstream_model: meta-llama/Llama-3.1-8B-Instruct   # its name there (default: the id)
  *     connect_timeout_seconds: 10
- *     timeout_seconds: 600                # until the response (or a stream's first byte) starts
+ *     timeout_seconds: 600                # until the response starts; for streams also the longest gap
+ *     stream_usage: true                  # ask for stream_options.include_usage (false for servers that reject it)
  * }</pre>
  *
  * The key is never part of {@link #toString()}, logs or error messages.
  */
 public final class UpstreamModel {
   static final Set<String> OPTIONS = Set.of(
-      "base_url", "api_key_env", "api_key", "upstream_model", "connect_timeout_seconds", "timeout_seconds");
+      "base_url", "api_key_env", "api_key", "upstream_model", "connect_timeout_seconds", "timeout_seconds", "stream_usage");
 
   private final String id;
   private final URI baseUrl;
@@ -40,14 +41,17 @@ public final class UpstreamModel {
   private final String upstreamName;
   private final Duration connectTimeout;
   private final Duration timeout;
+  private final boolean streamUsage;
 
-  UpstreamModel(String id, URI baseUrl, String apiKey, String upstreamName, Duration connectTimeout, Duration timeout) {
+  UpstreamModel(String id, URI baseUrl, String apiKey, String upstreamName, Duration connectTimeout, Duration timeout,
+      boolean streamUsage) {
     this.id = id;
     this.baseUrl = baseUrl;
     this.apiKey = apiKey;
     this.upstreamName = upstreamName;
     this.connectTimeout = connectTimeout;
     this.timeout = timeout;
+    this.streamUsage = streamUsage;
   }
 
   /** Binds and checks an {@code engine: upstream} model; {@code env} resolves {@code api_key_env}. */
@@ -85,8 +89,12 @@ public final class UpstreamModel {
     String upstreamName = string(key + ".options.upstream_model", options.get("upstream_model"));
     Duration connect = seconds(key + ".options.connect_timeout_seconds", options.get("connect_timeout_seconds"), 10, 3600);
     Duration timeout = seconds(key + ".options.timeout_seconds", options.get("timeout_seconds"), 600, 86_400);
+    Object usage = options.getOrDefault("stream_usage", true);
+    if (!(usage instanceof Boolean streamUsage)) {
+      throw new ConfigException(key + ".options.stream_usage", "expected true or false, got '" + usage + "'");
+    }
     return new UpstreamModel(config.id(), baseUrl, apiKey, upstreamName == null ? config.id() : upstreamName,
-        connect, timeout);
+        connect, timeout, streamUsage);
   }
 
   private static URI baseUrl(String key, Object value) {
@@ -163,6 +171,11 @@ public final class UpstreamModel {
 
   public Duration timeout() {
     return timeout;
+  }
+
+  /** Whether streams ask the upstream for {@code stream_options.include_usage}. */
+  public boolean streamUsage() {
+    return streamUsage;
   }
 
   /** The upstream key, for the Authorization header only; null when the upstream needs none. */

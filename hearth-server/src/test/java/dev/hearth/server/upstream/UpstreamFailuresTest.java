@@ -82,7 +82,10 @@ class UpstreamFailuresTest {
             enabled: false
           - id: vllm-llama
             engine: upstream
-            options: {base_url: "%s", api_key: "%s", upstream_model: meta-llama/Llama-3.1-8B-Instruct, timeout_seconds: 1}
+            options: {base_url: "%1$s", api_key: "%2$s", upstream_model: meta-llama/Llama-3.1-8B-Instruct, timeout_seconds: 1}
+          - id: no-stream-options
+            engine: upstream
+            options: {base_url: "%1$s", stream_usage: false}
         """.formatted(base, KEY)), List.of());
   }
 
@@ -131,6 +134,12 @@ class UpstreamFailuresTest {
     assertThat(sent.body().get("stream_options").get("include_usage").asBoolean()).isTrue();
     // fields the upstream understands beyond the spec (vLLM's top_k) pass through untouched
     assertThat(sent.body().get("top_k").asInt()).isEqualTo(5);
+
+    // a server that rejects stream_options is not sent any (stream_usage: false); nor is a key where none is set
+    front.post("/v1/chat/completions", "{\"model\":\"no-stream-options\",\"stream\":true,\"messages\":[]}");
+    assertThat(received.getLast().body().has("stream_options")).isFalse();
+    assertThat(received.getLast().body().get("model").asString()).isEqualTo("no-stream-options");
+    assertThat(received.getLast().authorization()).isNull();
   }
 
   @Test

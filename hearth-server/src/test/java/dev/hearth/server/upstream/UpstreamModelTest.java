@@ -46,6 +46,8 @@ class UpstreamModelTest {
     UpstreamModel m = of(Map.of("base_url", "http://localhost:11434/v1"));
     assertThat(m.apiKey()).isNull();
     assertThat(m.upstreamName()).isEqualTo("llama");
+    assertThat(m.streamUsage()).isTrue();
+    assertThat(of(Map.of("base_url", "http://localhost:11434/v1", "stream_usage", false)).streamUsage()).isFalse();
   }
 
   @Test
@@ -69,6 +71,8 @@ class UpstreamModelTest {
         .hasMessage("config: models[llama].options.upstream_model: expected a string, got 3");
     assertThatThrownBy(() -> of(Map.of("base_url", "http://gpu/v1", "api_kye", "x")))
         .hasMessageStartingWith("config: models[llama].options.api_kye: unknown option for engine upstream (known: api_key, ");
+    assertThatThrownBy(() -> of(Map.of("base_url", "http://gpu/v1", "stream_usage", "no")))
+        .hasMessage("config: models[llama].options.stream_usage: expected true or false, got 'no'");
     assertThatThrownBy(() -> of("hf://x/y.gguf", Map.of("base_url", "http://gpu/v1")))
         .hasMessage("config: models[llama].source: not used by engine upstream; set options.base_url instead");
   }
