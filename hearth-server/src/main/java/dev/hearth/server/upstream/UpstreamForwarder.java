@@ -291,7 +291,7 @@ final class UpstreamForwarder implements AutoCloseable {
           "server_error", null, "upstream_error"));
       return false;
     }
-    if (chunk.has("error") || "error".equals(chunk.path("object").asString(null))) {
+    if (chunk.has("error") || "error".equals(text(chunk.get("object")))) {
       ApiError error = error(chunk, model, "server_error", "The upstream server of model `" + model.id() + "` failed mid-stream.");
       out.fail(error);
       return false;

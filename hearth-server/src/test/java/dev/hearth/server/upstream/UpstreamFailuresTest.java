@@ -228,6 +228,15 @@ class UpstreamFailuresTest {
         + "data: {\"error\":{\"message\":\"CUDA out of memory\",\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n"));
     HttpResponse<String> oom = chat(true);
     assertThat(oom.body()).contains("\"content\":\"a\"").contains("CUDA out of memory").doesNotContain("[DONE]");
+    // vLLM's flat error object mid-stream, after a chunk without the optional fields
+    script.set(e -> reply(e, 200, "text/event-stream", "data: {\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"b\"}}]}\n\n"
+        + "data: {\"object\":\"error\",\"message\":\"engine dead\",\"type\":\"InternalServerError\",\"param\":null,\"code\":500}\n\n"));
+    HttpResponse<String> dead = chat(true);
+    String[] events = dead.body().split("\n\n");
+    assertThat(events[0]).contains("\"content\":\"b\"");
+    JsonNode flat = Envelopes.json(events[1].substring("data: ".length())).get("error");
+    assertThat(flat.get("message").asString()).isEqualTo("engine dead");
+    assertThat(flat.get("code").isNull()).isTrue();
   }
 
   @Test
