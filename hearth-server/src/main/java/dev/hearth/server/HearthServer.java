@@ -36,6 +36,7 @@ import dev.hearth.server.projects.ProjectsRoutes;
 import dev.hearth.server.storedcompletions.StoredCompletionsRoutes;
 import dev.hearth.server.usage.UsageRecorder;
 import dev.hearth.server.usage.UsageRoutes;
+import dev.hearth.server.upstream.UpstreamRoutes;
 import dev.hearth.store.ApiKeyStore;
 import dev.hearth.store.Database;
 import dev.hearth.store.ProjectStore;
@@ -117,6 +118,7 @@ public final class HearthServer implements AutoCloseable {
               bodies.parse(mapper.writeValueAsBytes(body), CreateModerationRequest.class),
               settings.of(caller.projectId()).allowedModels())));
       List<ApiRoutes> families = new ArrayList<>(List.of(
+          new UpstreamRoutes(registry, settings, streams, batchEndpoints), // first: checks its config before any family starts work
           new OpsRoutes(metrics, () -> healthy(database)),
           new ModelsRoutes(registry, settings),
           new ProjectsRoutes(new ProjectService(projects), bodies),

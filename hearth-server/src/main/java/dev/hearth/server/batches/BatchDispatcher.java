@@ -35,6 +35,19 @@ public final class BatchDispatcher {
     return this;
   }
 
+  private volatile Interceptor interceptor = (endpoint, caller, body) -> null;
+
+  /** Answers a line before its endpoint's handler does (requests for upstream models), or returns null. */
+  @FunctionalInterface
+  public interface Interceptor {
+    BatchResponse handle(String endpoint, Principal caller, JsonNode body);
+  }
+
+  public BatchDispatcher intercept(Interceptor interceptor) {
+    this.interceptor = interceptor;
+    return this;
+  }
+
   public BatchDispatcher register(String endpoint, BatchEndpoint handler) {
     if (endpoints.putIfAbsent(endpoint, handler) != null) {
       throw new IllegalStateException(endpoint + " already has a batch handler");
@@ -63,9 +76,14 @@ public final class BatchDispatcher {
       return new BatchResponse(404, new ErrorResponse(
           new ApiError("Invalid URL (POST " + endpoint + ")", "invalid_request_error", null, "unknown_url")));
     }
-    Yield yield = yields.get(endpoint);
-    try (LiveTraffic.Permit permit = yield == null ? () -> {} : yield.traffic().yieldTo(yield.resource())) {
-      BatchResponse response = handler.handle(caller, body);
+    try {
+      BatchResponse response = interceptor.handle(endpoint, caller, body);
+      if (response == null) {
+        Yield yield = yields.get(endpoint);
+        try (LiveTraffic.Permit permit = yield == null ? () -> {} : yield.traffic().yieldTo(yield.resource())) {
+          response = handler.handle(caller, body);
+        }
+      }
       observer.answered(caller, endpoint, response);
       return response;
     } catch (ApiException e) {

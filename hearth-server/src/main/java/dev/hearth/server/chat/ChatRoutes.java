@@ -11,6 +11,7 @@ import dev.hearth.server.http.JsonBodies;
 import dev.hearth.server.http.SseStream;
 import dev.hearth.server.http.SseStreams;
 import dev.hearth.server.models.ModelRegistry;
+import dev.hearth.server.upstream.Upstream;
 import dev.hearth.server.auth.Principal;
 import dev.hearth.server.batches.BatchDispatcher;
 import dev.hearth.server.batches.BatchResponse;
@@ -58,6 +59,9 @@ public final class ChatRoutes implements ApiRoutes {
   @Override
   public void register(RoutesConfig routes) {
     routes.post("/v1/chat/completions", ctx -> {
+      if (Upstream.forwarded(ctx)) { // engine: upstream models go to their server
+        return;
+      }
       ChatRequest request = ChatRequestValidator.validate(ChatStorage.begin(ctx, bodies.read(ctx, ChatCompletionRequest.class)));
       try (ClientDisconnect watch = ClientDisconnect.watch(ctx, request.stream());
           ChatCompletionService.Prepared prepared = admit(ctx, () -> service.prepare(request, settings.of(ctx).allowedModels()))) {

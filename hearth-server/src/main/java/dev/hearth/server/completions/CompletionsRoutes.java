@@ -10,6 +10,7 @@ import dev.hearth.server.http.ApiRoutes;
 import dev.hearth.server.http.JsonBodies;
 import dev.hearth.server.http.SseStreams;
 import dev.hearth.server.models.ModelRegistry;
+import dev.hearth.server.upstream.Upstream;
 import dev.hearth.server.auth.Principal;
 import dev.hearth.server.batches.BatchDispatcher;
 import dev.hearth.server.batches.BatchResponse;
@@ -51,6 +52,9 @@ public final class CompletionsRoutes implements ApiRoutes {
   @Override
   public void register(RoutesConfig routes) {
     routes.post("/v1/completions", ctx -> {
+      if (Upstream.forwarded(ctx)) { // engine: upstream models go to their server
+        return;
+      }
       LegacyCompletionRequest request = CompletionRequestValidator.validate(UsageRecorder.withStreamUsage(ctx, bodies.read(ctx, CompletionRequest.class)));
       try (ClientDisconnect watch = ClientDisconnect.watch(ctx, request.stream()); CompletionService.Prepared prepared =
           ChatRoutes.admit(ctx, () -> service.prepare(request, settings.of(ctx).allowedModels()))) {

@@ -5,6 +5,7 @@ import dev.hearth.api.moderation.CreateModerationRequest;
 import dev.hearth.server.auth.ProjectSettings;
 import dev.hearth.server.http.ApiRoutes;
 import dev.hearth.server.http.JsonBodies;
+import dev.hearth.server.upstream.Upstream;
 import io.javalin.config.RoutesConfig;
 
 /** {@code POST /v1/moderations}. */
@@ -21,7 +22,11 @@ public final class ModerationRoutes implements ApiRoutes {
 
   @Override
   public void register(RoutesConfig routes) {
-    routes.post("/v1/moderations", ctx -> ctx.json(UsageRecorder.recorded(ctx,
-        service.create(bodies.read(ctx, CreateModerationRequest.class), settings.of(ctx).allowedModels()))));
+    routes.post("/v1/moderations", ctx -> {
+      if (!Upstream.forwarded(ctx)) { // engine: upstream models go to their server
+        ctx.json(UsageRecorder.recorded(ctx,
+            service.create(bodies.read(ctx, CreateModerationRequest.class), settings.of(ctx).allowedModels())));
+      }
+    });
   }
 }

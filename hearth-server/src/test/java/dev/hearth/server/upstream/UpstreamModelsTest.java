@@ -1,0 +1,395 @@
+package dev.hearth.server.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.openai.client.OpenAIClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.errors.BadRequestException;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.completions.Completion;
+import com.openai.models.completions.CompletionCreateParams;
+import com.openai.models.embeddings.CreateEmbeddingResponse;
+import com.openai.models.embeddings.EmbeddingCreateParams;
+import com.openai.models.models.Model;
+import com.openai.models.moderations.ModerationCreateParams;
+import com.openai.models.moderations.ModerationCreateResponse;
+import dev.hearth.server.HearthServer;
+import dev.hearth.server.config.ConfigLoader;
+import dev.hearth.server.config.HearthConfig;
+import com.openai.core.MultipartField;
+import com.openai.models.batches.Batch;
+import com.openai.models.batches.BatchCreateParams;
+import com.openai.models.files.FileCreateParams;
+import com.openai.models.files.FilePurpose;
+import dev.hearth.server.conformance.ConformanceClients;
+import dev.hearth.server.conformance.ConformanceExtension;
+import dev.hearth.server.conformance.ConformanceRecorder;
+import java.io.ByteArrayInputStream;
+import java.time.Instant;
+import dev.hearth.server.conformance.RequiresSpec;
+import dev.hearth.server.testing.Envelopes;
+import dev.hearth.server.testing.TestServer;
+import dev.hearth.server.testing.TinyLlm;
+import dev.hearth.store.ApiKeyStore;
+import dev.hearth.store.Database;
+import dev.hearth.store.ProjectStore;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A Hearth server whose models live on a second Hearth server (on loopback, with API keys
+ * required), used through the official SDK: responses equal the upstream's, with the front's ids,
+ * model names, auth and error envelope.
+ */
+@RequiresSpec
+class UpstreamModelsTest {
+  @TempDir static Path dir;
+  static TestServer upstream;
+  static TestServer front;
+  static String upstreamKey;
+  static String frontKey;
+
+  @RegisterExtension final ConformanceExtension conformance = new ConformanceExtension();
+
+  @BeforeAll
+  static void start() throws IOException {
+    Path model = TinyLlm.write(dir);
+    HearthConfig upstreamConfig = TinyLlm.config(dir.resolve("upstream"), model, 4, 16);
+    upstreamKey = createKey(upstreamConfig);
+    upstream = TestServer.start(upstreamConfig, List.of());
+    int closedPort = freePort();
+    HearthConfig frontConfig = frontConfig(dir.resolve("front"), """
+        models:
+          - id: qwen2.5-0.5b-instruct
+            enabled: false
+          - id: all-minilm-l6-v2
+            enabled: false
+          - id: hearth-moderation
+            enabled: false
+          - id: up
+            engine: upstream
+            owned_by: upstream-hearth
+            aliases: [gpt-4o-mini]
+            options: {base_url: "%1$s", api_key: "%2$s", upstream_model: tiny}
+          - id: up-embed
+            engine: upstream
+            aliases: [text-embedding-3-small]
+            options: {base_url: "%1$s/", api_key: "%2$s", upstream_model: all-minilm-l6-v2}
+          - id: up-moderation
+            engine: upstream
+            options: {base_url: "%1$s", api_key: "%2$s", upstream_model: hearth-moderation}
+          - id: up-wrong-key
+            engine: upstream
+            options: {base_url: "%1$s", api_key: "sk-wrong-upstream-key-0123456789", upstream_model: tiny}
+          - id: up-down
+            engine: upstream
+            options: {base_url: "http://127.0.0.1:%3$d/v1", upstream_model: tiny, connect_timeout_seconds: 5}
+        """.formatted(upstream.baseUrl(), upstreamKey, closedPort));
+    frontKey = createKey(frontConfig);
+    front = TestServer.start(frontConfig, List.of()).withApiKey(frontKey);
+    upstream.withApiKey(upstreamKey);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (front != null) {
+      front.close();
+    }
+    if (upstream != null) {
+      upstream.close();
+    }
+  }
+
+  OpenAIClient client() {
+    return conformance.openAi(front.baseUrl(), frontKey);
+  }
+
+  OpenAIClient direct() {
+    return conformance.openAi(upstream.baseUrl(), upstreamKey);
+  }
+
+  static ChatCompletionCreateParams.Builder chat(String model) {
+    return ChatCompletionCreateParams.builder().model(model).addUserMessage("Tell me a story")
+        .maxCompletionTokens(10).temperature(1.0).seed(42);
+  }
+
+  @Test
+  void chatEqualsTheUpstreamWithOurIdModelAndUsage() {
+    ChatCompletion there = direct().chat().completions().create(chat("tiny").build());
+    ChatCompletion here = client().chat().completions().create(chat("gpt-4o-mini").build());
+    assertThat(here.id()).startsWith("chatcmpl-").isNotEqualTo(there.id());
+    assertThat(here.model()).isEqualTo("up");
+    assertThat(here.choices().get(0).message().content()).isEqualTo(there.choices().get(0).message().content());
+    assertThat(here.choices().get(0).finishReason()).isEqualTo(there.choices().get(0).finishReason());
+    assertThat(here.usage()).isEqualTo(there.usage());
+    assertThat(here.usage().orElseThrow().completionTokens()).isPositive();
+  }
+
+  @Test
+  void chatStreamsEveryChunkWithOneIdAndUsageOnlyWhenAsked() {
+    String expected = direct().chat().completions().create(chat("tiny").build()).choices().get(0).message().content().orElse("");
+    var usage = direct().chat().completions().create(chat("tiny").build()).usage().orElseThrow();
+
+    List<ChatCompletionChunk> chunks = new ArrayList<>();
+    try (StreamResponse<ChatCompletionChunk> s = client().chat().completions().createStreaming(
+        chat("up").streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
+      s.stream().forEach(chunks::add);
+    }
+    Set<String> ids = chunks.stream().map(ChatCompletionChunk::id).collect(Collectors.toSet());
+    assertThat(ids).hasSize(1);
+    assertThat(ids.iterator().next()).startsWith("chatcmpl-");
+    assertThat(chunks).allSatisfy(c -> assertThat(c.model()).isEqualTo("up"));
+    assertThat(content(chunks)).isEqualTo(expected);
+    ChatCompletionChunk last = chunks.getLast();
+    assertThat(last.choices()).isEmpty();
+    assertThat(last.usage()).contains(usage);
+
+    // Not asked: the usage chunk Hearth requested upstream stays here.
+    HttpResponse<String> raw = front.post("/v1/chat/completions",
+        "{\"model\":\"up\",\"messages\":[{\"role\":\"user\",\"content\":\"Tell me a story\"}],\"max_tokens\":10,"
+            + "\"temperature\":1.0,\"seed\":42,\"stream\":true}");
+    assertThat(raw.statusCode()).isEqualTo(200);
+    assertThat(raw.headers().firstValue("content-type").orElseThrow()).startsWith("text/event-stream");
+    assertThat(raw.body()).doesNotContain("\"usage\"").doesNotContain("\"tiny\"").endsWith("data: [DONE]\n\n");
+    StringBuilder text = new StringBuilder();
+    for (String line : raw.body().split("\n")) {
+      if (line.startsWith("data: {")) {
+        Envelopes.json(line.substring(6)).path("choices").forEach(
+            c -> text.append(c.path("delta").path("content").asString("")));
+      }
+    }
+    assertThat(text.toString()).isEqualTo(expected);
+  }
+
+  @Test
+  void legacyCompletionsAndTheirStreams() {
+    CompletionCreateParams there = CompletionCreateParams.builder().model("tiny").prompt("Once upon a time")
+        .maxTokens(8).temperature(1.0).seed(7L).build();
+    Completion expected = direct().completions().create(there);
+    Completion here = client().completions().create(there.toBuilder().model("up").build());
+    assertThat(here.id()).startsWith("cmpl-").isNotEqualTo(expected.id());
+    assertThat(here.model()).isEqualTo("up");
+    assertThat(here.choices().get(0).text()).isEqualTo(expected.choices().get(0).text());
+    assertThat(here.usage()).isEqualTo(expected.usage());
+
+    // the spec documents only application/json for createCompletion, so the stream is read without the harness
+    HttpResponse<String> raw = front.post("/v1/completions", "{\"model\":\"up\",\"prompt\":\"Once upon a time\","
+        + "\"max_tokens\":8,\"temperature\":1.0,\"seed\":7,\"stream\":true,\"stream_options\":{\"include_usage\":true}}");
+    assertThat(raw.headers().firstValue("content-type").orElseThrow()).startsWith("text/event-stream");
+    StringBuilder streamed = new StringBuilder();
+    Set<String> ids = new java.util.HashSet<>();
+    JsonNode last = null;
+    for (String line : raw.body().split("\n")) {
+      if (line.startsWith("data: {")) {
+        last = Envelopes.json(line.substring(6));
+        ids.add(last.get("id").asString());
+        assertThat(last.get("model").asString()).isEqualTo("up");
+        last.get("choices").forEach(c -> streamed.append(c.get("text").asString()));
+      }
+    }
+    assertThat(raw.body()).endsWith("data: [DONE]\n\n");
+    assertThat(ids).hasSize(1).allSatisfy(id -> assertThat(id).startsWith("cmpl-"));
+    assertThat(streamed.toString()).isEqualTo(expected.choices().get(0).text());
+    assertThat(last.get("usage").get("completion_tokens").asLong()).isEqualTo(expected.usage().orElseThrow().completionTokens());
+  }
+
+  @Test
+  void embeddingsAndModerationsAreForwardedToo() {
+    EmbeddingCreateParams.Builder params = EmbeddingCreateParams.builder().input("The quick brown fox")
+        .encodingFormat(EmbeddingCreateParams.EncodingFormat.FLOAT);
+    CreateEmbeddingResponse there = direct().embeddings().create(params.model("all-minilm-l6-v2").build());
+    CreateEmbeddingResponse here = client().embeddings().create(params.model("text-embedding-3-small").build());
+    assertThat(here.model()).isEqualTo("up-embed");
+    assertThat(here.data().get(0).embedding()).isEqualTo(there.data().get(0).embedding()).hasSize(384);
+    assertThat(here.usage()).isEqualTo(there.usage());
+
+    ModerationCreateParams.Builder m = ModerationCreateParams.builder().input("I will hurt you");
+    ModerationCreateResponse mThere = direct().moderations().create(m.model("hearth-moderation").build());
+    ModerationCreateResponse mHere = client().moderations().create(m.model("up-moderation").build());
+    assertThat(mHere.id()).startsWith("modr-").isNotEqualTo(mThere.id());
+    assertThat(mHere.model()).isEqualTo("up-moderation");
+    assertThat(mHere.results()).isEqualTo(mThere.results());
+  }
+
+  @Test
+  void modelsListsUpstreamModelsWithTheirOwner() {
+    List<Model> models = client().models().list().data();
+    assertThat(models).extracting(Model::id).contains("up", "gpt-4o-mini", "up-embed", "up-down");
+    assertThat(models.stream().filter(m -> m.id().equals("up")).findFirst().orElseThrow().ownedBy())
+        .isEqualTo("upstream-hearth");
+  }
+
+  @Test
+  void anUpstreamBadRequestPassesThroughAsItsEnvelope() {
+    String body = "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"temperature\":5}";
+    JsonNode there = Envelopes.assertError(upstream.post("/v1/chat/completions", body.formatted("tiny")), 400);
+    JsonNode here = Envelopes.assertError(front.post("/v1/chat/completions", body.formatted("up")), 400);
+    assertThat(here).isEqualTo(there);
+    assertThat(here.get("param").asString()).isEqualTo("temperature");
+    assertThatThrownBy(() -> client().chat().completions().create(chat("up").temperature(5.0).build()))
+        .isInstanceOf(BadRequestException.class).hasMessageContaining("temperature");
+  }
+
+  @Test
+  void anUnreachableUpstreamIs503NamingTheModel() {
+    for (boolean stream : new boolean[] {false, true}) {
+      JsonNode error = Envelopes.assertError(front.post("/v1/chat/completions",
+          "{\"model\":\"up-down\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":" + stream + "}"), 503);
+      assertThat(error.get("message").asString()).contains("`up-down`").contains("unreachable");
+      assertThat(error.get("code").asString()).isEqualTo("upstream_unavailable");
+      assertThat(error.get("type").asString()).isEqualTo("server_error");
+    }
+  }
+
+  @Test
+  void theUpstreamKeyIsRequiredSentAndNeverShown() {
+    // The upstream requires its key: a wrong one is the deployment's error, told without any key.
+    HttpResponse<String> wrong = front.post("/v1/chat/completions",
+        "{\"model\":\"up-wrong-key\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    JsonNode error = Envelopes.assertError(wrong, 502);
+    assertThat(error.get("message").asString()).contains("`up-wrong-key`").contains("credentials");
+    assertThat(error.get("code").asString()).isEqualTo("upstream_auth_failed");
+    assertThat(wrong.body()).doesNotContain("sk-wrong").doesNotContain("0123456789").doesNotContain(upstreamKey);
+    // The caller's key is ours: the upstream never sees it, and without it the front refuses.
+    Envelopes.assertError(front.withApiKey(null).post("/v1/chat/completions",
+        "{\"model\":\"up\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"), 401);
+    front.withApiKey(frontKey);
+    HttpResponse<String> ok = front.post("/v1/chat/completions",
+        "{\"model\":\"up\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":3}");
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(ok.body()).doesNotContain(upstreamKey);
+  }
+
+  @Test
+  void aClientThatDisconnectsCancelsTheUpstreamRequest(@TempDir Path own) throws Exception {
+    // One slot upstream, no queue: while the forwarded stream runs, the upstream refuses others (429).
+    // (End to end; UpstreamFailuresTest has an upstream that streams forever, which only a cancel ends.)
+    Path model = TinyLlm.write(own, 4, 256, 4096);
+    int eot = TinyLlm.endOfTurn(model);
+    try (TestServer slow = TestServer.start(TinyLlm.config(own.resolve("upstream"), model, 1, 0), List.of());
+        TestServer proxy = TestServer.start(frontConfig(own.resolve("front"), """
+            models:
+              - id: qwen2.5-0.5b-instruct
+                enabled: false
+              - id: up
+                engine: upstream
+                options: {base_url: "%s", upstream_model: tiny}
+            """.formatted(slow.baseUrl())), List.of())) {
+      String body = "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":%d,"
+          + "\"stream\":%s,\"logit_bias\":{\"" + eot + "\":-100}}";
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      HttpResponse<InputStream> first = http.send(HttpRequest.newBuilder(proxy.uri("/v1/chat/completions"))
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(body.formatted("up", 3000, true))).build(),
+          HttpResponse.BodyHandlers.ofInputStream());
+      assertThat(first.statusCode()).isEqualTo(200);
+      InputStream in = first.body();
+      BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+      assertThat(reader.readLine()).startsWith("data: ");
+      Envelopes.assertError(slow.post("/v1/chat/completions", body.formatted("tiny", 2, false)), 429);
+
+      in.close(); // the client goes away: the front closes its upstream request, which frees the slot
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      int status;
+      do {
+        status = slow.post("/v1/chat/completions", body.formatted("tiny", 2, false)).statusCode();
+      } while (status == 429 && System.nanoTime() < deadline);
+      assertThat(status).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void batchLinesForUpstreamModelsAreForwarded() throws Exception {
+    String there = direct().chat().completions().create(chat("tiny").build()).choices().get(0).message().content().orElse("");
+    String chatLine = "{\"custom_id\":\"%s\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":"
+        + "{\"model\":\"up\",\"messages\":[{\"role\":\"user\",\"content\":\"Tell me a story\"}],"
+        + "\"max_completion_tokens\":10,\"temperature\":1.0,\"seed\":42%s}}\n";
+    String lines = chatLine.formatted("a", "") + chatLine.formatted("b", ",\"stream\":true");
+    OpenAIClient client = client();
+    String input = client.files().create(FileCreateParams.builder()
+        .file(MultipartField.<InputStream>builder()
+            .value(new ByteArrayInputStream(lines.getBytes(StandardCharsets.UTF_8))).filename("requests.jsonl").build())
+        .purpose(FilePurpose.BATCH).build()).id();
+    Batch created = client.batches().create(BatchCreateParams.builder().inputFileId(input)
+        .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS).completionWindow(BatchCreateParams.CompletionWindow._24H).build());
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    Batch b = created;
+    while (!Set.of(Batch.Status.COMPLETED, Batch.Status.FAILED).contains(b.status()) && Instant.now().isBefore(deadline)) {
+      Thread.sleep(20); // polling the runner, which works in the background
+      b = client.batches().retrieve(created.id());
+    }
+    assertThat(b.status()).isEqualTo(Batch.Status.COMPLETED);
+    List<JsonNode> out = new ArrayList<>();
+    for (String file : List.of(b.outputFileId().orElseThrow(), b.errorFileId().orElseThrow())) {
+      try (com.openai.core.http.HttpResponse response =
+          ConformanceClients.openAi(front.baseUrl(), frontKey, new ConformanceRecorder()).files().content(file)) {
+        new String(response.body().readAllBytes(), StandardCharsets.UTF_8).lines().map(Envelopes::json).forEach(out::add);
+      }
+    }
+    JsonNode a = out.stream().filter(l -> l.get("custom_id").asString().equals("a")).findFirst().orElseThrow();
+    assertThat(a.get("response").get("status_code").asInt()).isEqualTo(200);
+    JsonNode answer = a.get("response").get("body");
+    assertThat(answer.get("id").asString()).startsWith("chatcmpl-");
+    assertThat(answer.get("model").asString()).isEqualTo("up");
+    assertThat(answer.get("choices").get(0).get("message").get("content").asString()).isEqualTo(there);
+    JsonNode streamed = out.stream().filter(l -> l.get("custom_id").asString().equals("b")).findFirst().orElseThrow();
+    assertThat(streamed.get("response").get("status_code").asInt()).isEqualTo(400);
+    assertThat(streamed.get("response").get("body").get("error").get("param").asString()).isEqualTo("stream");
+  }
+
+  static String content(List<ChatCompletionChunk> chunks) {
+    StringBuilder text = new StringBuilder();
+    chunks.forEach(c -> c.choices().forEach(ch -> ch.delta().content().ifPresent(text::append)));
+    return text.toString();
+  }
+
+  static HearthConfig frontConfig(Path dataDir, String models) {
+    try {
+      Files.createDirectories(dataDir);
+      Path yaml = dataDir.resolve("front.yaml");
+      Files.writeString(yaml, models);
+      return ConfigLoader.defaults().file(yaml).set("data_dir", dataDir.toString()).set("server.port", "0").load();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String createKey(HearthConfig config) {
+    try (Database db = HearthServer.openDatabase(config)) {
+      var project = new ProjectStore(db, InstantSource.system()).getOrCreate("default");
+      return new ApiKeyStore(db, InstantSource.system()).create(project.id(), "test", false).secret();
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
