@@ -1,5 +1,8 @@
 package dev.hearth.bench.batches;
 
+import static dev.hearth.bench.BenchArgs.intArg;
+import static dev.hearth.bench.BenchArgs.pct;
+
 import dev.hearth.engine.gguf.GgmlType;
 import dev.hearth.engine.gguf.GgufFile;
 import dev.hearth.engine.model.ModelLoader;
@@ -19,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -253,20 +255,5 @@ public final class BatchesBench {
       throw new IllegalStateException(p + " not in " + json);
     }
     return m.group(1);
-  }
-
-  static double pct(List<Double> values, double p) {
-    double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
-    Arrays.sort(v);
-    return v[Math.max(0, Math.min(v.length - 1, (int) Math.ceil(p / 100 * v.length) - 1))];
-  }
-
-  static int intArg(String[] args, String name, int fallback) {
-    for (int i = 0; i + 1 < args.length; i++) {
-      if (args[i].equals(name)) {
-        return Integer.parseInt(args[i + 1]);
-      }
-    }
-    return fallback;
   }
 }

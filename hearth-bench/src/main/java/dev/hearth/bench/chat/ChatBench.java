@@ -1,5 +1,9 @@
 package dev.hearth.bench.chat;
 
+import static dev.hearth.bench.BenchArgs.intArg;
+import static dev.hearth.bench.BenchArgs.stringArg;
+import static dev.hearth.bench.BenchArgs.pct;
+
 import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.LlamaOutput;
@@ -60,14 +64,14 @@ public final class ChatBench {
     boolean llama = !Arrays.asList(args).contains("--no-llama");
     int[] streams = Arrays.stream(stringArg(args, "--streams", quick ? "1,4" : "1,4,16,64").split(","))
         .mapToInt(s -> Integer.parseInt(s.strip())).toArray();
-    int tokens = StreamingBench.intArg(args, "--tokens", quick ? 8 : 64);
-    int layers = StreamingBench.intArg(args, "--layers", quick ? 2 : 24);
-    int width = StreamingBench.intArg(args, "--width", 896);
-    int heads = StreamingBench.intArg(args, "--heads", 14);
-    int kvHeads = StreamingBench.intArg(args, "--kv-heads", 2);
-    int ffn = StreamingBench.intArg(args, "--ffn", 4864);
-    int batchTokens = StreamingBench.intArg(args, "--batch-tokens", 256);
-    int threads = StreamingBench.intArg(args, "--threads", Runtime.getRuntime().availableProcessors());
+    int tokens = intArg(args, "--tokens", quick ? 8 : 64);
+    int layers = intArg(args, "--layers", quick ? 2 : 24);
+    int width = intArg(args, "--width", 896);
+    int heads = intArg(args, "--heads", 14);
+    int kvHeads = intArg(args, "--kv-heads", 2);
+    int ffn = intArg(args, "--ffn", 4864);
+    int batchTokens = intArg(args, "--batch-tokens", 256);
+    int threads = intArg(args, "--threads", Runtime.getRuntime().availableProcessors());
     float temperature = Float.parseFloat(stringArg(args, "--temperature", "0"));
     int maxStreams = Arrays.stream(streams).max().orElse(1);
 
@@ -198,7 +202,7 @@ public final class ChatBench {
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new double[] {count, seconds, StreamingBench.pct(new ArrayList<>(ttft), 50)};
+    return new double[] {count, seconds, pct(new ArrayList<>(ttft), 50)};
   }
 
   /** llama.cpp with {@code count} slots serving {@code count} concurrent completions; {streams, seconds, median TTFT ms}. */
@@ -228,7 +232,7 @@ public final class ChatBench {
         }
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      return new double[] {count, seconds, StreamingBench.pct(new ArrayList<>(ttft), 50)};
+      return new double[] {count, seconds, pct(new ArrayList<>(ttft), 50)};
     }
   }
 
@@ -279,14 +283,5 @@ public final class ChatBench {
     // <repo>/hearth-bench/target/x.jar (or target/classes) -> <repo>/../shared
     Path repo = jar.getParent().getParent().getParent();
     return repo.resolveSibling("shared");
-  }
-
-  static String stringArg(String[] args, String name, String fallback) {
-    for (int i = 0; i + 1 < args.length; i++) {
-      if (args[i].equals(name)) {
-        return args[i + 1];
-      }
-    }
-    return fallback;
   }
 }

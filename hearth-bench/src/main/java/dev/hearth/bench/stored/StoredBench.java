@@ -1,5 +1,7 @@
 package dev.hearth.bench.stored;
 
+import static dev.hearth.bench.BenchArgs.intArg;
+
 import dev.hearth.engine.gguf.GgmlType;
 import dev.hearth.engine.tinymodel.TinyModelSpec;
 import dev.hearth.engine.tinymodel.TinyModelWriter;
@@ -241,14 +243,5 @@ public final class StoredBench {
 
   static String fmt(double v) {
     return String.format(Locale.ROOT, "%.2f", v);
-  }
-
-  static int intArg(String[] args, String name, int fallback) {
-    for (int i = 0; i + 1 < args.length; i++) {
-      if (args[i].equals(name)) {
-        return Integer.parseInt(args[i + 1]);
-      }
-    }
-    return fallback;
   }
 }

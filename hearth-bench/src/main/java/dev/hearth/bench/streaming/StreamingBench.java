@@ -1,5 +1,8 @@
 package dev.hearth.bench.streaming;
 
+import static dev.hearth.bench.BenchArgs.intArg;
+import static dev.hearth.bench.BenchArgs.pct;
+
 import dev.hearth.engine.generation.Generator;
 import dev.hearth.engine.gguf.GgmlType;
 import dev.hearth.engine.gguf.GgufFile;
@@ -26,7 +29,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -147,20 +149,5 @@ public final class StreamingBench {
 
   static void row(String name, double engine, double http) {
     System.out.printf(Locale.ROOT, "%-28s %12.2f %12.2f %8.2f%n", name, engine, http, http / engine);
-  }
-
-  public static double pct(List<Double> values, double p) {
-    double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
-    Arrays.sort(v);
-    return v[Math.min(v.length - 1, (int) Math.ceil(p / 100 * v.length) - 1)];
-  }
-
-  public static int intArg(String[] args, String name, int fallback) {
-    for (int i = 0; i + 1 < args.length; i++) {
-      if (args[i].equals(name)) {
-        return Integer.parseInt(args[i + 1]);
-      }
-    }
-    return fallback;
   }
 }

@@ -1,5 +1,8 @@
 package dev.hearth.bench.structured;
 
+import static dev.hearth.bench.BenchArgs.intArg;
+import static dev.hearth.bench.BenchArgs.stringArg;
+
 import dev.hearth.engine.gguf.GgmlType;
 import dev.hearth.engine.gguf.GgufFile;
 import dev.hearth.engine.grammar.Grammar;
@@ -195,19 +198,5 @@ public final class StructuredBench {
     List<Double> sorted = new ArrayList<>(values);
     sorted.sort(null);
     return sorted.get(sorted.size() / 2);
-  }
-
-  static int intArg(String[] args, String name, int fallback) {
-    String v = stringArg(args, name, null);
-    return v == null ? fallback : Integer.parseInt(v);
-  }
-
-  static String stringArg(String[] args, String name, String fallback) {
-    for (int i = 0; i + 1 < args.length; i++) {
-      if (args[i].equals(name)) {
-        return args[i + 1];
-      }
-    }
-    return fallback;
   }
 }
