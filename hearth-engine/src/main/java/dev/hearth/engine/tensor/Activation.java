@@ -59,10 +59,11 @@ public sealed interface Activation {
 
     /**
      * Q8_0 blocks: {@code quants[i]} with scale {@code scales[i / 32]} (already rounded through fp16);
-     * {@code quantsAsFloats} holds the same small integers as floats for the vectorized dot products.
+     * {@code values[i]} is {@code quants[i] * scales[i / 32]}, the dequantized input that the vectorized
+     * Q8_0 and Q4_0 kernels multiply their dequantized weights with (see {@link Panel}).
      * As ggml's AVX2 {@code quantize_row_q8_0}: d = amax / 127, q = round-half-even(x * 127 / amax).
      */
-    record Q8_0(byte[] quants, float[] quantsAsFloats, float[] scales) implements Activation {
+    record Q8_0(byte[] quants, float[] values, float[] scales) implements Activation {
         @Override
         public int length() {
             return quants.length;
@@ -84,7 +85,7 @@ public sealed interface Activation {
         /** Quantizes {@code x[offset, offset + length())} into this activation's arrays. */
         void fill(float[] x, int offset) {
             byte[] q = quants;
-            float[] asFloats = quantsAsFloats;
+            float[] asFloats = values;
             int n = q.length;
             for (int b = 0; b < n / 32; b++) {
                 int base = offset + b * 32;
@@ -93,12 +94,13 @@ public sealed interface Activation {
                     amax = Math.max(amax, Math.abs(x[base + j]));
                 }
                 float d = amax / 127f;
-                scales[b] = Float.float16ToFloat(Float.floatToFloat16(d));
+                float scale = Float.float16ToFloat(Float.floatToFloat16(d));
+                scales[b] = scale;
                 float id = amax != 0f ? 127f / amax : 0f;
                 for (int j = 0; j < 32; j++) {
                     byte v = (byte) Math.rint(x[base + j] * id);
                     q[b * 32 + j] = v;
-                    asFloats[b * 32 + j] = v;
+                    asFloats[b * 32 + j] = v * scale;
                 }
             }
         }

@@ -155,15 +155,24 @@ public abstract sealed class FloatTensor permits F32Tensor, F16Tensor, BF16Tenso
             return (rows + ROW_CHUNK - 1) / ROW_CHUNK;
         }
 
+        /**
+         * Activation rows per task: a float panel serves every row of the batch, so a chunk is
+         * dequantized once; packed kernels take blocks of {@link #ACTIVATION_BLOCK}.
+         */
+        int activationBlock() {
+            return weights.panelKernels() ? Math.max(1, count) : ACTIVATION_BLOCK;
+        }
+
         int tasks() {
-            return rowChunks() * ((count + ACTIVATION_BLOCK - 1) / ACTIVATION_BLOCK);
+            return rowChunks() * ((count + activationBlock() - 1) / activationBlock());
         }
 
         void run(int task) {
             int rowChunks = rowChunks();
-            int from = task / rowChunks * ACTIVATION_BLOCK;
+            int block = activationBlock();
+            int from = task / rowChunks * block;
             int r0 = task % rowChunks * ROW_CHUNK;
-            weights.rowsTimesBlock(xs, from, Math.min(ACTIVATION_BLOCK, count - from), out, outOffset, outStride, r0,
+            weights.rowsTimesBlock(xs, from, Math.min(block, count - from), out, outOffset, outStride, r0,
                     Math.min(rows, r0 + ROW_CHUNK), cols);
         }
     }
@@ -203,6 +212,10 @@ public abstract sealed class FloatTensor permits F32Tensor, F16Tensor, BF16Tenso
 
     private void rowsTimesBlock(Activation[] xs, int from, int n, float[] out, int outOffset, int outStride, int r0,
             int r1, int cols) {
+        if (panelKernels()) {
+            panelRowsTimesBlock(xs, from, n, out, outOffset, outStride, r0, r1, cols);
+            return;
+        }
         int t = from;
         if (n >= TILE && copiesRows()) {
             // several activation rows: the chunk's weight rows copied once into a heap array, whose
@@ -233,6 +246,50 @@ public abstract sealed class FloatTensor permits F32Tensor, F16Tensor, BF16Tenso
                 out[outOffset + t * outStride + r] = dot((long) r * cols, xs[t]);
             }
         }
+    }
+
+    /**
+     * {@link #rowsTimesBlock} for {@link #panelKernels()} types: with several activation rows the
+     * chunk is dequantized once into a float panel for {@link Panel#multiply}; fewer take the packed
+     * rows one by one ({@link #dot(long, Activation)}), which streams from memory at close to the
+     * machine's bandwidth (several rows at once, or a heap copy of the chunk, measured slower).
+     */
+    private void panelRowsTimesBlock(Activation[] xs, int from, int n, float[] out, int outOffset, int outStride,
+            int r0, int r1, int cols) {
+        if (n >= TILE) {
+            float[] panel = Panel.weights((r1 - r0) * cols);
+            dequantizeRows(r0, r1, cols, panel);
+            float[][] inputs = new float[n][];
+            for (int i = 0; i < n; i++) {
+                inputs[i] = panelInput(xs[from + i]);
+            }
+            Panel.multiply(panel, r1 - r0, cols, inputs, n, out, outOffset + from * outStride + r0, outStride);
+            return;
+        }
+        for (int t = from; t < from + n; t++) {
+            int base = outOffset + t * outStride;
+            for (int r = r0; r < r1; r++) {
+                out[base + r] = dot((long) r * cols, xs[t]);
+            }
+        }
+    }
+
+    /**
+     * Whether this type's products are its weights dequantized to floats ({@link #dequantizeRows})
+     * times {@link #panelInput}, in {@link Panel}'s order, so that batches run on float panels.
+     */
+    boolean panelKernels() {
+        return false;
+    }
+
+    /** Rows {@code [r0, r1)} of a {@code cols}-wide matrix, dequantized into {@code panel} row after row. */
+    void dequantizeRows(int r0, int r1, int cols, float[] panel) {
+        dequantize((long) r0 * cols, panel, 0, (r1 - r0) * cols);
+    }
+
+    /** The floats a {@link #panelKernels()} type multiplies its dequantized weights with. */
+    float[] panelInput(Activation x) {
+        throw new UnsupportedOperationException();
     }
 
     private static final ThreadLocal<byte[]> ROW_SCRATCH = ThreadLocal.withInitial(() -> new byte[0]);

@@ -43,15 +43,19 @@ public final class Q4_0Tensor extends FloatTensor {
         return Activation.Kind.Q8_0;
     }
 
-    /** ggml_vec_dot_q4_0_q8_0: per block, integer dot of (nibble - 8) with the Q8_0 input, times both scales. */
+    /**
+     * With vectors: the dequantized weights ({@code (nibble - 8) * d}) times the dequantized input, in
+     * {@link Panel}'s order. Scalar: ggml_vec_dot_q4_0_q8_0, per block the integer dot of
+     * {@code nibble - 8} with the Q8_0 input times both scales.
+     */
     @Override
     public float dot(long offset, Activation x) {
         Activation.Q8_0 a = (Activation.Q8_0) x;
         if (offset % BLOCK != 0) {
             throw new IllegalArgumentException("Q4_0 rows must start on a block boundary: " + offset);
         }
-        if (Vectors.QUANTIZED_ENABLED && Vectors.LANES <= BLOCK / 2) {
-            return vectorDot(offset / BLOCK * BLOCK_BYTES, a);
+        if (panelKernels()) {
+            return vectorDot(offset / BLOCK * BLOCK_BYTES, a.values(), a.length());
         }
         byte[] q = a.quants();
         float sum = 0f;
@@ -68,146 +72,53 @@ public final class Q4_0Tensor extends FloatTensor {
         return sum;
     }
 
-    /** As {@link Q8_0Tensor}'s vector dot, with low nibbles for the first half of a block, high for the second. */
-    private float vectorDot(long block, Activation.Q8_0 a) {
-        float[] x = a.quantsAsFloats();
-        float[] scales = a.scales();
+    /** Low nibbles of a block's 16 bytes are its first 16 values, high nibbles the last 16. */
+    private static FloatVector low(ByteVector packed, FloatVector d) {
+        return Vectors.widen(packed.and((byte) 0x0f).sub((byte) 8)).mul(d);
+    }
+
+    private static FloatVector high(ByteVector packed, FloatVector d) {
+        return Vectors.widen(packed.lanewise(VectorOperators.ASHR, 4).and((byte) 0x0f).sub((byte) 8)).mul(d);
+    }
+
+    private float vectorDot(long block, float[] x, int cols) {
         FloatVector acc = FloatVector.zero(Vectors.FLOATS);
-        for (int b = 0; b < scales.length; b++, block += BLOCK_BYTES) {
-            FloatVector blockSum = FloatVector.zero(Vectors.FLOATS);
+        for (int k = 0; k < cols; k += BLOCK, block += BLOCK_BYTES) {
+            FloatVector d = FloatVector.broadcast(Vectors.FLOATS, f16(data.get(SHORT_LE, block)));
             for (int j = 0; j < BLOCK / 2; j += Vectors.LANES) {
-                ByteVector packed = ByteVector.fromMemorySegment(Vectors.BYTES, data, block + 2 + j, ByteOrder.LITTLE_ENDIAN);
-                FloatVector lo = (FloatVector) packed.and((byte) 0x0f).sub((byte) 8)
-                        .convertShape(VectorOperators.B2F, Vectors.FLOATS, 0);
-                FloatVector hi = (FloatVector) packed.lanewise(VectorOperators.ASHR, 4).and((byte) 0x0f).sub((byte) 8)
-                        .convertShape(VectorOperators.B2F, Vectors.FLOATS, 0);
-                blockSum = lo.fma(FloatVector.fromArray(Vectors.FLOATS, x, b * BLOCK + j), blockSum);
-                blockSum = hi.fma(FloatVector.fromArray(Vectors.FLOATS, x, b * BLOCK + BLOCK / 2 + j), blockSum);
+                acc = low(Vectors.bytes(data, block + 2 + j), d).fma(FloatVector.fromArray(Vectors.FLOATS, x, k + j), acc);
             }
-            float scale = f16(data.get(SHORT_LE, block)) * scales[b];
-            acc = blockSum.fma(FloatVector.broadcast(Vectors.FLOATS, scale), acc);
-        }
-        return Vectors.sum(acc);
-    }
-
-    /** As {@link Q8_0Tensor}'s tile: nibbles decoded once per block for four activation rows. */
-    @Override
-    void dotTile(int row, int cols, Activation[] xs, int t, float[] out, int outIndex, int outStride) {
-        if (!(Vectors.QUANTIZED_ENABLED && Vectors.LANES <= BLOCK / 2)) {
-            super.dotTile(row, cols, xs, t, out, outIndex, outStride);
-            return;
-        }
-        Activation.Q8_0 a0 = (Activation.Q8_0) xs[t];
-        Activation.Q8_0 a1 = (Activation.Q8_0) xs[t + 1];
-        Activation.Q8_0 a2 = (Activation.Q8_0) xs[t + 2];
-        Activation.Q8_0 a3 = (Activation.Q8_0) xs[t + 3];
-        float[] x0 = a0.quantsAsFloats(), x1 = a1.quantsAsFloats(), x2 = a2.quantsAsFloats(), x3 = a3.quantsAsFloats();
-        float[] s0 = a0.scales(), s1 = a1.scales(), s2 = a2.scales(), s3 = a3.scales();
-        FloatVector acc0 = FloatVector.zero(Vectors.FLOATS), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-        long block = (long) row * (cols / BLOCK) * BLOCK_BYTES;
-        int blocks = cols / BLOCK;
-        for (int b = 0; b < blocks; b++, block += BLOCK_BYTES) {
-            FloatVector sum0 = FloatVector.zero(Vectors.FLOATS), sum1 = sum0, sum2 = sum0, sum3 = sum0;
             for (int j = 0; j < BLOCK / 2; j += Vectors.LANES) {
-                ByteVector packed = ByteVector.fromMemorySegment(Vectors.BYTES, data, block + 2 + j, ByteOrder.LITTLE_ENDIAN);
-                FloatVector lo = (FloatVector) packed.and((byte) 0x0f).sub((byte) 8)
-                        .convertShape(VectorOperators.B2F, Vectors.FLOATS, 0);
-                FloatVector hi = (FloatVector) packed.lanewise(VectorOperators.ASHR, 4).and((byte) 0x0f).sub((byte) 8)
-                        .convertShape(VectorOperators.B2F, Vectors.FLOATS, 0);
-                int i = b * BLOCK + j;
-                int k = i + BLOCK / 2;
-                sum0 = lo.fma(FloatVector.fromArray(Vectors.FLOATS, x0, i), sum0);
-                sum0 = hi.fma(FloatVector.fromArray(Vectors.FLOATS, x0, k), sum0);
-                sum1 = lo.fma(FloatVector.fromArray(Vectors.FLOATS, x1, i), sum1);
-                sum1 = hi.fma(FloatVector.fromArray(Vectors.FLOATS, x1, k), sum1);
-                sum2 = lo.fma(FloatVector.fromArray(Vectors.FLOATS, x2, i), sum2);
-                sum2 = hi.fma(FloatVector.fromArray(Vectors.FLOATS, x2, k), sum2);
-                sum3 = lo.fma(FloatVector.fromArray(Vectors.FLOATS, x3, i), sum3);
-                sum3 = hi.fma(FloatVector.fromArray(Vectors.FLOATS, x3, k), sum3);
+                acc = high(Vectors.bytes(data, block + 2 + j), d)
+                        .fma(FloatVector.fromArray(Vectors.FLOATS, x, k + BLOCK / 2 + j), acc);
             }
-            float d = f16(data.get(SHORT_LE, block));
-            acc0 = sum0.fma(FloatVector.broadcast(Vectors.FLOATS, d * s0[b]), acc0);
-            acc1 = sum1.fma(FloatVector.broadcast(Vectors.FLOATS, d * s1[b]), acc1);
-            acc2 = sum2.fma(FloatVector.broadcast(Vectors.FLOATS, d * s2[b]), acc2);
-            acc3 = sum3.fma(FloatVector.broadcast(Vectors.FLOATS, d * s3[b]), acc3);
         }
-        out[outIndex] = Vectors.sum(acc0);
-        out[outIndex + outStride] = Vectors.sum(acc1);
-        out[outIndex + 2 * outStride] = Vectors.sum(acc2);
-        out[outIndex + 3 * outStride] = Vectors.sum(acc3);
+        return Vectors.tree(acc);
     }
 
     @Override
-    boolean copiesRows() {
+    boolean panelKernels() {
         return Vectors.QUANTIZED_ENABLED && Vectors.LANES <= BLOCK / 2;
     }
 
-    /** {@link #vectorDot} over a copy of the row: the same arithmetic. */
     @Override
-    float dot(byte[] w, int base, int cols, Activation x) {
-        Activation.Q8_0 a = (Activation.Q8_0) x;
-        float[] xs = a.quantsAsFloats();
-        float[] scales = a.scales();
-        FloatVector acc = FloatVector.zero(Vectors.FLOATS);
-        int block = base;
-        for (int b = 0; b < scales.length; b++, block += BLOCK_BYTES) {
-            FloatVector blockSum = FloatVector.zero(Vectors.FLOATS);
-            for (int j = 0; j < BLOCK / 2; j += Vectors.LANES) {
-                ByteVector packed = ByteVector.fromArray(Vectors.BYTES, w, block + 2 + j);
-                FloatVector lo = (FloatVector) packed.and((byte) 0x0f).sub((byte) 8)
-                        .convertShape(VectorOperators.B2F, Vectors.FLOATS, 0);
-                FloatVector hi = (FloatVector) packed.lanewise(VectorOperators.ASHR, 4).and((byte) 0x0f).sub((byte) 8)
-                        .convertShape(VectorOperators.B2F, Vectors.FLOATS, 0);
-                blockSum = lo.fma(FloatVector.fromArray(Vectors.FLOATS, xs, b * BLOCK + j), blockSum);
-                blockSum = hi.fma(FloatVector.fromArray(Vectors.FLOATS, xs, b * BLOCK + BLOCK / 2 + j), blockSum);
-            }
-            float scale = f16((short) ((w[block] & 0xff) | (w[block + 1] << 8))) * scales[b];
-            acc = blockSum.fma(FloatVector.broadcast(Vectors.FLOATS, scale), acc);
-        }
-        return Vectors.sum(acc);
+    float[] panelInput(Activation x) {
+        return ((Activation.Q8_0) x).values();
     }
 
-    /** {@link #dotTile(int, int, Activation[], int, float[], int, int)} over a copy of the row: the same arithmetic. */
+    /** {@code (nibble - 8) * d} per element, computed as {@link #vectorDot} computes it. */
     @Override
-    void dotTile(byte[] w, int base, int cols, Activation[] xs, int t, float[] out, int outIndex, int outStride) {
-        Activation.Q8_0 a0 = (Activation.Q8_0) xs[t];
-        Activation.Q8_0 a1 = (Activation.Q8_0) xs[t + 1];
-        Activation.Q8_0 a2 = (Activation.Q8_0) xs[t + 2];
-        Activation.Q8_0 a3 = (Activation.Q8_0) xs[t + 3];
-        float[] x0 = a0.quantsAsFloats(), x1 = a1.quantsAsFloats(), x2 = a2.quantsAsFloats(), x3 = a3.quantsAsFloats();
-        float[] s0 = a0.scales(), s1 = a1.scales(), s2 = a2.scales(), s3 = a3.scales();
-        FloatVector acc0 = FloatVector.zero(Vectors.FLOATS), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-        int blocks = cols / BLOCK;
-        int block = base;
-        for (int b = 0; b < blocks; b++, block += BLOCK_BYTES) {
-            FloatVector sum0 = FloatVector.zero(Vectors.FLOATS), sum1 = sum0, sum2 = sum0, sum3 = sum0;
+    void dequantizeRows(int r0, int r1, int cols, float[] panel) {
+        long block = (long) r0 * (cols / BLOCK) * BLOCK_BYTES;
+        int end = (r1 - r0) * cols;
+        for (int i = 0; i < end; i += BLOCK, block += BLOCK_BYTES) {
+            FloatVector d = FloatVector.broadcast(Vectors.FLOATS, f16(data.get(SHORT_LE, block)));
             for (int j = 0; j < BLOCK / 2; j += Vectors.LANES) {
-                ByteVector packed = ByteVector.fromArray(Vectors.BYTES, w, block + 2 + j);
-                FloatVector lo = (FloatVector) packed.and((byte) 0x0f).sub((byte) 8)
-                        .convertShape(VectorOperators.B2F, Vectors.FLOATS, 0);
-                FloatVector hi = (FloatVector) packed.lanewise(VectorOperators.ASHR, 4).and((byte) 0x0f).sub((byte) 8)
-                        .convertShape(VectorOperators.B2F, Vectors.FLOATS, 0);
-                int i = b * BLOCK + j;
-                int k = i + BLOCK / 2;
-                sum0 = lo.fma(FloatVector.fromArray(Vectors.FLOATS, x0, i), sum0);
-                sum0 = hi.fma(FloatVector.fromArray(Vectors.FLOATS, x0, k), sum0);
-                sum1 = lo.fma(FloatVector.fromArray(Vectors.FLOATS, x1, i), sum1);
-                sum1 = hi.fma(FloatVector.fromArray(Vectors.FLOATS, x1, k), sum1);
-                sum2 = lo.fma(FloatVector.fromArray(Vectors.FLOATS, x2, i), sum2);
-                sum2 = hi.fma(FloatVector.fromArray(Vectors.FLOATS, x2, k), sum2);
-                sum3 = lo.fma(FloatVector.fromArray(Vectors.FLOATS, x3, i), sum3);
-                sum3 = hi.fma(FloatVector.fromArray(Vectors.FLOATS, x3, k), sum3);
+                ByteVector packed = Vectors.bytes(data, block + 2 + j);
+                low(packed, d).intoArray(panel, i + j);
+                high(packed, d).intoArray(panel, i + BLOCK / 2 + j);
             }
-            float d = f16((short) ((w[block] & 0xff) | (w[block + 1] << 8)));
-            acc0 = sum0.fma(FloatVector.broadcast(Vectors.FLOATS, d * s0[b]), acc0);
-            acc1 = sum1.fma(FloatVector.broadcast(Vectors.FLOATS, d * s1[b]), acc1);
-            acc2 = sum2.fma(FloatVector.broadcast(Vectors.FLOATS, d * s2[b]), acc2);
-            acc3 = sum3.fma(FloatVector.broadcast(Vectors.FLOATS, d * s3[b]), acc3);
         }
-        out[outIndex] = Vectors.sum(acc0);
-        out[outIndex + outStride] = Vectors.sum(acc1);
-        out[outIndex + 2 * outStride] = Vectors.sum(acc2);
-        out[outIndex + 3 * outStride] = Vectors.sum(acc3);
     }
 
     /**

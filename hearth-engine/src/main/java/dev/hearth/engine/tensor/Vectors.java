@@ -4,6 +4,7 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -31,12 +32,38 @@ final class Vectors {
      * differ between the interpreted fallback and the C2 intrinsic, which made the same forward pass
      * give different last bits before and after warm-up; a fixed order keeps the engine deterministic.
      */
-    static float sum(jdk.incubator.vector.FloatVector v) {
+    static float sum(FloatVector v) {
         float s = 0f;
         for (int i = 0; i < LANES; i++) {
             s += v.lane(i);
         }
         return s;
+    }
+
+    private static final VectorShuffle<Float> DOWN_8 = VectorShuffle.iota(FLOATS, LANES >= 16 ? 8 : 0, 1, true);
+    private static final VectorShuffle<Float> DOWN_4 = VectorShuffle.iota(FLOATS, LANES >= 8 ? 4 : 0, 1, true);
+    private static final VectorShuffle<Float> DOWN_2 = VectorShuffle.iota(FLOATS, 2, 1, true);
+    private static final VectorShuffle<Float> DOWN_1 = VectorShuffle.iota(FLOATS, 1, 1, true);
+
+    /**
+     * Sum of the lanes by halving: lane {@code i} plus lane {@code i + LANES/2}, then {@code + LANES/4},
+     * ... down to one lane. A fixed order like {@link #sum}, in four shuffles and adds rather than
+     * sixteen lane extractions: what the {@link Panel} kernels and their one-row forms use.
+     */
+    static float tree(FloatVector v) {
+        if (LANES >= 16) {
+            v = v.add(v.rearrange(DOWN_8));
+        }
+        if (LANES >= 8) {
+            v = v.add(v.rearrange(DOWN_4));
+        }
+        if (LANES >= 4) {
+            v = v.add(v.rearrange(DOWN_2));
+        }
+        if (LANES >= 2) {
+            v = v.add(v.rearrange(DOWN_1));
+        }
+        return v.lane(0);
     }
 
     /** The bytes of one load, widened to floats (one float vector). */
