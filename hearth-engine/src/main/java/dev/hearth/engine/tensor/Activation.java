@@ -59,8 +59,9 @@ public sealed interface Activation {
 
     /**
      * Q8_0 blocks: {@code quants[i]} with scale {@code scales[i / 32]} (already rounded through fp16);
-     * {@code values[i]} is {@code quants[i] * scales[i / 32]}, the dequantized input that the vectorized
-     * Q8_0 and Q4_0 kernels multiply their dequantized weights with (see {@link Panel}).
+     * {@code values} holds {@code quants[i] * scales[i / 32]}, the dequantized input that the vectorized
+     * Q8_0 and Q4_0 kernels multiply their dequantized weights with, in {@link Panel}'s split order
+     * (even vector steps in the first half, odd ones in the second).
      * As ggml's AVX2 {@code quantize_row_q8_0}: d = amax / 127, q = round-half-even(x * 127 / amax).
      */
     record Q8_0(byte[] quants, float[] values, float[] scales) implements Activation {
@@ -100,7 +101,8 @@ public sealed interface Activation {
                 for (int j = 0; j < 32; j++) {
                     byte v = (byte) Math.rint(x[base + j] * id);
                     q[b * 32 + j] = v;
-                    asFloats[b * 32 + j] = v * scale;
+                    int k = b * 32 + j;
+                    asFloats[Panel.split(k - k % Vectors.LANES, n / 2) + k % Vectors.LANES] = v * scale;
                 }
             }
         }

@@ -9,10 +9,14 @@ import jdk.incubator.vector.FloatVector;
  * it with register-blocked kernels, four weight rows × four activation rows per pass, where the
  * packed kernels had to widen and scale the same bytes again for every few activation rows.
  *
- * <p>The arithmetic of one output is fixed: lane {@code l} of one accumulator takes
- * {@code fma(w[k], x[k], acc)} for {@code k = l, l + LANES, ...} in order, and the lanes are summed
- * by {@link Vectors#tree}. The one-row kernels of those types read the packed weights directly in
- * the same order, so a row's result is bitwise the same alone, in a tile or in a batch.
+ * <p>The arithmetic of one output is fixed. The vector steps of a row ({@code LANES} values each)
+ * alternate between two FMA chains, even and odd, and {@link Vectors#tree} sums the lanes of their
+ * sum. Two chains because a single one is bound by FMA latency, below the memory bandwidth a
+ * decode step can use. Dequantized inputs and panel rows are stored <em>split</em> ({@link #split}):
+ * the even steps in the first half of the row, the odd steps in the second, so that each chain
+ * reads contiguous floats and the 4×4 kernel runs the two chains as two passes over halves. The
+ * one-row kernels of those types read the packed weights in their natural order and the split
+ * input, so a row's result is bitwise the same alone, in a tile or in a batch.
  */
 final class Panel {
 
@@ -30,27 +34,47 @@ final class Panel {
         return panel;
     }
 
-    /** One row of the panel, {@code w[wOffset, wOffset + cols)}, times {@code x}: the canonical order. */
+    /**
+     * Where the vector step starting at natural index {@code k} (a multiple of {@code LANES}) of a
+     * row of {@code 2 * half} values lies in the split layout: even steps packed from 0, odd ones
+     * from {@code half}.
+     */
+    static int split(int k, int half) {
+        int step = k / Vectors.LANES;
+        return (step >> 1) * Vectors.LANES + (step & 1) * half;
+    }
+
+    /** One split row of the panel, {@code w[wOffset, wOffset + cols)}, times the split {@code x}: the canonical order. */
     static float dot(float[] w, int wOffset, float[] x, int cols) {
-        FloatVector acc = FloatVector.zero(Vectors.FLOATS);
-        for (int k = 0; k < cols; k += Vectors.LANES) {
-            acc = FloatVector.fromArray(Vectors.FLOATS, w, wOffset + k)
-                    .fma(FloatVector.fromArray(Vectors.FLOATS, x, k), acc);
+        int half = cols / 2;
+        FloatVector even = FloatVector.zero(Vectors.FLOATS), odd = even;
+        for (int k = 0; k < half; k += Vectors.LANES) {
+            even = FloatVector.fromArray(Vectors.FLOATS, w, wOffset + k)
+                    .fma(FloatVector.fromArray(Vectors.FLOATS, x, k), even);
+            odd = FloatVector.fromArray(Vectors.FLOATS, w, wOffset + half + k)
+                    .fma(FloatVector.fromArray(Vectors.FLOATS, x, half + k), odd);
         }
-        return Vectors.tree(acc);
+        return Vectors.tree(even.add(odd));
     }
 
     /**
-     * {@code out[base + t * outStride + r] = row r of w · xs[t]} for the {@code rows × cols} panel
-     * {@code w} and {@code t < n}.
+     * {@code out[base + t * outStride + r] = row r of w · xs[t]} for the {@code rows × cols} split
+     * panel {@code w} and split inputs {@code xs[t]}, {@code t < n}; {@code cols} is a multiple of
+     * {@code 2 * LANES}.
      */
     static void multiply(float[] w, int rows, int cols, float[][] xs, int n, float[] out, int base, int outStride) {
+        float[] sums = SUMS.get();
+        int half = cols / 2;
         int t = 0;
         for (; t + 4 <= n; t += 4) {
             int r = 0;
             for (; r + 4 <= rows; r += 4) {
-                kernel4x4(w, r * cols, cols, xs[t], xs[t + 1], xs[t + 2], xs[t + 3], out, base + t * outStride + r,
-                        outStride);
+                kernel4x4(w, r * cols, cols, xs[t], xs[t + 1], xs[t + 2], xs[t + 3], 0, half, sums, 0);
+                kernel4x4(w, r * cols, cols, xs[t], xs[t + 1], xs[t + 2], xs[t + 3], half, cols, sums,
+                        16 * Vectors.LANES);
+                for (int i = 0; i < 4; i++) {
+                    reduce(sums, 4 * i, 16 + 4 * i, out, base + (t + i) * outStride + r);
+                }
             }
             for (; r < rows; r++) {
                 for (int i = 0; i < 4; i++) {
@@ -61,7 +85,8 @@ final class Panel {
         for (; t < n; t++) {
             int r = 0;
             for (; r + 4 <= rows; r += 4) {
-                kernel4x1(w, r * cols, cols, xs[t], out, base + t * outStride + r);
+                kernel4x1(w, r * cols, cols, xs[t], sums);
+                reduce(sums, 0, 4, out, base + t * outStride + r);
             }
             for (; r < rows; r++) {
                 out[base + t * outStride + r] = dot(w, r * cols, xs[t], cols);
@@ -69,15 +94,21 @@ final class Panel {
         }
     }
 
-    /** Four panel rows from {@code w[row0]} times four activation rows: 16 accumulators, 8 loads per 16 FMAs. */
+    /**
+     * One chain ({@code [from, to)}: the even half of a split row, or the odd one) of four panel rows
+     * from {@code w[row0]} times four activation rows: 16 accumulators, 8 loads per 16 FMAs, written
+     * to {@code sums[at...]} by activation row, then weight row. The reductions stay out of the
+     * kernel: inlined, they take it over C2's inlining budget and its vectors fall back to objects
+     * (four times slower).
+     */
     private static void kernel4x4(float[] w, int row0, int cols, float[] x0, float[] x1, float[] x2, float[] x3,
-            float[] out, int o, int outStride) {
+            int from, int to, float[] sums, int at) {
         FloatVector a00 = FloatVector.zero(Vectors.FLOATS), a01 = a00, a02 = a00, a03 = a00;
         FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
         FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
         FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
         int w1 = row0 + cols, w2 = w1 + cols, w3 = w2 + cols;
-        for (int k = 0; k < cols; k += Vectors.LANES) {
+        for (int k = from; k < to; k += Vectors.LANES) {
             FloatVector v0 = FloatVector.fromArray(Vectors.FLOATS, w, row0 + k);
             FloatVector v1 = FloatVector.fromArray(Vectors.FLOATS, w, w1 + k);
             FloatVector v2 = FloatVector.fromArray(Vectors.FLOATS, w, w2 + k);
@@ -103,61 +134,65 @@ final class Panel {
             a32 = v2.fma(x, a32);
             a33 = v3.fma(x, a33);
         }
-        float[] sums = SUMS.get();
         int l = Vectors.LANES;
-        a00.intoArray(sums, 0);
-        a01.intoArray(sums, l);
-        a02.intoArray(sums, 2 * l);
-        a03.intoArray(sums, 3 * l);
-        a10.intoArray(sums, 4 * l);
-        a11.intoArray(sums, 5 * l);
-        a12.intoArray(sums, 6 * l);
-        a13.intoArray(sums, 7 * l);
-        a20.intoArray(sums, 8 * l);
-        a21.intoArray(sums, 9 * l);
-        a22.intoArray(sums, 10 * l);
-        a23.intoArray(sums, 11 * l);
-        a30.intoArray(sums, 12 * l);
-        a31.intoArray(sums, 13 * l);
-        a32.intoArray(sums, 14 * l);
-        a33.intoArray(sums, 15 * l);
-        reduce(sums, 0, out, o);
-        reduce(sums, 4, out, o + outStride);
-        reduce(sums, 8, out, o + 2 * outStride);
-        reduce(sums, 12, out, o + 3 * outStride);
+        a00.intoArray(sums, at);
+        a01.intoArray(sums, at + l);
+        a02.intoArray(sums, at + 2 * l);
+        a03.intoArray(sums, at + 3 * l);
+        a10.intoArray(sums, at + 4 * l);
+        a11.intoArray(sums, at + 5 * l);
+        a12.intoArray(sums, at + 6 * l);
+        a13.intoArray(sums, at + 7 * l);
+        a20.intoArray(sums, at + 8 * l);
+        a21.intoArray(sums, at + 9 * l);
+        a22.intoArray(sums, at + 10 * l);
+        a23.intoArray(sums, at + 11 * l);
+        a30.intoArray(sums, at + 12 * l);
+        a31.intoArray(sums, at + 13 * l);
+        a32.intoArray(sums, at + 14 * l);
+        a33.intoArray(sums, at + 15 * l);
     }
 
-    /** Four panel rows times one activation row. */
-    private static void kernel4x1(float[] w, int row0, int cols, float[] x0, float[] out, int o) {
-        FloatVector a0 = FloatVector.zero(Vectors.FLOATS), a1 = a0, a2 = a0, a3 = a0;
+    /** Four split panel rows times one split activation row: the even sums to vectors 0..3 of {@code sums}, the odd to 4..7. */
+    private static void kernel4x1(float[] w, int row0, int cols, float[] x0, float[] sums) {
+        FloatVector e0 = FloatVector.zero(Vectors.FLOATS), e1 = e0, e2 = e0, e3 = e0;
+        FloatVector o0 = e0, o1 = e0, o2 = e0, o3 = e0;
         int w1 = row0 + cols, w2 = w1 + cols, w3 = w2 + cols;
-        for (int k = 0; k < cols; k += Vectors.LANES) {
+        int half = cols / 2;
+        for (int k = 0; k < half; k += Vectors.LANES) {
             FloatVector x = FloatVector.fromArray(Vectors.FLOATS, x0, k);
-            a0 = FloatVector.fromArray(Vectors.FLOATS, w, row0 + k).fma(x, a0);
-            a1 = FloatVector.fromArray(Vectors.FLOATS, w, w1 + k).fma(x, a1);
-            a2 = FloatVector.fromArray(Vectors.FLOATS, w, w2 + k).fma(x, a2);
-            a3 = FloatVector.fromArray(Vectors.FLOATS, w, w3 + k).fma(x, a3);
+            e0 = FloatVector.fromArray(Vectors.FLOATS, w, row0 + k).fma(x, e0);
+            e1 = FloatVector.fromArray(Vectors.FLOATS, w, w1 + k).fma(x, e1);
+            e2 = FloatVector.fromArray(Vectors.FLOATS, w, w2 + k).fma(x, e2);
+            e3 = FloatVector.fromArray(Vectors.FLOATS, w, w3 + k).fma(x, e3);
+            x = FloatVector.fromArray(Vectors.FLOATS, x0, half + k);
+            o0 = FloatVector.fromArray(Vectors.FLOATS, w, row0 + half + k).fma(x, o0);
+            o1 = FloatVector.fromArray(Vectors.FLOATS, w, w1 + half + k).fma(x, o1);
+            o2 = FloatVector.fromArray(Vectors.FLOATS, w, w2 + half + k).fma(x, o2);
+            o3 = FloatVector.fromArray(Vectors.FLOATS, w, w3 + half + k).fma(x, o3);
         }
-        float[] sums = SUMS.get();
         int l = Vectors.LANES;
-        a0.intoArray(sums, 0);
-        a1.intoArray(sums, l);
-        a2.intoArray(sums, 2 * l);
-        a3.intoArray(sums, 3 * l);
-        reduce(sums, 0, out, o);
+        e0.intoArray(sums, 0);
+        e1.intoArray(sums, l);
+        e2.intoArray(sums, 2 * l);
+        e3.intoArray(sums, 3 * l);
+        o0.intoArray(sums, 4 * l);
+        o1.intoArray(sums, 5 * l);
+        o2.intoArray(sums, 6 * l);
+        o3.intoArray(sums, 7 * l);
     }
 
-    /** Per-thread room for 16 spilled accumulators. */
-    private static final ThreadLocal<float[]> SUMS = ThreadLocal.withInitial(() -> new float[16 * Vectors.LANES]);
+    /** Per-thread room for a 4×4 tile's even and odd accumulators. */
+    private static final ThreadLocal<float[]> SUMS = ThreadLocal.withInitial(() -> new float[32 * Vectors.LANES]);
 
     /**
-     * Accumulators {@code first .. first + 3} of {@code sums} summed into {@code out[o..o+3]}. Kept out
-     * of the kernels: with the reductions inlined, a 4×4 kernel exceeds C2's inlining budget and its
-     * vector loads fall back to boxed objects.
+     * {@code out[o + i] = tree(even_i + odd_i)} for {@code i < 4}, with the even accumulators at
+     * vectors {@code even..even+3} of {@code sums} and the odd ones at {@code odd..odd+3}.
      */
-    private static void reduce(float[] sums, int first, float[] out, int o) {
+    private static void reduce(float[] sums, int even, int odd, float[] out, int o) {
         for (int i = 0; i < 4; i++) {
-            out[o + i] = Vectors.tree(FloatVector.fromArray(Vectors.FLOATS, sums, (first + i) * Vectors.LANES));
+            out[o + i] = Vectors.tree(FloatVector.fromArray(Vectors.FLOATS, sums, (even + i) * Vectors.LANES)
+                    .add(FloatVector.fromArray(Vectors.FLOATS, sums, (odd + i) * Vectors.LANES)));
         }
     }
 }

@@ -81,19 +81,36 @@ public final class Q4_0Tensor extends FloatTensor {
         return Vectors.widen(packed.lanewise(VectorOperators.ASHR, 4).and((byte) 0x0f).sub((byte) 8)).mul(d);
     }
 
+    /**
+     * Two chains, even and odd vector steps, as {@link Panel#dot}, over the packed row and the split
+     * input. With 16 lanes a block's low nibbles are its even step and the high ones its odd step.
+     */
     private float vectorDot(long block, float[] x, int cols) {
-        FloatVector acc = FloatVector.zero(Vectors.FLOATS);
+        int half = cols / 2;
+        FloatVector even = FloatVector.zero(Vectors.FLOATS), odd = even;
         for (int k = 0; k < cols; k += BLOCK, block += BLOCK_BYTES) {
             FloatVector d = FloatVector.broadcast(Vectors.FLOATS, f16(data.get(SHORT_LE, block)));
-            for (int j = 0; j < BLOCK / 2; j += Vectors.LANES) {
-                acc = low(Vectors.bytes(data, block + 2 + j), d).fma(FloatVector.fromArray(Vectors.FLOATS, x, k + j), acc);
+            if (Vectors.LANES == BLOCK / 2) {
+                ByteVector packed = Vectors.bytes(data, block + 2);
+                even = low(packed, d).fma(FloatVector.fromArray(Vectors.FLOATS, x, k / 2), even);
+                odd = high(packed, d).fma(FloatVector.fromArray(Vectors.FLOATS, x, half + k / 2), odd);
+                continue;
             }
-            for (int j = 0; j < BLOCK / 2; j += Vectors.LANES) {
-                acc = high(Vectors.bytes(data, block + 2 + j), d)
-                        .fma(FloatVector.fromArray(Vectors.FLOATS, x, k + BLOCK / 2 + j), acc);
+            for (int j = 0; j < BLOCK / 2; j += 2 * Vectors.LANES) {
+                even = low(Vectors.bytes(data, block + 2 + j), d)
+                        .fma(FloatVector.fromArray(Vectors.FLOATS, x, Panel.split(k + j, half)), even);
+                odd = low(Vectors.bytes(data, block + 2 + j + Vectors.LANES), d)
+                        .fma(FloatVector.fromArray(Vectors.FLOATS, x, Panel.split(k + j + Vectors.LANES, half)), odd);
+            }
+            for (int j = 0; j < BLOCK / 2; j += 2 * Vectors.LANES) {
+                int c = k + BLOCK / 2 + j;
+                even = high(Vectors.bytes(data, block + 2 + j), d)
+                        .fma(FloatVector.fromArray(Vectors.FLOATS, x, Panel.split(c, half)), even);
+                odd = high(Vectors.bytes(data, block + 2 + j + Vectors.LANES), d)
+                        .fma(FloatVector.fromArray(Vectors.FLOATS, x, Panel.split(c + Vectors.LANES, half)), odd);
             }
         }
-        return Vectors.tree(acc);
+        return Vectors.tree(even.add(odd));
     }
 
     @Override
@@ -106,17 +123,20 @@ public final class Q4_0Tensor extends FloatTensor {
         return ((Activation.Q8_0) x).values();
     }
 
-    /** {@code (nibble - 8) * d} per element, computed as {@link #vectorDot} computes it. */
+    /** {@code (nibble - 8) * d} per element, computed as {@link #vectorDot} computes it, each row in {@link Panel}'s split order. */
     @Override
     void dequantizeRows(int r0, int r1, int cols, float[] panel) {
         long block = (long) r0 * (cols / BLOCK) * BLOCK_BYTES;
-        int end = (r1 - r0) * cols;
-        for (int i = 0; i < end; i += BLOCK, block += BLOCK_BYTES) {
-            FloatVector d = FloatVector.broadcast(Vectors.FLOATS, f16(data.get(SHORT_LE, block)));
-            for (int j = 0; j < BLOCK / 2; j += Vectors.LANES) {
-                ByteVector packed = Vectors.bytes(data, block + 2 + j);
-                low(packed, d).intoArray(panel, i + j);
-                high(packed, d).intoArray(panel, i + BLOCK / 2 + j);
+        int half = cols / 2;
+        for (int r = 0; r < r1 - r0; r++) {
+            int row = r * cols;
+            for (int k = 0; k < cols; k += BLOCK, block += BLOCK_BYTES) {
+                FloatVector d = FloatVector.broadcast(Vectors.FLOATS, f16(data.get(SHORT_LE, block)));
+                for (int j = 0; j < BLOCK / 2; j += Vectors.LANES) {
+                    ByteVector packed = Vectors.bytes(data, block + 2 + j);
+                    low(packed, d).intoArray(panel, row + Panel.split(k + j, half));
+                    high(packed, d).intoArray(panel, row + Panel.split(k + BLOCK / 2 + j, half));
+                }
             }
         }
     }

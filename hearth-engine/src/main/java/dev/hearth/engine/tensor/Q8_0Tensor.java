@@ -65,16 +65,24 @@ public final class Q8_0Tensor extends FloatTensor {
         return sum;
     }
 
+    /**
+     * Two chains, even and odd vector steps, as {@link Panel#dot}, over the packed row in its natural
+     * order and the split input: one chain alone is bound by FMA latency, not by memory.
+     */
     private float vectorDot(long block, float[] x, int cols) {
-        FloatVector acc = FloatVector.zero(Vectors.FLOATS);
+        int half = cols / 2;
+        FloatVector even = FloatVector.zero(Vectors.FLOATS), odd = even;
         for (int k = 0; k < cols; k += BLOCK, block += BLOCK_BYTES) {
             FloatVector d = FloatVector.broadcast(Vectors.FLOATS, f16(data.get(SHORT_LE, block)));
-            for (int j = 0; j < BLOCK; j += Vectors.LANES) {
-                acc = Vectors.widen(Vectors.bytes(data, block + 2 + j)).mul(d)
-                        .fma(FloatVector.fromArray(Vectors.FLOATS, x, k + j), acc);
+            for (int j = 0; j < BLOCK; j += 2 * Vectors.LANES) {
+                int at = (k + j) / 2; // the even step k + j lands at (k + j) / 2, the odd one after it at half + that
+                even = Vectors.widen(Vectors.bytes(data, block + 2 + j)).mul(d)
+                        .fma(FloatVector.fromArray(Vectors.FLOATS, x, at), even);
+                odd = Vectors.widen(Vectors.bytes(data, block + 2 + j + Vectors.LANES)).mul(d)
+                        .fma(FloatVector.fromArray(Vectors.FLOATS, x, half + at), odd);
             }
         }
-        return Vectors.tree(acc);
+        return Vectors.tree(even.add(odd));
     }
 
     @Override
@@ -87,15 +95,19 @@ public final class Q8_0Tensor extends FloatTensor {
         return ((Activation.Q8_0) x).values();
     }
 
-    /** {@code q * d} per element, computed as {@link #vectorDot} computes it. */
+    /** {@code q * d} per element, computed as {@link #vectorDot} computes it, each row in {@link Panel}'s split order. */
     @Override
     void dequantizeRows(int r0, int r1, int cols, float[] panel) {
         long block = (long) r0 * (cols / BLOCK) * BLOCK_BYTES;
-        int end = (r1 - r0) * cols;
-        for (int i = 0; i < end; i += BLOCK, block += BLOCK_BYTES) {
-            FloatVector d = FloatVector.broadcast(Vectors.FLOATS, f16(data.get(SHORT_LE, block)));
-            for (int j = 0; j < BLOCK; j += Vectors.LANES) {
-                Vectors.widen(Vectors.bytes(data, block + 2 + j)).mul(d).intoArray(panel, i + j);
+        int half = cols / 2;
+        for (int r = 0; r < r1 - r0; r++) {
+            int row = r * cols;
+            for (int k = 0; k < cols; k += BLOCK, block += BLOCK_BYTES) {
+                FloatVector d = FloatVector.broadcast(Vectors.FLOATS, f16(data.get(SHORT_LE, block)));
+                for (int j = 0; j < BLOCK; j += Vectors.LANES) {
+                    Vectors.widen(Vectors.bytes(data, block + 2 + j)).mul(d)
+                            .intoArray(panel, row + Panel.split(k + j, half));
+                }
             }
         }
     }
