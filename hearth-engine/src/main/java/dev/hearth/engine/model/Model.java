@@ -1,5 +1,6 @@
 package dev.hearth.engine.model;
 
+import dev.hearth.engine.tensor.Parallel;
 import dev.hearth.engine.tensor.Attention;
 import dev.hearth.engine.tensor.FloatTensor;
 import dev.hearth.engine.tensor.RmsNorm;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.stream.IntStream;
 
 /**
  * A decoder-only transformer of the Llama family ({@code llama}; {@code qwen2} adds q/k/v biases,
@@ -256,7 +256,7 @@ public final class Model {
                         attend.accept(t);
                     }
                 } else {
-                    IntStream.range(0, n).parallel().forEach(attend);
+                    Parallel.forEach(n, attend);
                 }
             }
             ws.attentionInput.reset(ws.attention, n);
@@ -325,7 +325,7 @@ public final class Model {
                 body.accept(t);
             }
         } else {
-            IntStream.range(0, n).parallel().forEach(body);
+            Parallel.forEach(n, body);
         }
     }
 

@@ -1,9 +1,9 @@
 package dev.hearth.engine.model;
 
+import dev.hearth.engine.tensor.Parallel;
 import dev.hearth.engine.tensor.Activation;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.stream.IntStream;
 
 /**
  * The scratch of one batched forward pass, {@code rows × width} matrices row after row, grown to the
@@ -101,8 +101,7 @@ final class Workspace {
                         target[t] = Activation.prepare(kind, src, t * width, width, target[t]);
                     }
                 } else {
-                    IntStream.range(0, count).parallel()
-                            .forEach(t -> target[t] = Activation.prepare(kind, src, t * width, width, target[t]));
+                    Parallel.forEach(count, t -> target[t] = Activation.prepare(kind, src, t * width, width, target[t]));
                 }
                 fresh.put(kind, Boolean.TRUE);
             }

@@ -1,6 +1,5 @@
 package dev.hearth.engine.tensor;
 
-import java.util.stream.IntStream;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -35,8 +34,7 @@ public final class Attention {
                 head(q, qBase, keys, values, length, h, h / group, headSize, kvDim, scale, scores, out, outBase);
             }
         } else {
-            IntStream.range(0, heads).parallel()
-                    .forEach(h -> head(q, qBase, keys, values, length, h, h / group, headSize, kvDim, scale, scores, out,
+            Parallel.forEach(heads, h -> head(q, qBase, keys, values, length, h, h / group, headSize, kvDim, scale, scores, out,
                             outBase));
         }
     }

@@ -4,7 +4,6 @@ import dev.hearth.engine.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.util.stream.IntStream;
 
 /**
  * A flat, read-only run of {@code size} values stored in some ggml type in a {@link MemorySegment}
@@ -114,7 +113,7 @@ public abstract sealed class FloatTensor permits F32Tensor, F16Tensor, BF16Tenso
                 out[r] = dot((long) r * cols, input);
             }
         } else {
-            IntStream.range(0, rows).parallel().forEach(r -> out[r] = dot((long) r * cols, input));
+            Parallel.forEach(rows, r -> out[r] = dot((long) r * cols, input));
         }
     }
 
@@ -201,7 +200,7 @@ public abstract sealed class FloatTensor permits F32Tensor, F16Tensor, BF16Tenso
         for (int i = 0; i < products.length; i++) {
             firstTask[i + 1] = firstTask[i] + (products[i].count > 0 ? products[i].tasks() : 0);
         }
-        IntStream.range(0, tasks).parallel().forEach(task -> {
+        Parallel.forEach(tasks, task -> {
             int i = 0;
             while (task >= firstTask[i + 1]) {
                 i++;
