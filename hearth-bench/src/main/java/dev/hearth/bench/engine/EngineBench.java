@@ -89,6 +89,7 @@ public final class EngineBench {
             // oversized one lets G1 touch pages it does not need, which shows up in resident memory
             "-Xmx" + ((maxKv * 2 + (320L << 20)) >> 20) + "m",
             "-Djava.util.concurrent.ForkJoinPool.common.parallelism=" + (threads - 1),
+            "-Dhearth.engine.threads=" + threads,
             HearthRun.class.getName(), file.toString(), "" + pp, "" + tg, "" + aggSteps, "" + repeats, seqs),
             quick ? 300 : 3600);
         Map<String, Double> theirs = Map.of();

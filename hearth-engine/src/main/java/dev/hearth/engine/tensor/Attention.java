@@ -75,7 +75,7 @@ public final class Attention {
                 acc = FloatVector.fromArray(Vectors.FLOATS, a, aOffset + i)
                         .fma(FloatVector.fromArray(Vectors.FLOATS, b, bOffset + i), acc);
             }
-            sum = Vectors.sum(acc);
+            sum = Vectors.tree(acc);
         }
         for (; i < n; i++) {
             sum += a[aOffset + i] * b[bOffset + i];
