@@ -267,7 +267,13 @@ public final class Model {
             ws.embdInput.reset(ws.xb, n);
             FloatTensor.matMul(product(w.gate(), ws.embdInput, n, ws.gate, ff, embd),
                     product(w.up(), ws.embdInput, n, ws.up, ff, embd));
-            rows(n, t -> SwiGlu.apply(ws.gate, ws.up, t * ff, ff));
+            // elementwise, so split across the team in column chunks too: a decode step's one row of
+            // thousands of exponentials is otherwise a serial stretch of every layer
+            int chunks = (ff + SWIGLU_CHUNK - 1) / SWIGLU_CHUNK;
+            Parallel.forEach(n * chunks, i -> {
+                int from = i % chunks * SWIGLU_CHUNK;
+                SwiGlu.apply(ws.gate, ws.up, i / chunks * ff + from, Math.min(SWIGLU_CHUNK, ff - from));
+            });
             ws.feedForwardInput.reset(ws.gate, n);
             matMul(w.down(), ws.feedForwardInput, n, ws.xb, embd, ff);
             add(ws.x, 0, ws.xb, 0, n * embd);
@@ -311,10 +317,12 @@ public final class Model {
     }
 
     /**
-     * Rows from which a pass's per-row work (norms, RoPE, SwiGLU, input conversion) runs in parallel:
-     * below, waking the pool costs more than the work (each row's result is the same either way).
+     * Rows from which a pass's per-row work (norms, RoPE, input conversion) runs in parallel: below,
+     * handing it to the team costs more than the work (each row's result is the same either way).
      */
-    static final int PARALLEL_ROWS = 32;
+    static final int PARALLEL_ROWS = 4;
+    /** Columns of one SwiGLU task. */
+    private static final int SWIGLU_CHUNK = 1024;
     /** Attention work (positions × query width) below which a pass's rows attend on the calling thread. */
     static final long PARALLEL_ATTENTION = 1 << 15;
 
