@@ -69,16 +69,19 @@ public final class Q8_0Tensor extends FloatTensor {
      * Two chains, even and odd vector steps, as {@link Panel#dot}, over the packed row in its natural
      * order and the split input: one chain alone is bound by FMA latency, not by memory.
      */
-    private float vectorDot(long block, float[] x, int cols) {
+    private float vectorDot(long rowStart, float[] x, int cols) {
         int half = cols / 2;
         FloatVector even = FloatVector.zero(Vectors.FLOATS), odd = even;
+        // the loop counts in ints from the row's start: C2 optimises int-indexed loops better
+        MemorySegment row = data;
+        int block = 0;
         for (int k = 0; k < cols; k += BLOCK, block += BLOCK_BYTES) {
-            FloatVector d = FloatVector.broadcast(Vectors.FLOATS, f16(data.get(SHORT_LE, block)));
+            FloatVector d = FloatVector.broadcast(Vectors.FLOATS, f16(row.get(SHORT_LE, rowStart + block)));
             for (int j = 0; j < BLOCK; j += 2 * Vectors.LANES) {
                 int at = (k + j) / 2; // the even step k + j lands at (k + j) / 2, the odd one after it at half + that
-                even = Vectors.widen(Vectors.bytes(data, block + 2 + j)).mul(d)
+                even = Vectors.widen(Vectors.bytes(row, rowStart + block + 2 + j)).mul(d)
                         .fma(FloatVector.fromArray(Vectors.FLOATS, x, at), even);
-                odd = Vectors.widen(Vectors.bytes(data, block + 2 + j + Vectors.LANES)).mul(d)
+                odd = Vectors.widen(Vectors.bytes(row, rowStart + block + 2 + j + Vectors.LANES)).mul(d)
                         .fma(FloatVector.fromArray(Vectors.FLOATS, x, half + at), odd);
             }
         }

@@ -19,6 +19,7 @@ final class Vectors {
     static final boolean QUANTIZED_ENABLED = LANES >= 8 && !Boolean.getBoolean("hearth.engine.scalar");
     static final VectorSpecies<Byte> BYTES = QUANTIZED_ENABLED
             ? VectorSpecies.of(byte.class, VectorShape.forBitSize(LANES * 8)) : ByteVector.SPECIES_64;
+    static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, FLOATS.vectorShape());
     static final VectorSpecies<Short> SHORTS = QUANTIZED_ENABLED
             ? VectorSpecies.of(short.class, VectorShape.forBitSize(LANES * 16)) : ShortVector.SPECIES_128;
 
