@@ -50,6 +50,16 @@ class MatMulTest {
         }
     }
 
+    /** The build's extra run at another vector width ({@code -Dhearth.test.lanes}) really runs at it. */
+    @org.junit.jupiter.api.Test
+    void runsAtTheVectorWidthTheBuildAsksFor() {
+        Integer lanes = Integer.getInteger("hearth.test.lanes");
+        if (lanes != null) {
+            assertThat(Vectors.LANES).isEqualTo(lanes);
+        }
+        assertThat(Vectors.QUANTIZED_ENABLED).isEqualTo(Vectors.LANES >= 8 && !Boolean.getBoolean("hearth.engine.scalar"));
+    }
+
     static float[] gaussian(int n, Random random) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
