@@ -14,7 +14,8 @@ import java.util.function.IntConsumer;
  * after each region before they park, as llama.cpp's thread pool does.
  *
  * <p>Threads: {@code -Dhearth.engine.threads=N} in all (the caller included), by default the common
- * fork-join pool's parallelism plus the caller. One region runs at a time: a region started while
+ * fork-join pool's parallelism plus the caller, at most one per processor (a spinning worker on a
+ * processor the caller needs would only take time from it). One region runs at a time: a region started while
  * another runs (a second model's step, or a region inside a task) runs on its calling thread alone,
  * which changes nothing in the results, as every task's output is independent of the thread that
  * computes it.
@@ -22,8 +23,8 @@ import java.util.function.IntConsumer;
 public final class Parallel {
 
     /** Threads of a region, the caller included. */
-    public static final int THREADS = Math.max(1,
-            Integer.getInteger("hearth.engine.threads", ForkJoinPool.getCommonPoolParallelism() + 1));
+    public static final int THREADS = Math.max(1, Integer.getInteger("hearth.engine.threads",
+            Math.min(ForkJoinPool.getCommonPoolParallelism() + 1, Runtime.getRuntime().availableProcessors())));
 
     /** How long an idle worker spins for the next region before it parks. */
     private static final long SPIN_NANOS = 200_000;
