@@ -110,11 +110,13 @@ public sealed interface Activation {
 
     /**
      * Q8_K super-blocks of 256 for the K-quant dot products: {@code quants[i]} times {@code scales[i / 256]}
-     * (a float, not fp16), and {@code sums16[k]} = sum of quants {@code 16k .. 16k+15}.
+     * (a float, not fp16), and {@code sums16[k]} = sum of quants {@code 16k .. 16k+15}; {@code values}
+     * holds {@code quants[i] * scales[i / 256]} in {@link Panel}'s split order, for the types that
+     * multiply dequantized floats (Q4_K).
      * As ggml's {@code quantize_row_q8_K_ref}: scale = max / -127 with {@code max} the signed value of
      * largest magnitude, q = min(127, round-half-even(x * -127 / max)).
      */
-    record Q8_K(byte[] quants, float[] quantsAsFloats, float[] scales, int[] sums16) implements Activation {
+    record Q8_K(byte[] quants, float[] quantsAsFloats, float[] scales, int[] sums16, float[] values) implements Activation {
         @Override
         public int length() {
             return quants.length;
@@ -130,7 +132,7 @@ public sealed interface Activation {
             if (n % 256 != 0) {
                 throw new IllegalArgumentException("Q8_K activations need a multiple of 256 values, got " + n);
             }
-            return new Q8_K(new byte[n], new float[n], new float[n / 256], new int[n / 16]);
+            return new Q8_K(new byte[n], new float[n], new float[n / 256], new int[n / 16], new float[n]);
         }
 
         /** Quantizes {@code x[offset, offset + length())} into this activation's arrays. */
@@ -164,6 +166,8 @@ public sealed interface Activation {
             }
             for (int i = 0; i < n; i++) {
                 quantsAsFloats[i] = q[i];
+                int chunk = i - i % Vectors.LANES;
+                values[Panel.split(chunk, n / 2) + i % Vectors.LANES] = q[i] * scales[i / 256];
             }
         }
     }
