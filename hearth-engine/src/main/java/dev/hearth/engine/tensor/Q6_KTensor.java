@@ -3,8 +3,8 @@ package dev.hearth.engine.tensor;
 import dev.hearth.engine.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -56,12 +56,20 @@ public final class Q6_KTensor extends FloatTensor {
         return Activation.Kind.Q8_K;
     }
 
-    /** ggml_vec_dot_q6_K_q8_K: integer dots per 16-value sub-block times its scale, then d·d_x. */
+    /**
+     * With vectors: the row dequantized ({@link #dequantizeRows}) times the dequantized input in
+     * {@link Panel}'s order, so that one row and a batch agree bit for bit. Scalar:
+     * ggml_vec_dot_q6_K_q8_K, integer dots per 16-value sub-block times its scale, then d·d_x.
+     */
     @Override
     public float dot(long offset, Activation x) {
         Activation.Q8_K a = (Activation.Q8_K) x;
-        if (Vectors.K_QUANTS_ENABLED) {
-            return vectorDot(offset / KQuants.SUPER_BLOCK * BLOCK_BYTES, a);
+        if (panelKernels()) {
+            int cols = a.length();
+            if (offset % cols != 0) {
+                throw new IllegalArgumentException("Q6_K dot products take whole rows: offset " + offset);
+            }
+            return panelDot(offset / KQuants.SUPER_BLOCK * BLOCK_BYTES, a.values(), cols);
         }
         byte[] q8 = a.quants();
         float sum = 0f;
@@ -80,188 +88,93 @@ public final class Q6_KTensor extends FloatTensor {
         return sum;
     }
 
-    /** Four activation rows per pass: each 16-value group's quants decoded once, accumulated per row as {@link #vectorDot} does. */
     @Override
-    void dotTile(int row, int cols, Activation[] xs, int t, float[] out, int outIndex, int outStride) {
-        if (!Vectors.K_QUANTS_ENABLED) {
-            super.dotTile(row, cols, xs, t, out, outIndex, outStride);
-            return;
-        }
-        Activation.Q8_K a0 = (Activation.Q8_K) xs[t + 0];
-        Activation.Q8_K a1 = (Activation.Q8_K) xs[t + 1];
-        Activation.Q8_K a2 = (Activation.Q8_K) xs[t + 2];
-        Activation.Q8_K a3 = (Activation.Q8_K) xs[t + 3];
-        float[] x0 = a0.quantsAsFloats();
-        float[] x1 = a1.quantsAsFloats();
-        float[] x2 = a2.quantsAsFloats();
-        float[] x3 = a3.quantsAsFloats();
-        FloatVector acc0 = FloatVector.zero(Vectors.FLOATS), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-        long block = (long) row * (cols / KQuants.SUPER_BLOCK) * BLOCK_BYTES;
-        int supers = cols / KQuants.SUPER_BLOCK;
-        for (int b = 0; b < supers; b++, block += BLOCK_BYTES) {
-            float wd = f16(data.get(SHORT_LE, block + 208));
-            float d0 = wd * a0.scales()[b];
-            float d1 = wd * a1.scales()[b];
-            float d2 = wd * a2.scales()[b];
-            float d3 = wd * a3.scales()[b];
-            for (int half = 0; half < 2; half++) {
-                long ql = block + half * 64L;
-                long qh = block + 128 + half * 32L;
-                for (int quadrant = 0; quadrant < 4; quadrant++) {
-                    int base = b * 256 + half * 128 + quadrant * 32;
-                    for (int group = 0; group < 2; group++) {
-                        FloatVector g0 = FloatVector.zero(Vectors.FLOATS), g1 = g0, g2 = g0, g3 = g0;
-                        for (int l = group * 16; l < group * 16 + 16; l += Vectors.LANES) {
-                            ByteVector lowBits = Vectors.bytes(data, ql + (quadrant % 2) * 32L + l);
-                            lowBits = quadrant < 2 ? lowBits.and((byte) 0x0f)
-                                    : lowBits.lanewise(VectorOperators.ASHR, 4).and((byte) 0x0f);
-                            ByteVector highBits = Vectors.bytes(data, qh + l)
-                                    .lanewise(VectorOperators.ASHR, 2 * quadrant).and((byte) 3);
-                            FloatVector q = Vectors.widen(lowBits.or(highBits.lanewise(VectorOperators.LSHL, 4)).sub((byte) 32));
-                            g0 = q.fma(FloatVector.fromArray(Vectors.FLOATS, x0, base + l), g0);
-                            g1 = q.fma(FloatVector.fromArray(Vectors.FLOATS, x1, base + l), g1);
-                            g2 = q.fma(FloatVector.fromArray(Vectors.FLOATS, x2, base + l), g2);
-                            g3 = q.fma(FloatVector.fromArray(Vectors.FLOATS, x3, base + l), g3);
-                        }
-                        int scale = data.get(ValueLayout.JAVA_BYTE, block + 192 + half * 8L + group + 2 * quadrant);
-                        acc0 = g0.fma(FloatVector.broadcast(Vectors.FLOATS, d0 * scale), acc0);
-                        acc1 = g1.fma(FloatVector.broadcast(Vectors.FLOATS, d1 * scale), acc1);
-                        acc2 = g2.fma(FloatVector.broadcast(Vectors.FLOATS, d2 * scale), acc2);
-                        acc3 = g3.fma(FloatVector.broadcast(Vectors.FLOATS, d3 * scale), acc3);
-                    }
-                }
-            }
-        }
-        out[outIndex + 0 * outStride] = Vectors.sum(acc0);
-        out[outIndex + 1 * outStride] = Vectors.sum(acc1);
-        out[outIndex + 2 * outStride] = Vectors.sum(acc2);
-        out[outIndex + 3 * outStride] = Vectors.sum(acc3);
-    }
-
-    @Override
-    boolean copiesRows() {
+    boolean panelKernels() {
         return Vectors.K_QUANTS_ENABLED;
     }
 
-    /** {@link #vectorDot} over a copy of the row: the same arithmetic. */
     @Override
-    float dot(byte[] w, int rowStart, int cols, Activation input) {
-        Activation.Q8_K a = (Activation.Q8_K) input;
-        int block = rowStart;
-        float[] x = a.quantsAsFloats();
-        FloatVector acc = FloatVector.zero(Vectors.FLOATS);
-        for (int b = 0; b < a.scales().length; b++, block += BLOCK_BYTES) {
-            float d = f16(KQuants.half(w, block + 208)) * a.scales()[b];
-            for (int half = 0; half < 2; half++) {
-                int ql = block + half * 64;
-                int qh = block + 128 + half * 32;
-                for (int quadrant = 0; quadrant < 4; quadrant++) {
-                    int base = b * 256 + half * 128 + quadrant * 32;
-                    for (int group = 0; group < 2; group++) {
-                        FloatVector groupSum = FloatVector.zero(Vectors.FLOATS);
-                        for (int l = group * 16; l < group * 16 + 16; l += Vectors.LANES) {
-                            ByteVector lowBits = Vectors.bytes(w, ql + (quadrant % 2) * 32 + l);
-                            lowBits = quadrant < 2 ? lowBits.and((byte) 0x0f)
-                                    : lowBits.lanewise(VectorOperators.ASHR, 4).and((byte) 0x0f);
-                            ByteVector highBits = Vectors.bytes(w, qh + l)
-                                    .lanewise(VectorOperators.ASHR, 2 * quadrant).and((byte) 3);
-                            ByteVector q = lowBits.or(highBits.lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
-                            groupSum = Vectors.widen(q).fma(FloatVector.fromArray(Vectors.FLOATS, x, base + l), groupSum);
-                        }
-                        int scale = w[block + 192 + half * 8 + group + 2 * quadrant];
-                        acc = groupSum.fma(FloatVector.broadcast(Vectors.FLOATS, d * scale), acc);
-                    }
-                }
-            }
-        }
-        return Vectors.sum(acc);
+    float[] panelInput(Activation x) {
+        return ((Activation.Q8_K) x).values();
     }
 
-    /** {@link #dotTile(int, int, Activation[], int, float[], int, int)} over a copy of the row: the same arithmetic. */
     @Override
-    void dotTile(byte[] w, int rowStart, int cols, Activation[] xs, int t, float[] out, int outIndex, int outStride) {
-        Activation.Q8_K a0 = (Activation.Q8_K) xs[t + 0];
-        Activation.Q8_K a1 = (Activation.Q8_K) xs[t + 1];
-        Activation.Q8_K a2 = (Activation.Q8_K) xs[t + 2];
-        Activation.Q8_K a3 = (Activation.Q8_K) xs[t + 3];
-        float[] x0 = a0.quantsAsFloats();
-        float[] x1 = a1.quantsAsFloats();
-        float[] x2 = a2.quantsAsFloats();
-        float[] x3 = a3.quantsAsFloats();
-        FloatVector acc0 = FloatVector.zero(Vectors.FLOATS), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-        int block = rowStart;
-        int supers = cols / KQuants.SUPER_BLOCK;
-        for (int b = 0; b < supers; b++, block += BLOCK_BYTES) {
-            float wd = f16(KQuants.half(w, block + 208));
-            float d0 = wd * a0.scales()[b];
-            float d1 = wd * a1.scales()[b];
-            float d2 = wd * a2.scales()[b];
-            float d3 = wd * a3.scales()[b];
-            for (int half = 0; half < 2; half++) {
-                int ql = block + half * 64;
-                int qh = block + 128 + half * 32;
-                for (int quadrant = 0; quadrant < 4; quadrant++) {
-                    int base = b * 256 + half * 128 + quadrant * 32;
-                    for (int group = 0; group < 2; group++) {
-                        FloatVector g0 = FloatVector.zero(Vectors.FLOATS), g1 = g0, g2 = g0, g3 = g0;
-                        for (int l = group * 16; l < group * 16 + 16; l += Vectors.LANES) {
-                            ByteVector lowBits = Vectors.bytes(w, ql + (quadrant % 2) * 32 + l);
-                            lowBits = quadrant < 2 ? lowBits.and((byte) 0x0f)
-                                    : lowBits.lanewise(VectorOperators.ASHR, 4).and((byte) 0x0f);
-                            ByteVector highBits = Vectors.bytes(w, qh + l)
-                                    .lanewise(VectorOperators.ASHR, 2 * quadrant).and((byte) 3);
-                            FloatVector q = Vectors.widen(lowBits.or(highBits.lanewise(VectorOperators.LSHL, 4)).sub((byte) 32));
-                            g0 = q.fma(FloatVector.fromArray(Vectors.FLOATS, x0, base + l), g0);
-                            g1 = q.fma(FloatVector.fromArray(Vectors.FLOATS, x1, base + l), g1);
-                            g2 = q.fma(FloatVector.fromArray(Vectors.FLOATS, x2, base + l), g2);
-                            g3 = q.fma(FloatVector.fromArray(Vectors.FLOATS, x3, base + l), g3);
-                        }
-                        int scale = w[block + 192 + half * 8 + group + 2 * quadrant];
-                        acc0 = g0.fma(FloatVector.broadcast(Vectors.FLOATS, d0 * scale), acc0);
-                        acc1 = g1.fma(FloatVector.broadcast(Vectors.FLOATS, d1 * scale), acc1);
-                        acc2 = g2.fma(FloatVector.broadcast(Vectors.FLOATS, d2 * scale), acc2);
-                        acc3 = g3.fma(FloatVector.broadcast(Vectors.FLOATS, d3 * scale), acc3);
-                    }
-                }
-            }
+    void dequantizeRows(int r0, int r1, int cols, float[] panel) {
+        long rowBytes = (long) cols / KQuants.SUPER_BLOCK * BLOCK_BYTES;
+        for (int r = r0; r < r1; r++) {
+            dequantizeRow(r * rowBytes, cols, panel, (r - r0) * cols);
         }
-        out[outIndex + 0 * outStride] = Vectors.sum(acc0);
-        out[outIndex + 1 * outStride] = Vectors.sum(acc1);
-        out[outIndex + 2 * outStride] = Vectors.sum(acc2);
-        out[outIndex + 3 * outStride] = Vectors.sum(acc3);
     }
 
     /**
-     * Vector API: per half of 128 and quadrant of 32, four bits from {@code ql} (low or high nibble)
-     * and two from {@code qh}; each 16-value sub-block's exact lane sums scaled by {@code d·d_x·sc}.
+     * One row straight from the packed bytes, with exactly {@link Panel#dot}'s arithmetic on the
+     * values {@link #dequantizeRow} gives: each chain (even and odd vector steps) takes its steps in
+     * increasing order (ggml's layout: halves of 128, quadrants of 32, in element order).
      */
-    private float vectorDot(long block, Activation.Q8_K a) {
-        float[] x = a.quantsAsFloats();
-        FloatVector acc = FloatVector.zero(Vectors.FLOATS);
-        for (int b = 0; b < a.scales().length; b++, block += BLOCK_BYTES) {
-            float d = f16(data.get(SHORT_LE, block + 208)) * a.scales()[b];
-            for (int half = 0; half < 2; half++) {
-                long ql = block + half * 64L;
-                long qh = block + 128 + half * 32L;
-                for (int quadrant = 0; quadrant < 4; quadrant++) {
-                    int base = b * 256 + half * 128 + quadrant * 32;
-                    for (int group = 0; group < 2; group++) {
-                        FloatVector groupSum = FloatVector.zero(Vectors.FLOATS);
-                        for (int l = group * 16; l < group * 16 + 16; l += Vectors.LANES) {
-                            ByteVector lowBits = Vectors.bytes(data, ql + (quadrant % 2) * 32L + l);
-                            lowBits = quadrant < 2 ? lowBits.and((byte) 0x0f)
-                                    : lowBits.lanewise(VectorOperators.ASHR, 4).and((byte) 0x0f);
-                            ByteVector highBits = Vectors.bytes(data, qh + l)
-                                    .lanewise(VectorOperators.ASHR, 2 * quadrant).and((byte) 3);
-                            ByteVector q = lowBits.or(highBits.lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
-                            groupSum = Vectors.widen(q).fma(FloatVector.fromArray(Vectors.FLOATS, x, base + l), groupSum);
-                        }
-                        int scale = data.get(ValueLayout.JAVA_BYTE, block + 192 + half * 8L + group + 2 * quadrant);
-                        acc = groupSum.fma(FloatVector.broadcast(Vectors.FLOATS, d * scale), acc);
+    private float panelDot(long block, float[] x, int cols) {
+        int half = cols / 2;
+        int l2 = 2 * Vectors.LANES;
+        float[] ds = SUB_SCALES.get();
+        FloatVector even = FloatVector.zero(Vectors.FLOATS), odd = even;
+        for (int k = 0; k < cols; k += KQuants.SUPER_BLOCK, block += BLOCK_BYTES) {
+            subScales(block, ds);
+            for (int h = 0; h < 2; h++) {
+                for (int g = 0; g < 4; g++) {
+                    int base = k + h * 128 + g * 32;
+                    for (int l = 0; l < 32; l += l2) {
+                        int m = l + Vectors.LANES;
+                        even = value(block, h, g, l, ds[h * 8 + l / 16 + 2 * g])
+                                .fma(FloatVector.fromArray(Vectors.FLOATS, x, Panel.split(base + l, half)), even);
+                        odd = value(block, h, g, m, ds[h * 8 + m / 16 + 2 * g])
+                                .fma(FloatVector.fromArray(Vectors.FLOATS, x, Panel.split(base + m, half)), odd);
                     }
                 }
             }
         }
-        return Vectors.sum(acc);
+        return Vectors.tree(even.add(odd));
+    }
+
+    /** The row whose first super-block is at byte {@code block}, dequantized into {@code out[at...]} in {@link Panel}'s split order. */
+    private void dequantizeRow(long block, int cols, float[] out, int at) {
+        int half = cols / 2;
+        float[] ds = SUB_SCALES.get();
+        for (int k = 0; k < cols; k += KQuants.SUPER_BLOCK, block += BLOCK_BYTES) {
+            subScales(block, ds);
+            for (int h = 0; h < 2; h++) {
+                for (int g = 0; g < 4; g++) {
+                    for (int l = 0; l < 32; l += Vectors.LANES) {
+                        value(block, h, g, l, ds[h * 8 + l / 16 + 2 * g])
+                                .intoArray(out, at + Panel.split(k + h * 128 + g * 32 + l, half));
+                    }
+                }
+            }
+        }
+    }
+
+    private static final ThreadLocal<float[]> SUB_SCALES = ThreadLocal.withInitial(() -> new float[16]);
+
+    /** {@code d·sc} of the super-block's sixteen sub-blocks into {@code ds}. */
+    private void subScales(long block, float[] ds) {
+        float d = f16(data.get(SHORT_LE, block + 208));
+        for (int i = 0; i < 16; i++) {
+            ds[i] = d * data.get(ValueLayout.JAVA_BYTE, block + 192 + i);
+        }
+    }
+
+    /**
+     * Elements {@code l .. l + LANES - 1} of quadrant {@code g} of half {@code h} of a super-block:
+     * {@code (q - 32) · d·sc}, q taking four bits from {@code ql} and two from {@code qh}.
+     */
+    private FloatVector value(long block, int h, int g, int l, float scale) {
+        IntVector ql = ints(block + h * 64L + (g & 1) * 32 + l);
+        IntVector qh = ints(block + 128 + h * 32L + l);
+        IntVector q = ql.lanewise(VectorOperators.LSHR, (g >> 1) * 4).and(0x0f)
+                .or(qh.lanewise(VectorOperators.LSHR, 2 * g).and(3).lanewise(VectorOperators.LSHL, 4))
+                .sub(32);
+        return ((FloatVector) q.convert(VectorOperators.I2F, 0)).mul(scale);
+    }
+
+    private IntVector ints(long offset) {
+        return (IntVector) Vectors.bytes(data, offset).convertShape(VectorOperators.B2I, Vectors.INTS, 0);
     }
 }
