@@ -112,7 +112,7 @@ public sealed interface Activation {
      * Q8_K super-blocks of 256 for the K-quant dot products: {@code quants[i]} times {@code scales[i / 256]}
      * (a float, not fp16), and {@code sums16[k]} = sum of quants {@code 16k .. 16k+15}; {@code values}
      * holds {@code quants[i] * scales[i / 256]} in {@link Panel}'s split order, for the types that
-     * multiply dequantized floats (Q4_K, Q6_K).
+     * multiply dequantized floats (the K-quants).
      * As ggml's {@code quantize_row_q8_K_ref}: scale = max / -127 with {@code max} the signed value of
      * largest magnitude, q = min(127, round-half-even(x * -127 / max)).
      */

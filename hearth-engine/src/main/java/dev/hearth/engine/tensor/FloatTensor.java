@@ -218,25 +218,6 @@ public abstract sealed class FloatTensor permits F32Tensor, F16Tensor, BF16Tenso
             return;
         }
         int t = from;
-        if (n >= TILE && copiesRows()) {
-            // several activation rows: the chunk's weight rows copied once into a heap array, whose
-            // int-indexed loads the JIT checks once per loop rather than once per load (about 1.5-2x
-            // faster kernels). A single row is bound by memory, not loads: copying only adds traffic.
-            int rowBytes = Math.toIntExact(type().byteSize(cols));
-            byte[] local = rowScratch((r1 - r0) * rowBytes);
-            MemorySegment.copy(data, ValueLayout.JAVA_BYTE, (long) r0 * rowBytes, local, 0, (r1 - r0) * rowBytes);
-            for (; t + TILE <= from + n; t += TILE) {
-                for (int r = r0; r < r1; r++) {
-                    dotTile(local, (r - r0) * rowBytes, cols, xs, t, out, outOffset + t * outStride + r, outStride);
-                }
-            }
-            for (; t < from + n; t++) {
-                for (int r = r0; r < r1; r++) {
-                    out[outOffset + t * outStride + r] = dot(local, (r - r0) * rowBytes, cols, xs[t]);
-                }
-            }
-            return;
-        }
         for (; t + TILE <= from + n; t += TILE) {
             for (int r = r0; r < r1; r++) {
                 dotTile(r, cols, xs, t, out, outOffset + t * outStride + r, outStride);
@@ -290,36 +271,6 @@ public abstract sealed class FloatTensor permits F32Tensor, F16Tensor, BF16Tenso
 
     /** The floats a {@link #panelKernels()} type multiplies its dequantized weights with. */
     float[] panelInput(Activation x) {
-        throw new UnsupportedOperationException();
-    }
-
-    private static final ThreadLocal<byte[]> ROW_SCRATCH = ThreadLocal.withInitial(() -> new byte[0]);
-
-    private static byte[] rowScratch(int size) {
-        byte[] scratch = ROW_SCRATCH.get();
-        if (scratch.length < size) {
-            scratch = new byte[size];
-            ROW_SCRATCH.set(scratch);
-        }
-        return scratch;
-    }
-
-    /**
-     * Whether this type has array-based kernels ({@link #dot(byte[], int, int, Activation)} and
-     * {@link #dotTile(byte[], int, int, Activation[], int, float[], int, int)}), which {@link #matMul}
-     * then runs over a copy of each chunk of rows.
-     */
-    boolean copiesRows() {
-        return false;
-    }
-
-    /** As {@link #dot(long, Activation)} for a row whose bytes start at {@code w[base]}: the same result, bit for bit. */
-    float dot(byte[] w, int base, int cols, Activation x) {
-        throw new UnsupportedOperationException();
-    }
-
-    /** As {@link #dotTile(int, int, Activation[], int, float[], int, int)}, the row's bytes at {@code w[base...]}. */
-    void dotTile(byte[] w, int base, int cols, Activation[] xs, int t, float[] out, int outIndex, int outStride) {
         throw new UnsupportedOperationException();
     }
 

@@ -109,7 +109,7 @@ public final class Q4_KTensor extends FloatTensor {
         float[] sm = SUB_SCALES.get();
         FloatVector even = FloatVector.zero(Vectors.FLOATS), odd = even;
         for (int k = 0; k < cols; k += KQuants.SUPER_BLOCK, block += BLOCK_BYTES) {
-            subScales(block, sm);
+            subScales(data, block, sm);
             for (int pair = 0; pair < 4; pair++) {
                 long qs = block + 16 + pair * 32L;
                 int base = k + pair * 64;
@@ -136,8 +136,11 @@ public final class Q4_KTensor extends FloatTensor {
 
     private static final ThreadLocal<float[]> SUB_SCALES = ThreadLocal.withInitial(() -> new float[16]);
 
-    /** {@code d·sc} and {@code −(dmin·m)} of the super-block's eight sub-blocks, interleaved, into {@code sm}. */
-    private void subScales(long block, float[] sm) {
+    /**
+     * {@code d·sc} and {@code −(dmin·m)} of the eight sub-blocks of the Q4_K/Q5_K super-block at
+     * {@code block} (its {@code d}, {@code dmin} and 12 packed scale bytes lead it), interleaved, into {@code sm}.
+     */
+    static void subScales(MemorySegment data, long block, float[] sm) {
         float d = f16(data.get(SHORT_LE, block));
         float dmin = f16(data.get(SHORT_LE, block + 2));
         // the 12 packed bytes in two reads (ggml's get_scale_min_k4 per sub-block below)
@@ -179,7 +182,7 @@ public final class Q4_KTensor extends FloatTensor {
         int half = cols / 2;
         float[] sm = SUB_SCALES.get();
         for (int k = 0; k < cols; k += KQuants.SUPER_BLOCK, block += BLOCK_BYTES) {
-            subScales(block, sm);
+            subScales(data, block, sm);
             for (int sub = 0; sub < 8; sub++) {
                 FloatVector scale = FloatVector.broadcast(Vectors.FLOATS, sm[2 * sub]);
                 FloatVector min = FloatVector.broadcast(Vectors.FLOATS, sm[2 * sub + 1]);
