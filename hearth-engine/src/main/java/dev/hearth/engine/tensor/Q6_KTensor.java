@@ -111,12 +111,14 @@ public final class Q6_KTensor extends FloatTensor {
      * values {@link #dequantizeRow} gives: each chain (even and odd vector steps) takes its steps in
      * increasing order (ggml's layout: halves of 128, quadrants of 32, in element order).
      */
-    private float panelDot(long block, float[] x, int cols) {
+    private float panelDot(long rowStart, float[] x, int cols) {
         int half = cols / 2;
         int l2 = 2 * Vectors.LANES;
         float[] ds = SUB_SCALES.get();
         FloatVector even = FloatVector.zero(Vectors.FLOATS), odd = even;
-        for (int k = 0; k < cols; k += KQuants.SUPER_BLOCK, block += BLOCK_BYTES) {
+        int off = 0; // int-counted from the row start: C2 optimises such loops better
+        for (int k = 0; k < cols; k += KQuants.SUPER_BLOCK, off += BLOCK_BYTES) {
+            long block = rowStart + off;
             subScales(block, ds);
             for (int h = 0; h < 2; h++) {
                 for (int g = 0; g < 4; g++) {
