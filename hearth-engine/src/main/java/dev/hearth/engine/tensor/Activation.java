@@ -116,7 +116,7 @@ public sealed interface Activation {
      * As ggml's {@code quantize_row_q8_K_ref}: scale = max / -127 with {@code max} the signed value of
      * largest magnitude, q = min(127, round-half-even(x * -127 / max)).
      */
-    record Q8_K(byte[] quants, float[] quantsAsFloats, float[] scales, int[] sums16, float[] values) implements Activation {
+    record Q8_K(byte[] quants, float[] scales, int[] sums16, float[] values) implements Activation {
         @Override
         public int length() {
             return quants.length;
@@ -132,7 +132,7 @@ public sealed interface Activation {
             if (n % 256 != 0) {
                 throw new IllegalArgumentException("Q8_K activations need a multiple of 256 values, got " + n);
             }
-            return new Q8_K(new byte[n], new float[n], new float[n / 256], new int[n / 16], new float[n]);
+            return new Q8_K(new byte[n], new float[n / 256], new int[n / 16], new float[n]);
         }
 
         /** Quantizes {@code x[offset, offset + length())} into this activation's arrays. */
@@ -165,7 +165,6 @@ public sealed interface Activation {
                 scales[b] = 1f / iscale;
             }
             for (int i = 0; i < n; i++) {
-                quantsAsFloats[i] = q[i];
                 int chunk = i - i % Vectors.LANES;
                 values[Panel.split(chunk, n / 2) + i % Vectors.LANES] = q[i] * scales[i / 256];
             }

@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorOperators;
  * {@code d (f16), dmin (f16), scales[12], qs[128]}; value = {@code d·sc·q − dmin·m} with q a nibble
  * (low nibbles of 32 bytes for one sub-block, high nibbles of the same bytes for the next).
  */
-public final class Q4_KTensor extends FloatTensor {
+public final class Q4_KTensor extends KQuantTensor {
 
     static final int BLOCK_BYTES = 144;
 
@@ -37,29 +37,11 @@ public final class Q4_KTensor extends FloatTensor {
         return d * KQuants.scaleMin(data, block + 4, sub, 0) * q - dmin * KQuants.scaleMin(data, block + 4, sub, 1);
     }
 
+    /** ggml_vec_dot_q4_K_q8_K, the reference (with vectors, {@link KQuantTensor#dot} takes the panel route). */
     @Override
-    public Activation.Kind activationKind() {
-        return Activation.Kind.Q8_K;
-    }
-
-    /**
-     * With vectors: the row dequantized ({@link #dequantizeRows}) times the dequantized input in
-     * {@link Panel}'s order, so that one row and a batch agree bit for bit. Scalar:
-     * ggml_vec_dot_q4_K_q8_K, integer dots per sub-block, scaled; mins folded in through the Q8_K sums.
-     */
-    @Override
-    public float dot(long offset, Activation x) {
-        Activation.Q8_K a = (Activation.Q8_K) x;
-        if (panelKernels()) {
-            int cols = a.length();
-            if (offset % cols != 0) {
-                throw new IllegalArgumentException("Q4_K dot products take whole rows: offset " + offset);
-            }
-            return panelDot(offset / KQuants.SUPER_BLOCK * BLOCK_BYTES, a.values(), cols);
-        }
+    float scalarDot(long block, Activation.Q8_K a) {
         byte[] q8 = a.quants();
         float sum = 0f;
-        long block = offset / KQuants.SUPER_BLOCK * BLOCK_BYTES;
         for (int b = 0; b < a.scales().length; b++, block += BLOCK_BYTES) {
             int scaled = 0;
             int mins = 0;
@@ -80,30 +62,13 @@ public final class Q4_KTensor extends FloatTensor {
         return sum;
     }
 
-    @Override
-    boolean panelKernels() {
-        return Vectors.K_QUANTS_ENABLED;
-    }
-
-    @Override
-    float[] panelInput(Activation x) {
-        return ((Activation.Q8_K) x).values();
-    }
-
-    @Override
-    void dequantizeRows(int r0, int r1, int cols, float[] panel) {
-        long rowBytes = (long) cols / KQuants.SUPER_BLOCK * BLOCK_BYTES;
-        for (int r = r0; r < r1; r++) {
-            dequantizeRow(r * rowBytes, cols, panel, (r - r0) * cols);
-        }
-    }
-
     /**
      * One row straight from the packed bytes, with exactly {@link Panel#dot}'s arithmetic on the
      * values {@link #dequantizeRow} gives: each chain (even and odd vector steps) takes its steps in
      * increasing order, sub-block by sub-block (low nibbles of a pair's bytes, then high ones).
      */
-    private float panelDot(long rowStart, float[] x, int cols) {
+    @Override
+    float panelDot(long rowStart, float[] x, int cols) {
         int half = cols / 2;
         int l2 = 2 * Vectors.LANES;
         float[] sm = SUB_SCALES.get();
@@ -135,8 +100,6 @@ public final class Q4_KTensor extends FloatTensor {
         }
         return Vectors.tree(even.add(odd));
     }
-
-    private static final ThreadLocal<float[]> SUB_SCALES = ThreadLocal.withInitial(() -> new float[16]);
 
     /**
      * {@code d·sc} and {@code −(dmin·m)} of the eight sub-blocks of the Q4_K/Q5_K super-block at
@@ -180,7 +143,8 @@ public final class Q4_KTensor extends FloatTensor {
      * {@link Panel}'s split order: each value {@code fma(q, d·sc, −dmin·m)}, one rounding of
      * llama.cpp's {@code d·sc·q − dmin·m}.
      */
-    private void dequantizeRow(long block, int cols, float[] out, int at) {
+    @Override
+    void dequantizeRow(long block, int cols, float[] out, int at) {
         int half = cols / 2;
         float[] sm = SUB_SCALES.get();
         for (int k = 0; k < cols; k += KQuants.SUPER_BLOCK, block += BLOCK_BYTES) {

@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorOperators;
  * {@code d, dmin, scales[12], qh[32], qs[128]}; bit {@code sub} of {@code qh[l]} adds 16 to value
  * {@code l} of sub-block {@code sub}.
  */
-public final class Q5_KTensor extends FloatTensor {
+public final class Q5_KTensor extends KQuantTensor {
 
     static final int BLOCK_BYTES = 176;
 
@@ -42,25 +42,11 @@ public final class Q5_KTensor extends FloatTensor {
                 - dmin * KQuants.scaleMin(data, block + 4, sub, 1);
     }
 
+    /** ggml_vec_dot_q5_K_q8_K, the reference (with vectors, {@link KQuantTensor#dot} takes the panel route). */
     @Override
-    public Activation.Kind activationKind() {
-        return Activation.Kind.Q8_K;
-    }
-
-    /** ggml_vec_dot_q5_K_q8_K. */
-    @Override
-    public float dot(long offset, Activation x) {
-        Activation.Q8_K a = (Activation.Q8_K) x;
-        if (panelKernels()) {
-            int cols = a.length();
-            if (offset % cols != 0) {
-                throw new IllegalArgumentException("Q5_K dot products take whole rows: offset " + offset);
-            }
-            return panelDot(offset / KQuants.SUPER_BLOCK * BLOCK_BYTES, a.values(), cols);
-        }
+    float scalarDot(long block, Activation.Q8_K a) {
         byte[] q8 = a.quants();
         float sum = 0f;
-        long block = offset / KQuants.SUPER_BLOCK * BLOCK_BYTES;
         for (int b = 0; b < a.scales().length; b++, block += BLOCK_BYTES) {
             int scaled = 0;
             int mins = 0;
@@ -79,30 +65,13 @@ public final class Q5_KTensor extends FloatTensor {
         return sum;
     }
 
-    @Override
-    boolean panelKernels() {
-        return Vectors.K_QUANTS_ENABLED;
-    }
-
-    @Override
-    float[] panelInput(Activation x) {
-        return ((Activation.Q8_K) x).values();
-    }
-
-    @Override
-    void dequantizeRows(int r0, int r1, int cols, float[] panel) {
-        long rowBytes = (long) cols / KQuants.SUPER_BLOCK * BLOCK_BYTES;
-        for (int r = r0; r < r1; r++) {
-            dequantizeRow(r * rowBytes, cols, panel, (r - r0) * cols);
-        }
-    }
-
     /**
      * One row straight from the packed bytes, with exactly {@link Panel#dot}'s arithmetic on the
      * values {@link #dequantizeRow} gives: each chain (even and odd vector steps) takes its steps in
      * increasing order, sub-block by sub-block.
      */
-    private float panelDot(long rowStart, float[] x, int cols) {
+    @Override
+    float panelDot(long rowStart, float[] x, int cols) {
         int half = cols / 2;
         int l2 = 2 * Vectors.LANES;
         float[] sm = SUB_SCALES.get();
@@ -131,7 +100,8 @@ public final class Q5_KTensor extends FloatTensor {
      * The row whose first super-block is at byte {@code block}, dequantized into {@code out[at...]} in
      * {@link Panel}'s split order: each value {@code fma(q, d·sc, −dmin·m)}.
      */
-    private void dequantizeRow(long block, int cols, float[] out, int at) {
+    @Override
+    void dequantizeRow(long block, int cols, float[] out, int at) {
         int half = cols / 2;
         float[] sm = SUB_SCALES.get();
         for (int k = 0; k < cols; k += KQuants.SUPER_BLOCK, block += BLOCK_BYTES) {
@@ -145,8 +115,6 @@ public final class Q5_KTensor extends FloatTensor {
             }
         }
     }
-
-    private static final ThreadLocal<float[]> SUB_SCALES = ThreadLocal.withInitial(() -> new float[16]);
 
     /** Values {@code l .. l + LANES - 1} of sub-block {@code sub}: four bits from {@code qs}, the fifth from {@code qh}, as floats. */
     private FloatVector quants(long block, int sub, int l) {

@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorOperators;
  * {@code ql[128], qh[64], scales[16], d (f16)}; value = {@code d·sc·(q − 32)} with q six bits,
  * four from {@code ql} and two from {@code qh}, interleaved in halves of 128 as ggml does.
  */
-public final class Q6_KTensor extends FloatTensor {
+public final class Q6_KTensor extends KQuantTensor {
 
     static final int BLOCK_BYTES = 210;
 
@@ -51,29 +51,11 @@ public final class Q6_KTensor extends FloatTensor {
         return d * scale(block, within) * (quant(block, within) - 32);
     }
 
+    /** ggml_vec_dot_q6_K_q8_K, the reference (with vectors, {@link KQuantTensor#dot} takes the panel route). */
     @Override
-    public Activation.Kind activationKind() {
-        return Activation.Kind.Q8_K;
-    }
-
-    /**
-     * With vectors: the row dequantized ({@link #dequantizeRows}) times the dequantized input in
-     * {@link Panel}'s order, so that one row and a batch agree bit for bit. Scalar:
-     * ggml_vec_dot_q6_K_q8_K, integer dots per 16-value sub-block times its scale, then d·d_x.
-     */
-    @Override
-    public float dot(long offset, Activation x) {
-        Activation.Q8_K a = (Activation.Q8_K) x;
-        if (panelKernels()) {
-            int cols = a.length();
-            if (offset % cols != 0) {
-                throw new IllegalArgumentException("Q6_K dot products take whole rows: offset " + offset);
-            }
-            return panelDot(offset / KQuants.SUPER_BLOCK * BLOCK_BYTES, a.values(), cols);
-        }
+    float scalarDot(long block, Activation.Q8_K a) {
         byte[] q8 = a.quants();
         float sum = 0f;
-        long block = offset / KQuants.SUPER_BLOCK * BLOCK_BYTES;
         for (int b = 0; b < a.scales().length; b++, block += BLOCK_BYTES) {
             int scaled = 0;
             for (int sub = 0; sub < 16; sub++) {
@@ -88,30 +70,13 @@ public final class Q6_KTensor extends FloatTensor {
         return sum;
     }
 
-    @Override
-    boolean panelKernels() {
-        return Vectors.K_QUANTS_ENABLED;
-    }
-
-    @Override
-    float[] panelInput(Activation x) {
-        return ((Activation.Q8_K) x).values();
-    }
-
-    @Override
-    void dequantizeRows(int r0, int r1, int cols, float[] panel) {
-        long rowBytes = (long) cols / KQuants.SUPER_BLOCK * BLOCK_BYTES;
-        for (int r = r0; r < r1; r++) {
-            dequantizeRow(r * rowBytes, cols, panel, (r - r0) * cols);
-        }
-    }
-
     /**
      * One row straight from the packed bytes, with exactly {@link Panel#dot}'s arithmetic on the
      * values {@link #dequantizeRow} gives: each chain (even and odd vector steps) takes its steps in
      * increasing order (ggml's layout: halves of 128, quadrants of 32, in element order).
      */
-    private float panelDot(long rowStart, float[] x, int cols) {
+    @Override
+    float panelDot(long rowStart, float[] x, int cols) {
         int half = cols / 2;
         int l2 = 2 * Vectors.LANES;
         float[] ds = SUB_SCALES.get();
@@ -137,7 +102,8 @@ public final class Q6_KTensor extends FloatTensor {
     }
 
     /** The row whose first super-block is at byte {@code block}, dequantized into {@code out[at...]} in {@link Panel}'s split order. */
-    private void dequantizeRow(long block, int cols, float[] out, int at) {
+    @Override
+    void dequantizeRow(long block, int cols, float[] out, int at) {
         int half = cols / 2;
         float[] ds = SUB_SCALES.get();
         for (int k = 0; k < cols; k += KQuants.SUPER_BLOCK, block += BLOCK_BYTES) {
@@ -152,8 +118,6 @@ public final class Q6_KTensor extends FloatTensor {
             }
         }
     }
-
-    private static final ThreadLocal<float[]> SUB_SCALES = ThreadLocal.withInitial(() -> new float[16]);
 
     /** {@code d·sc} of the super-block's sixteen sub-blocks into {@code ds}. */
     private void subScales(long block, float[] ds) {
