@@ -12,8 +12,13 @@ import java.lang.foreign.MemorySegment;
  */
 abstract sealed class KQuantTensor extends FloatTensor permits Q4_KTensor, Q5_KTensor, Q6_KTensor {
 
-    /** Per-thread room for a super-block's sub-block scales (and mins), unpacked once per super-block. */
-    static final ThreadLocal<float[]> SUB_SCALES = ThreadLocal.withInitial(() -> new float[16]);
+    /**
+     * Floats per super-block in a row's scale table ({@link #scales}): Q4_K and Q5_K put their eight
+     * {@code d·sc} at 0 and their eight {@code −dmin·m} at {@code SCALES − 8}, Q6_K its sixteen {@code d·sc} at 0.
+     */
+    static final int SCALES = Math.max(16, 2 * Vectors.LANES);
+
+    private static final ThreadLocal<float[]> ROW_SCALES = ThreadLocal.withInitial(() -> new float[0]);
 
     private final int blockBytes;
 
@@ -38,20 +43,45 @@ abstract sealed class KQuantTensor extends FloatTensor permits Q4_KTensor, Q5_KT
         if (offset % cols != 0) {
             throw new IllegalArgumentException(type() + " dot products take whole rows: offset " + offset);
         }
-        return panelDot(block, a.values(), cols);
+        float[] sm = rowScales(cols);
+        scales(block, cols, sm);
+        return panelDot(block, a.values(), cols, sm);
     }
+
+    /** This thread's scale table, room for a row of {@code cols} values (contents left over). */
+    private static float[] rowScales(int cols) {
+        float[] sm = ROW_SCALES.get();
+        int size = cols / KQuants.SUPER_BLOCK * SCALES;
+        if (sm.length < size) {
+            sm = new float[size];
+            ROW_SCALES.set(sm);
+        }
+        return sm;
+    }
+
+    /**
+     * The sub-block scales of the row whose first super-block is at byte {@code rowStart}, unpacked
+     * into {@code sm}, {@link #SCALES} floats per super-block. A pass of its own, ahead of the
+     * product: inside the kernel its vector code took the kernel over C2's node budget (and unpacked
+     * one value at a time, the scales took 40% of a one-row product).
+     */
+    abstract void scales(long rowStart, int cols, float[] sm);
 
     /** The ggml reference dot product of the row whose first super-block is at byte {@code block}. */
     abstract float scalarDot(long block, Activation.Q8_K a);
 
     /**
      * The row whose first super-block is at byte {@code rowStart} times the split input {@code x},
-     * with exactly {@link Panel#dot}'s arithmetic on the values {@link #dequantizeRow} gives.
+     * with exactly {@link Panel#dot}'s arithmetic on the values {@link #dequantizeRow} gives; {@code sm}
+     * holds the row's {@link #scales}.
      */
-    abstract float panelDot(long rowStart, float[] x, int cols);
+    abstract float panelDot(long rowStart, float[] x, int cols, float[] sm);
 
-    /** The row whose first super-block is at byte {@code block}, dequantized into {@code out[at...]} in split order. */
-    abstract void dequantizeRow(long block, int cols, float[] out, int at);
+    /**
+     * The row whose first super-block is at byte {@code block}, dequantized into {@code out[at...]} in
+     * split order; {@code sm} holds the row's {@link #scales}.
+     */
+    abstract void dequantizeRow(long block, int cols, float[] out, int at, float[] sm);
 
     @Override
     final boolean panelKernels() {
@@ -66,8 +96,10 @@ abstract sealed class KQuantTensor extends FloatTensor permits Q4_KTensor, Q5_KT
     @Override
     final void dequantizeRows(int r0, int r1, int cols, float[] panel) {
         long rowBytes = (long) cols / KQuants.SUPER_BLOCK * blockBytes;
+        float[] sm = rowScales(cols);
         for (int r = r0; r < r1; r++) {
-            dequantizeRow(r * rowBytes, cols, panel, (r - r0) * cols);
+            scales(r * rowBytes, cols, sm);
+            dequantizeRow(r * rowBytes, cols, panel, (r - r0) * cols, sm);
         }
     }
 }

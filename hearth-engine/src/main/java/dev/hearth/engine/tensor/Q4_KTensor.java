@@ -4,6 +4,7 @@ import dev.hearth.engine.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -66,72 +67,113 @@ public final class Q4_KTensor extends KQuantTensor {
      * One row straight from the packed bytes, with exactly {@link Panel#dot}'s arithmetic on the
      * values {@link #dequantizeRow} gives: each chain (even and odd vector steps) takes its steps in
      * increasing order, sub-block by sub-block (low nibbles of a pair's bytes, then high ones).
+     * One loop body for both nibbles and split indices computed in place: unrolled by hand and with
+     * {@link Panel#split} calls, the method passed C2's node budget, a call stayed in the loop and
+     * the kernel ran three times slower.
      */
     @Override
-    float panelDot(long rowStart, float[] x, int cols) {
+    float panelDot(long rowStart, float[] x, int cols, float[] sm) {
         int half = cols / 2;
-        int l2 = 2 * Vectors.LANES;
-        float[] sm = SUB_SCALES.get();
         FloatVector even = FloatVector.zero(Vectors.FLOATS), odd = even;
         int off = 0; // int-counted from the row start: C2 optimises such loops better
-        for (int k = 0; k < cols; k += KQuants.SUPER_BLOCK, off += BLOCK_BYTES) {
+        for (int k = 0, s = 0; k < cols; k += KQuants.SUPER_BLOCK, off += BLOCK_BYTES, s += SCALES) {
             long block = rowStart + off;
-            subScales(data, block, sm);
-            for (int pair = 0; pair < 4; pair++) {
-                long qs = block + 16 + pair * 32L;
-                int base = k + pair * 64;
-                FloatVector scale = FloatVector.broadcast(Vectors.FLOATS, sm[4 * pair]);
-                FloatVector min = FloatVector.broadcast(Vectors.FLOATS, sm[4 * pair + 1]);
-                for (int l = 0; l < 32; l += l2) {
-                    even = low(qs + l).fma(scale, min)
-                            .fma(FloatVector.fromArray(Vectors.FLOATS, x, Panel.split(base + l, half)), even);
-                    odd = low(qs + l + Vectors.LANES).fma(scale, min)
-                            .fma(FloatVector.fromArray(Vectors.FLOATS, x, Panel.split(base + l + Vectors.LANES, half)), odd);
+            if (Vectors.LANES == 16) {
+                // a pair of sub-blocks is one pair of vector steps per nibble: its 32 bytes are
+                // loaded and widened once, low nibbles the first sub-block, high ones the second
+                for (int pair = 0; pair < 4; pair++) {
+                    long qs = block + 16 + pair * 32L;
+                    int xi = (k + pair * 64) / 2;
+                    IntVector p0 = packed(qs), p1 = packed(qs + 16);
+                    FloatVector scale = FloatVector.broadcast(Vectors.FLOATS, sm[s + 2 * pair]);
+                    FloatVector min = FloatVector.broadcast(Vectors.FLOATS, sm[s + MINS + 2 * pair]);
+                    even = low(p0).fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, xi), even);
+                    odd = low(p1).fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, half + xi), odd);
+                    scale = FloatVector.broadcast(Vectors.FLOATS, sm[s + 2 * pair + 1]);
+                    min = FloatVector.broadcast(Vectors.FLOATS, sm[s + MINS + 2 * pair + 1]);
+                    even = high(p0).fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, xi + 16), even);
+                    odd = high(p1).fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, half + xi + 16), odd);
                 }
-                scale = FloatVector.broadcast(Vectors.FLOATS, sm[4 * pair + 2]);
-                min = FloatVector.broadcast(Vectors.FLOATS, sm[4 * pair + 3]);
-                for (int l = 0; l < 32; l += l2) {
-                    even = high(qs + l).fma(scale, min)
-                            .fma(FloatVector.fromArray(Vectors.FLOATS, x, Panel.split(base + 32 + l, half)), even);
-                    odd = high(qs + l + Vectors.LANES).fma(scale, min)
-                            .fma(FloatVector.fromArray(Vectors.FLOATS, x, Panel.split(base + 32 + l + Vectors.LANES, half)), odd);
+                continue;
+            }
+            for (int sub = 0; sub < 8; sub++) {
+                FloatVector scale = FloatVector.broadcast(Vectors.FLOATS, sm[s + sub]);
+                FloatVector min = FloatVector.broadcast(Vectors.FLOATS, sm[s + MINS + sub]);
+                long qs = block + 16 + (sub >> 1) * 32L;
+                int shift = (sub & 1) * 4;
+                // a sub-block's 32 values are whole pairs of vector steps: the even step of a pair
+                // starting at natural index n lies at n / 2 in the split input, the odd one at half + n / 2
+                int xi = (k + sub * 32) / 2;
+                for (int l = 0; l < 32; l += 2 * Vectors.LANES) {
+                    even = nibbles(qs + l, shift).fma(scale, min)
+                            .fma(FloatVector.fromArray(Vectors.FLOATS, x, xi + l / 2), even);
+                    odd = nibbles(qs + l + Vectors.LANES, shift).fma(scale, min)
+                            .fma(FloatVector.fromArray(Vectors.FLOATS, x, half + xi + l / 2), odd);
                 }
             }
         }
         return Vectors.tree(even.add(odd));
     }
 
+    @Override
+    void scales(long rowStart, int cols, float[] sm) {
+        rowScales(data, rowStart, BLOCK_BYTES, cols, sm);
+    }
+
+    /** {@link #subScales} of each super-block of a Q4_K or Q5_K row ({@code blockBytes} each). */
+    static void rowScales(MemorySegment data, long rowStart, int blockBytes, int cols, float[] sm) {
+        long block = rowStart;
+        for (int s = 0; s < cols / KQuants.SUPER_BLOCK * SCALES; s += SCALES, block += blockBytes) {
+            subScales(data, block, sm, s);
+        }
+    }
+
     /**
-     * {@code d·sc} and {@code −(dmin·m)} of the eight sub-blocks of the Q4_K/Q5_K super-block at
-     * {@code block} (its {@code d}, {@code dmin} and 12 packed scale bytes lead it), interleaved, into {@code sm}.
+     * {@code d·sc} of the eight sub-blocks of the Q4_K/Q5_K super-block at {@code block} (its
+     * {@code d}, {@code dmin} and 12 packed scale bytes lead it) into {@code sm[at..at+7]}, and
+     * {@code −(dmin·m)} into {@code sm[at+MINS..]}. ggml's get_scale_min_k4 for all eight at once in
+     * two longs, one byte per sub-block, then widened and scaled as one vector: unpacked one value at a
+     * time, the scales took 40% of a one-row product; with three vector loads and a blend the code
+     * was big enough to push the kernels it is inlined next to over C2's node budget.
      */
-    static void subScales(MemorySegment data, long block, float[] sm) {
+    private static void subScales(MemorySegment data, long block, float[] sm, int at) {
+        long lo = data.get(LONG_LE, block + 4); // scale bytes 0-7
+        long hi = data.get(INT_LE, block + 12) & 0xffffffffL; // scale bytes 8-11
+        long top = (lo & 0xc0c0c0c0c0c0c0c0L) >>> 2; // each byte's top two bits as bits 4-5
+        // sub-blocks 0-3: six bits of bytes j (scale) and j + 4 (min); 4-7: a nibble of byte j + 4,
+        // with the top two bits of bytes j - 4 (scale) and j (min) above it
+        long scales = (lo & 0x3f3f3f3fL) | (((hi & 0x0f0f0f0fL) | (top & 0x30303030L)) << 32);
+        long mins = ((lo >>> 32) & 0x3f3f3f3fL) | ((((hi >>> 4) & 0x0f0f0f0fL) | (top >>> 32)) << 32);
+        FloatVector both = (FloatVector) LongVector.zero(LongVector.SPECIES_128).withLane(0, scales).withLane(1, mins)
+                .reinterpretAsBytes().convertShape(VectorOperators.B2I, Vectors.INTS, 0)
+                .convert(VectorOperators.I2F, 0);
         float d = f16(data.get(SHORT_LE, block));
         float dmin = f16(data.get(SHORT_LE, block + 2));
-        // the 12 packed bytes in two reads (ggml's get_scale_min_k4 per sub-block below)
-        long lo = data.get(LONG_LE, block + 4);
-        long hi = data.get(INT_LE, block + 12) & 0xffffffffL;
-        for (int j = 0; j < 4; j++) {
-            sm[2 * j] = d * (int) ((lo >>> (8 * j)) & 63);
-            sm[2 * j + 1] = -(dmin * (int) ((lo >>> (8 * (j + 4))) & 63));
-        }
-        for (int j = 4; j < 8; j++) {
-            int packed = (int) ((hi >>> (8 * (j - 4))) & 0xff); // byte j + 4
-            int scaleHigh = (int) ((lo >>> (8 * (j - 4))) & 0xff) >> 6; // byte j - 4
-            int minHigh = (int) ((lo >>> (8 * j)) & 0xff) >> 6; // byte j
-            sm[2 * j] = d * ((packed & 0x0f) | (scaleHigh << 4));
-            sm[2 * j + 1] = -(dmin * ((packed >> 4) | (minHigh << 4)));
+        both.mul(d).intoArray(sm, at); // scales in lanes 0-7 (mins in 8-15 with 16 lanes: overwritten or unused)
+        if (Vectors.LANES >= 16) {
+            both.mul(-dmin).intoArray(sm, at + MINS - 8); // mins, lanes 8-15
+        } else {
+            ((FloatVector) LongVector.zero(LongVector.SPECIES_128).withLane(0, scales).withLane(1, mins)
+                    .reinterpretAsBytes().convertShape(VectorOperators.B2I, Vectors.INTS, 1)
+                    .convert(VectorOperators.I2F, 0)).mul(-dmin).intoArray(sm, at + MINS);
         }
     }
 
-    /** The low nibbles of {@code LANES} bytes at {@code offset}, as floats. */
-    private FloatVector low(long offset) {
-        return (FloatVector) packed(offset).and(0x0f).convert(VectorOperators.I2F, 0);
+    /** Where a super-block's {@code −dmin·m} start in its {@link #SCALES} floats. */
+    static final int MINS = SCALES - 8;
+
+    /** The nibbles at bit {@code shift} (0 or 4) of {@code LANES} bytes at {@code offset}, as floats. */
+    private FloatVector nibbles(long offset, int shift) {
+        return (FloatVector) packed(offset).lanewise(VectorOperators.LSHR, shift).and(0x0f)
+                .convert(VectorOperators.I2F, 0);
     }
 
-    /** The high nibbles of {@code LANES} bytes at {@code offset}, as floats. */
-    private FloatVector high(long offset) {
-        return (FloatVector) packed(offset).lanewise(VectorOperators.LSHR, 4).and(0x0f).convert(VectorOperators.I2F, 0);
+    private static FloatVector low(IntVector packed) {
+        return (FloatVector) packed.and(0x0f).convert(VectorOperators.I2F, 0);
+    }
+
+    private static FloatVector high(IntVector packed) {
+        return (FloatVector) packed.lanewise(VectorOperators.LSHR, 4).and(0x0f).convert(VectorOperators.I2F, 0);
     }
 
     private IntVector packed(long offset) {
@@ -144,19 +186,18 @@ public final class Q4_KTensor extends KQuantTensor {
      * llama.cpp's {@code d·sc·q − dmin·m}.
      */
     @Override
-    void dequantizeRow(long block, int cols, float[] out, int at) {
+    void dequantizeRow(long block, int cols, float[] out, int at, float[] sm) {
         int half = cols / 2;
-        float[] sm = SUB_SCALES.get();
-        for (int k = 0; k < cols; k += KQuants.SUPER_BLOCK, block += BLOCK_BYTES) {
-            subScales(data, block, sm);
+        for (int k = 0, s = 0; k < cols; k += KQuants.SUPER_BLOCK, block += BLOCK_BYTES, s += SCALES) {
             for (int sub = 0; sub < 8; sub++) {
-                FloatVector scale = FloatVector.broadcast(Vectors.FLOATS, sm[2 * sub]);
-                FloatVector min = FloatVector.broadcast(Vectors.FLOATS, sm[2 * sub + 1]);
+                FloatVector scale = FloatVector.broadcast(Vectors.FLOATS, sm[s + sub]);
+                FloatVector min = FloatVector.broadcast(Vectors.FLOATS, sm[s + MINS + sub]);
                 long qs = block + 16 + (sub / 2) * 32L;
                 int shift = (sub & 1) * 4;
-                for (int l = 0; l < 32; l += Vectors.LANES) {
-                    FloatVector q = shift == 0 ? low(qs + l) : high(qs + l);
-                    q.fma(scale, min).intoArray(out, at + Panel.split(k + sub * 32 + l, half));
+                int xi = at + (k + sub * 32) / 2; // whole pairs of vector steps, as in panelDot
+                for (int l = 0; l < 32; l += 2 * Vectors.LANES) {
+                    nibbles(qs + l, shift).fma(scale, min).intoArray(out, xi + l / 2);
+                    nibbles(qs + l + Vectors.LANES, shift).fma(scale, min).intoArray(out, half + xi + l / 2);
                 }
             }
         }

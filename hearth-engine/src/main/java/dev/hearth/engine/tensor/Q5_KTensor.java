@@ -71,29 +71,48 @@ public final class Q5_KTensor extends KQuantTensor {
      * increasing order, sub-block by sub-block.
      */
     @Override
-    float panelDot(long rowStart, float[] x, int cols) {
+    float panelDot(long rowStart, float[] x, int cols, float[] sm) {
         int half = cols / 2;
-        int l2 = 2 * Vectors.LANES;
-        float[] sm = SUB_SCALES.get();
         FloatVector even = FloatVector.zero(Vectors.FLOATS), odd = even;
         int off = 0; // int-counted from the row start: C2 optimises such loops better
-        for (int k = 0; k < cols; k += KQuants.SUPER_BLOCK, off += BLOCK_BYTES) {
+        for (int k = 0, s = 0; k < cols; k += KQuants.SUPER_BLOCK, off += BLOCK_BYTES, s += SCALES) {
             long block = rowStart + off;
-            Q4_KTensor.subScales(data, block, sm);
+            if (Vectors.LANES == 16) {
+                // a sub-block is one pair of vector steps; the super-block's 32 bytes of fifth bits
+                // are loaded and widened once for all eight (fully unrolled, the kernel passes C2's node budget)
+                IntVector h0 = ints(block + 16), h1 = ints(block + 32);
+                for (int sub = 0; sub < 8; sub++) {
+                    long qs = block + 48 + (sub >> 1) * 32L;
+                    int shift = (sub & 1) * 4;
+                    int xi = (k + sub * 32) / 2;
+                    FloatVector scale = FloatVector.broadcast(Vectors.FLOATS, sm[s + sub]);
+                    FloatVector min = FloatVector.broadcast(Vectors.FLOATS, sm[s + Q4_KTensor.MINS + sub]);
+                    even = withFifth(ints(qs).lanewise(VectorOperators.LSHR, shift).and(0x0f), h0, sub)
+                            .fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, xi), even);
+                    odd = withFifth(ints(qs + 16).lanewise(VectorOperators.LSHR, shift).and(0x0f), h1, sub)
+                            .fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, half + xi), odd);
+                }
+                continue;
+            }
             for (int sub = 0; sub < 8; sub++) {
-                FloatVector scale = FloatVector.broadcast(Vectors.FLOATS, sm[2 * sub]);
-                FloatVector min = FloatVector.broadcast(Vectors.FLOATS, sm[2 * sub + 1]);
-                int base = k + sub * 32;
-                for (int l = 0; l < 32; l += l2) {
-                    int m = l + Vectors.LANES;
+                FloatVector scale = FloatVector.broadcast(Vectors.FLOATS, sm[s + sub]);
+                FloatVector min = FloatVector.broadcast(Vectors.FLOATS, sm[s + Q4_KTensor.MINS + sub]);
+                // whole pairs of vector steps: the even one from natural index n at n / 2, the odd at half + n / 2
+                int xi = (k + sub * 32) / 2;
+                for (int l = 0; l < 32; l += 2 * Vectors.LANES) {
                     even = quants(block, sub, l).fma(scale, min)
-                            .fma(FloatVector.fromArray(Vectors.FLOATS, x, Panel.split(base + l, half)), even);
-                    odd = quants(block, sub, m).fma(scale, min)
-                            .fma(FloatVector.fromArray(Vectors.FLOATS, x, Panel.split(base + m, half)), odd);
+                            .fma(FloatVector.fromArray(Vectors.FLOATS, x, xi + l / 2), even);
+                    odd = quants(block, sub, l + Vectors.LANES).fma(scale, min)
+                            .fma(FloatVector.fromArray(Vectors.FLOATS, x, half + xi + l / 2), odd);
                 }
             }
         }
         return Vectors.tree(even.add(odd));
+    }
+
+    @Override
+    void scales(long rowStart, int cols, float[] sm) {
+        Q4_KTensor.rowScales(data, rowStart, BLOCK_BYTES, cols, sm);
     }
 
     /**
@@ -101,16 +120,16 @@ public final class Q5_KTensor extends KQuantTensor {
      * {@link Panel}'s split order: each value {@code fma(q, d·sc, −dmin·m)}.
      */
     @Override
-    void dequantizeRow(long block, int cols, float[] out, int at) {
+    void dequantizeRow(long block, int cols, float[] out, int at, float[] sm) {
         int half = cols / 2;
-        float[] sm = SUB_SCALES.get();
-        for (int k = 0; k < cols; k += KQuants.SUPER_BLOCK, block += BLOCK_BYTES) {
-            Q4_KTensor.subScales(data, block, sm);
+        for (int k = 0, s = 0; k < cols; k += KQuants.SUPER_BLOCK, block += BLOCK_BYTES, s += SCALES) {
             for (int sub = 0; sub < 8; sub++) {
-                FloatVector scale = FloatVector.broadcast(Vectors.FLOATS, sm[2 * sub]);
-                FloatVector min = FloatVector.broadcast(Vectors.FLOATS, sm[2 * sub + 1]);
-                for (int l = 0; l < 32; l += Vectors.LANES) {
-                    quants(block, sub, l).fma(scale, min).intoArray(out, at + Panel.split(k + sub * 32 + l, half));
+                FloatVector scale = FloatVector.broadcast(Vectors.FLOATS, sm[s + sub]);
+                FloatVector min = FloatVector.broadcast(Vectors.FLOATS, sm[s + Q4_KTensor.MINS + sub]);
+                int xi = at + (k + sub * 32) / 2; // whole pairs of vector steps, as in panelDot
+                for (int l = 0; l < 32; l += 2 * Vectors.LANES) {
+                    quants(block, sub, l).fma(scale, min).intoArray(out, xi + l / 2);
+                    quants(block, sub, l + Vectors.LANES).fma(scale, min).intoArray(out, half + xi + l / 2);
                 }
             }
         }
@@ -123,6 +142,12 @@ public final class Q5_KTensor extends KQuantTensor {
         IntVector q = qs.lanewise(VectorOperators.LSHR, (sub & 1) * 4).and(0x0f)
                 .or(qh.lanewise(VectorOperators.LSHR, sub).and(1).lanewise(VectorOperators.LSHL, 4));
         return (FloatVector) q.convert(VectorOperators.I2F, 0);
+    }
+
+    /** Four low bits {@code low} with bit {@code sub} of {@code qh} above them, as floats. */
+    private static FloatVector withFifth(IntVector low, IntVector qh, int sub) {
+        return (FloatVector) low.or(qh.lanewise(VectorOperators.LSHR, sub).and(1).lanewise(VectorOperators.LSHL, 4))
+                .convert(VectorOperators.I2F, 0);
     }
 
     private IntVector ints(long offset) {

@@ -76,24 +76,41 @@ public final class Q6_KTensor extends KQuantTensor {
      * increasing order (ggml's layout: halves of 128, quadrants of 32, in element order).
      */
     @Override
-    float panelDot(long rowStart, float[] x, int cols) {
+    float panelDot(long rowStart, float[] x, int cols, float[] ds) {
         int half = cols / 2;
-        int l2 = 2 * Vectors.LANES;
-        float[] ds = SUB_SCALES.get();
         FloatVector even = FloatVector.zero(Vectors.FLOATS), odd = even;
         int off = 0; // int-counted from the row start: C2 optimises such loops better
-        for (int k = 0; k < cols; k += KQuants.SUPER_BLOCK, off += BLOCK_BYTES) {
+        for (int k = 0, s = 0; k < cols; k += KQuants.SUPER_BLOCK, off += BLOCK_BYTES, s += SCALES) {
             long block = rowStart + off;
-            subScales(block, ds);
+            if (Vectors.LANES == 16) {
+                // a quadrant is one pair of vector steps; each half's 32 bytes of high bits are
+                // loaded and widened once for its four quadrants (fully unrolled, the kernel passes
+                // C2's node budget)
+                for (int h = 0; h < 2; h++) {
+                    IntVector h0 = ints(block + 128 + h * 32L), h1 = ints(block + 144 + h * 32L);
+                    for (int g = 0; g < 4; g++) {
+                        long ql = block + h * 64L + (g & 1) * 32;
+                        int xi = (k + h * 128 + g * 32) / 2;
+                        int d = s + h * 8 + 2 * g;
+                        int shift = (g >> 1) * 4;
+                        even = six(ints(ql), shift, h0, 2 * g).mul(ds[d])
+                                .fma(FloatVector.fromArray(Vectors.FLOATS, x, xi), even);
+                        odd = six(ints(ql + 16), shift, h1, 2 * g).mul(ds[d + 1])
+                                .fma(FloatVector.fromArray(Vectors.FLOATS, x, half + xi), odd);
+                    }
+                }
+                continue;
+            }
             for (int h = 0; h < 2; h++) {
                 for (int g = 0; g < 4; g++) {
-                    int base = k + h * 128 + g * 32;
-                    for (int l = 0; l < 32; l += l2) {
+                    // whole pairs of vector steps: the even one from natural index n at n / 2, the odd at half + n / 2
+                    int xi = (k + h * 128 + g * 32) / 2;
+                    for (int l = 0; l < 32; l += 2 * Vectors.LANES) {
                         int m = l + Vectors.LANES;
-                        even = value(block, h, g, l, ds[h * 8 + l / 16 + 2 * g])
-                                .fma(FloatVector.fromArray(Vectors.FLOATS, x, Panel.split(base + l, half)), even);
-                        odd = value(block, h, g, m, ds[h * 8 + m / 16 + 2 * g])
-                                .fma(FloatVector.fromArray(Vectors.FLOATS, x, Panel.split(base + m, half)), odd);
+                        even = value(block, h, g, l, ds[s + h * 8 + l / 16 + 2 * g])
+                                .fma(FloatVector.fromArray(Vectors.FLOATS, x, xi + l / 2), even);
+                        odd = value(block, h, g, m, ds[s + h * 8 + m / 16 + 2 * g])
+                                .fma(FloatVector.fromArray(Vectors.FLOATS, x, half + xi + l / 2), odd);
                     }
                 }
             }
@@ -103,27 +120,31 @@ public final class Q6_KTensor extends KQuantTensor {
 
     /** The row whose first super-block is at byte {@code block}, dequantized into {@code out[at...]} in {@link Panel}'s split order. */
     @Override
-    void dequantizeRow(long block, int cols, float[] out, int at) {
+    void dequantizeRow(long block, int cols, float[] out, int at, float[] ds) {
         int half = cols / 2;
-        float[] ds = SUB_SCALES.get();
-        for (int k = 0; k < cols; k += KQuants.SUPER_BLOCK, block += BLOCK_BYTES) {
-            subScales(block, ds);
+        for (int k = 0, s = 0; k < cols; k += KQuants.SUPER_BLOCK, block += BLOCK_BYTES, s += SCALES) {
             for (int h = 0; h < 2; h++) {
                 for (int g = 0; g < 4; g++) {
-                    for (int l = 0; l < 32; l += Vectors.LANES) {
-                        value(block, h, g, l, ds[h * 8 + l / 16 + 2 * g])
-                                .intoArray(out, at + Panel.split(k + h * 128 + g * 32 + l, half));
+                    int xi = at + (k + h * 128 + g * 32) / 2; // whole pairs of vector steps, as in panelDot
+                    for (int l = 0; l < 32; l += 2 * Vectors.LANES) {
+                        int m = l + Vectors.LANES;
+                        value(block, h, g, l, ds[s + h * 8 + l / 16 + 2 * g]).intoArray(out, xi + l / 2);
+                        value(block, h, g, m, ds[s + h * 8 + m / 16 + 2 * g]).intoArray(out, half + xi + l / 2);
                     }
                 }
             }
         }
     }
 
-    /** {@code d·sc} of the super-block's sixteen sub-blocks into {@code ds}. */
-    private void subScales(long block, float[] ds) {
-        float d = f16(data.get(SHORT_LE, block + 208));
-        for (int i = 0; i < 16; i++) {
-            ds[i] = d * data.get(ValueLayout.JAVA_BYTE, block + 192 + i);
+    /** {@code d·sc} of each super-block's sixteen sub-blocks (signed bytes at 192), {@link #SCALES} floats apart. */
+    @Override
+    void scales(long rowStart, int cols, float[] ds) {
+        long block = rowStart;
+        for (int s = 0; s < cols / KQuants.SUPER_BLOCK * SCALES; s += SCALES, block += BLOCK_BYTES) {
+            float d = f16(data.get(SHORT_LE, block + 208));
+            for (int i = 0; i < 16; i += Vectors.LANES) {
+                ((FloatVector) ints(block + 192 + i).convert(VectorOperators.I2F, 0)).mul(d).intoArray(ds, s + i);
+            }
         }
     }
 
@@ -138,6 +159,13 @@ public final class Q6_KTensor extends KQuantTensor {
                 .or(qh.lanewise(VectorOperators.LSHR, 2 * g).and(3).lanewise(VectorOperators.LSHL, 4))
                 .sub(32);
         return ((FloatVector) q.convert(VectorOperators.I2F, 0)).mul(scale);
+    }
+
+    /** {@code q − 32} as floats, q the four bits of {@code ql} at {@code lowShift} and two of {@code qh} at {@code highShift} above them. */
+    private static FloatVector six(IntVector ql, int lowShift, IntVector qh, int highShift) {
+        return (FloatVector) ql.lanewise(VectorOperators.LSHR, lowShift).and(0x0f)
+                .or(qh.lanewise(VectorOperators.LSHR, highShift).and(3).lanewise(VectorOperators.LSHL, 4))
+                .sub(32).convert(VectorOperators.I2F, 0);
     }
 
     private IntVector ints(long offset) {
