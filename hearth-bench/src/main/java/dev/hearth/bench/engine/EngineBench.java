@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Hearth's engine against llama.cpp (de.kherud:llama 4.2.0) on random-weight GGUFs with the
- * Qwen2.5-0.5B and Llama-3.2-1B shapes in Q8_0 and Q4_0, the same thread count for both:
+ * Qwen2.5-0.5B and Llama-3.2-1B shapes in Q8_0 and Q4_0 ({@code all}; or any one type of
+ * {@link #WRITABLE}), the same thread count for both:
  *
  * <ul>
  *   <li>decode tokens/s (tg128: 128 greedy tokens one at a time) and prefill tokens/s (pp512: a
@@ -36,11 +37,15 @@ import java.util.concurrent.TimeUnit;
  * the engine's own). The GGUFs are written once into {@code hearth-bench/target/engine-models}.
  *
  * <pre>
- * ./hearth-bench/bench engine [--model qwen2.5-0.5b|llama-3.2-1b|all] [--type Q8_0|Q4_0|all]
+ * ./hearth-bench/bench engine [--model qwen2.5-0.5b|llama-3.2-1b|all] [--type Q8_0|Q4_0|Q4_K|Q5_K|Q6_K|F16|F32|all]
  *                             [--threads N] [--quick] [--no-llama] [--dir DIR]
  * </pre>
  */
 public final class EngineBench {
+
+  /** The weight types the bench can write models in. */
+  static final List<GgmlType> WRITABLE = List.of(GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q5_K,
+      GgmlType.Q6_K, GgmlType.F16, GgmlType.F32);
 
   public static void main(String[] args) throws Exception {
     boolean quick = has(args, "--quick");
@@ -59,9 +64,9 @@ public final class EngineBench {
     List<GgmlType> types = typeArg.equalsIgnoreCase("all") ? List.of(GgmlType.Q8_0, GgmlType.Q4_0)
         : List.of(GgmlType.valueOf(typeArg.toUpperCase(Locale.ROOT)));
     for (GgmlType t : types) {
-      if (t != GgmlType.Q8_0 && t != GgmlType.Q4_0 && t != GgmlType.F16 && t != GgmlType.F32) {
-        throw new IllegalArgumentException("--type must be Q8_0, Q4_0, F16 or F32 (the tiny-model writer's"
-            + " quantized types from floats)");
+      if (!WRITABLE.contains(t)) {
+        throw new IllegalArgumentException("--type must be one of " + WRITABLE + " (what the tiny-model writer writes;"
+            + " the K-quants as random blocks, every matrix in that one type)");
       }
     }
 

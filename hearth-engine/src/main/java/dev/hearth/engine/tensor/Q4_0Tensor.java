@@ -83,12 +83,13 @@ public final class Q4_0Tensor extends FloatTensor {
     }
 
     private static FloatVector high(IntVector packed, FloatVector d, FloatVector minus8d) {
-        return ((FloatVector) packed.lanewise(VectorOperators.LSHR, 4).and(0x0f).convert(VectorOperators.I2F, 0))
+        return ((FloatVector) packed.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0))
                 .fma(d, minus8d);
     }
 
+    /** {@code LANES} bytes, zero-extended to ints (so the high nibble is one shift). */
     private static IntVector packed(MemorySegment segment, long offset) {
-        return (IntVector) Vectors.bytes(segment, offset).convertShape(VectorOperators.B2I, Vectors.INTS, 0);
+        return (IntVector) Vectors.bytes(segment, offset).convertShape(VectorOperators.ZERO_EXTEND_B2I, Vectors.INTS, 0);
     }
 
     /**

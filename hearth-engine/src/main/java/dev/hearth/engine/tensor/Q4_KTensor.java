@@ -173,11 +173,12 @@ public final class Q4_KTensor extends KQuantTensor {
     }
 
     private static FloatVector high(IntVector packed) {
-        return (FloatVector) packed.lanewise(VectorOperators.LSHR, 4).and(0x0f).convert(VectorOperators.I2F, 0);
+        return (FloatVector) packed.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0);
     }
 
+    /** {@code LANES} bytes, zero-extended to ints (so the high nibble is one shift). */
     private IntVector packed(long offset) {
-        return (IntVector) Vectors.bytes(data, offset).convertShape(VectorOperators.B2I, Vectors.INTS, 0);
+        return (IntVector) Vectors.bytes(data, offset).convertShape(VectorOperators.ZERO_EXTEND_B2I, Vectors.INTS, 0);
     }
 
     /**

@@ -151,6 +151,6 @@ public final class Q5_KTensor extends KQuantTensor {
     }
 
     private IntVector ints(long offset) {
-        return (IntVector) Vectors.bytes(data, offset).convertShape(VectorOperators.B2I, Vectors.INTS, 0);
+        return (IntVector) Vectors.bytes(data, offset).convertShape(VectorOperators.ZERO_EXTEND_B2I, Vectors.INTS, 0);
     }
 }

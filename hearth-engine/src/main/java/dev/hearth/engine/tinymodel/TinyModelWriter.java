@@ -75,7 +75,7 @@ public final class TinyModelWriter {
             w.put(e.getKey(), e.getValue());
         }
         for (TinyTensor t : tensors(spec, vocabulary.size())) {
-            if (streaming && !KQuantBlocks.isKQuant(t.type(spec))) {
+            if (streaming) {
                 w.addTensor(t.name(), t.type(spec), t.shape(), t.type(spec).byteSize(t.elementCount()),
                         out -> encodeTo(spec, t, out));
             } else {
@@ -130,8 +130,7 @@ public final class TinyModelWriter {
     public static byte[] encode(TinyModelSpec spec, TinyTensor tensor) {
         GgmlType type = tensor.type(spec);
         if (KQuantBlocks.isKQuant(type)) {
-            double amplitude = tensor.role() == Role.EMBEDDING ? 1 : Math.sqrt(3.0 / tensor.shape()[0]);
-            return KQuantBlocks.random(type, tensor.elementCount(), amplitude, random(spec, tensor));
+            return KQuantBlocks.random(type, tensor.elementCount(), kQuantAmplitude(tensor), random(spec, tensor));
         }
         return FloatTensor.quantize(type, values(spec, tensor));
     }
@@ -139,10 +138,24 @@ public final class TinyModelWriter {
     /** Values generated in slices of this many (a multiple of every block size). */
     private static final int SLICE = 1 << 20;
 
-    /** The same bytes as {@link #encode}, generated and written a slice at a time. */
+    private static double kQuantAmplitude(TinyTensor tensor) {
+        return tensor.role() == Role.EMBEDDING ? 1 : Math.sqrt(3.0 / tensor.shape()[0]);
+    }
+
+    /**
+     * The same bytes as {@link #encode}, generated and written a slice at a time (K-quant slices
+     * are whole numbers of 8-byte words, so their random bytes continue one stream as in one call).
+     */
     private static void encodeTo(TinyModelSpec spec, TinyTensor tensor, java.io.OutputStream out) throws IOException {
         SplittableRandom random = random(spec, tensor);
         int total = tensor.elementCount();
+        GgmlType type = tensor.type(spec);
+        if (KQuantBlocks.isKQuant(type)) {
+            for (int from = 0; from < total; from += SLICE) {
+                out.write(KQuantBlocks.random(type, Math.min(SLICE, total - from), kQuantAmplitude(tensor), random));
+            }
+            return;
+        }
         float[] slice = new float[Math.min(SLICE, total)];
         for (int from = 0; from < total; from += slice.length) {
             int n = Math.min(slice.length, total - from);

@@ -54,6 +54,23 @@ class TinyModelWriterTest {
         }
     }
 
+    /** K-quant tensors are written a slice at a time too (1B shapes would not fit a bench's heap otherwise). */
+    @Test
+    void kQuantTensorsLargerThanOneSliceWriteTheSameBytes() throws IOException {
+        TinyVocabulary padded = BUILT_IN.paddedTo(5_000);
+        TinyModelSpec spec = TinyModelSpec.of("llama").withDimensions(1, 256, 4, 2, 512, 256).withWeightType(GgmlType.Q4_K);
+        Path file = tmp.resolve("q4_k.gguf");
+        TinyModelWriter.write(spec, padded, file);
+        try (GgufFile f = GgufFile.open(file)) {
+            for (TinyTensor t : TinyModelWriter.tensors(spec, padded.size())) {
+                assertThat(f.tensorData(f.tensor(t.name()).orElseThrow()).toArray(ValueLayout.JAVA_BYTE))
+                        .as(t.name()).isEqualTo(TinyModelWriter.encode(spec, t));
+            }
+            TinyTensor embedding = TinyModelWriter.tensors(spec, padded.size()).getFirst();
+            assertThat(embedding.elementCount()).isGreaterThan(1 << 20);
+        }
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"llama,F32", "llama,F16", "llama,BF16", "llama,Q8_0", "llama,Q4_0", "qwen2,Q8_0", "qwen3,F16", "qwen3,Q4_0",
             "llama,Q4_K", "qwen2,Q5_K", "qwen3,Q6_K"})
