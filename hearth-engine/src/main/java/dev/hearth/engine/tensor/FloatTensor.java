@@ -241,11 +241,16 @@ public abstract sealed class FloatTensor permits F32Tensor, F16Tensor, BF16Tenso
         if (n >= TILE) {
             float[] panel = Panel.weights((r1 - r0) * cols);
             dequantizeRows(r0, r1, cols, panel);
-            float[][] inputs = new float[n][];
+            float[][] inputs = PANEL_INPUTS.get();
+            if (inputs.length < n) {
+                inputs = new float[n][];
+                PANEL_INPUTS.set(inputs);
+            }
             for (int i = 0; i < n; i++) {
                 inputs[i] = panelInput(xs[from + i]);
             }
             Panel.multiply(panel, r1 - r0, cols, inputs, n, out, outOffset + from * outStride + r0, outStride);
+            java.util.Arrays.fill(inputs, 0, n, null);
             return;
         }
         for (int t = from; t < from + n; t++) {
@@ -255,6 +260,9 @@ public abstract sealed class FloatTensor permits F32Tensor, F16Tensor, BF16Tenso
             }
         }
     }
+
+    /** Per-thread room for the input rows of a panel product (cleared after each). */
+    private static final ThreadLocal<float[][]> PANEL_INPUTS = ThreadLocal.withInitial(() -> new float[0][]);
 
     /**
      * Whether this type's products are its weights dequantized to floats ({@link #dequantizeRows})
