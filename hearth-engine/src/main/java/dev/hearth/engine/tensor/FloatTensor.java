@@ -161,7 +161,7 @@ public abstract sealed class FloatTensor permits F32Tensor, F16Tensor, BF16Tenso
          * dequantized once; packed kernels take blocks of {@link #ACTIVATION_BLOCK}.
          */
         int activationBlock() {
-            return weights.panelKernels() ? Math.max(1, count) : ACTIVATION_BLOCK;
+            return weights.panelKernels(cols) ? Math.max(1, count) : ACTIVATION_BLOCK;
         }
 
         int tasks() {
@@ -213,7 +213,7 @@ public abstract sealed class FloatTensor permits F32Tensor, F16Tensor, BF16Tenso
 
     private void rowsTimesBlock(Activation[] xs, int from, int n, float[] out, int outOffset, int outStride, int r0,
             int r1, int cols) {
-        if (panelKernels()) {
+        if (panelKernels(cols)) {
             panelRowsTimesBlock(xs, from, n, out, outOffset, outStride, r0, r1, cols);
             return;
         }
@@ -231,7 +231,7 @@ public abstract sealed class FloatTensor permits F32Tensor, F16Tensor, BF16Tenso
     }
 
     /**
-     * {@link #rowsTimesBlock} for {@link #panelKernels()} types: with several activation rows the
+     * {@link #rowsTimesBlock} for {@link #panelKernels} types: with several activation rows the
      * chunk is dequantized once into a float panel for {@link Panel#multiply}; fewer take the packed
      * rows one by one ({@link #dot(long, Activation)}), which streams from memory at close to the
      * machine's bandwidth (several rows at once, or a heap copy of the chunk, measured slower).
@@ -266,9 +266,10 @@ public abstract sealed class FloatTensor permits F32Tensor, F16Tensor, BF16Tenso
 
     /**
      * Whether this type's products are its weights dequantized to floats ({@link #dequantizeRows})
-     * times {@link #panelInput}, in {@link Panel}'s order, so that batches run on float panels.
+     * times {@link #panelInput}, in {@link Panel}'s order, so that batches run on float panels, for
+     * rows of {@code cols} values.
      */
-    boolean panelKernels() {
+    boolean panelKernels(int cols) {
         return false;
     }
 
@@ -277,7 +278,7 @@ public abstract sealed class FloatTensor permits F32Tensor, F16Tensor, BF16Tenso
         dequantize((long) r0 * cols, panel, 0, (r1 - r0) * cols);
     }
 
-    /** The floats a {@link #panelKernels()} type multiplies its dequantized weights with. */
+    /** The floats a {@link #panelKernels} type multiplies its dequantized weights with. */
     float[] panelInput(Activation x) {
         throw new UnsupportedOperationException();
     }

@@ -36,7 +36,7 @@ abstract sealed class KQuantTensor extends FloatTensor permits Q4_KTensor, Q5_KT
     public final float dot(long offset, Activation x) {
         Activation.Q8_K a = (Activation.Q8_K) x;
         long block = offset / KQuants.SUPER_BLOCK * blockBytes;
-        if (!panelKernels()) {
+        if (!panelKernels(a.length())) {
             return scalarDot(block, a);
         }
         int cols = a.length();
@@ -84,7 +84,7 @@ abstract sealed class KQuantTensor extends FloatTensor permits Q4_KTensor, Q5_KT
     abstract void dequantizeRow(long block, int cols, float[] out, int at, float[] sm);
 
     @Override
-    final boolean panelKernels() {
+    final boolean panelKernels(int cols) {
         return Vectors.K_QUANTS_ENABLED;
     }
 

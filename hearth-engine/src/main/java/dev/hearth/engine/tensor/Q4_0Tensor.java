@@ -54,7 +54,7 @@ public final class Q4_0Tensor extends FloatTensor {
         if (offset % BLOCK != 0) {
             throw new IllegalArgumentException("Q4_0 rows must start on a block boundary: " + offset);
         }
-        if (panelKernels()) {
+        if (panelKernels(a.length())) {
             return vectorDot(offset / BLOCK * BLOCK_BYTES, a.values(), a.length());
         }
         byte[] q = a.quants();
@@ -130,7 +130,7 @@ public final class Q4_0Tensor extends FloatTensor {
     }
 
     @Override
-    boolean panelKernels() {
+    boolean panelKernels(int cols) {
         return Vectors.QUANTIZED_ENABLED && Vectors.LANES <= BLOCK / 2;
     }
 

@@ -89,7 +89,7 @@ public final class Q8_0Tensor extends FloatTensor {
     }
 
     @Override
-    boolean panelKernels() {
+    boolean panelKernels(int cols) {
         return Vectors.QUANTIZED_ENABLED;
     }
 
