@@ -198,7 +198,7 @@ class KernelTest {
         int[] lanes = new int[ints.length()];
         for (int h = 0; h < 1 << 16; h += lanes.length) {
             for (int i = 0; i < lanes.length; i++) {
-                lanes[i] = h + i;
+                lanes[i] = (short) (h + i); // sign-extended, as the kernels widen them
             }
             float[] got = F16Tensor.halfToFloat(jdk.incubator.vector.IntVector.fromArray(ints, lanes, 0)).toArray();
             for (int i = 0; i < lanes.length; i++) {
