@@ -21,8 +21,7 @@ public sealed interface Activation {
     static Activation prepare(Kind kind, float[] x, int offset, int n, Activation reuse) {
         switch (kind) {
             case FLOATS, F16, BF16 -> {
-                Floats old = reuse instanceof Floats f && f.values().length == n ? f : null;
-                float[] out = old != null ? old.values() : new float[n];
+                float[] out = reuse instanceof Floats f && f.values().length == n ? f.values() : new float[n];
                 if (kind == Kind.FLOATS) {
                     System.arraycopy(x, offset, out, 0, n);
                 } else if (kind == Kind.F16) {
@@ -34,14 +33,7 @@ public sealed interface Activation {
                         out[i] = Float.intBitsToFloat(BF16Tensor.bf16Bits(x[offset + i]) << 16);
                     }
                 }
-                if (!Floats.splittable(n)) {
-                    return old != null ? old : new Floats(out, null);
-                }
-                float[] split = old != null && old.split() != null ? old.split() : new float[n];
-                for (int k = 0; k < n; k += Vectors.LANES) {
-                    System.arraycopy(out, k, split, Panel.split(k, n / 2), Vectors.LANES);
-                }
-                return old != null && old.split() == split ? old : new Floats(out, split);
+                return reuse instanceof Floats f && f.values() == out ? f : new Floats(out);
             }
             case Q8_0 -> {
                 Q8_0 q = reuse instanceof Q8_0 r && r.length() == n ? r : Q8_0.allocate(n);
@@ -57,19 +49,11 @@ public sealed interface Activation {
         throw new AssertionError(kind);
     }
 
-    /**
-     * Floats, possibly rounded to a narrower type; {@code split} holds the same values in
-     * {@link Panel}'s split order, for the F32/F16/BF16 panel kernels, when the length is a whole
-     * number of vector-step pairs (else null, and those types take their plain kernels).
-     */
-    record Floats(float[] values, float[] split) implements Activation {
+    /** Floats, possibly rounded to a narrower type. */
+    record Floats(float[] values) implements Activation {
         @Override
         public int length() {
             return values.length;
-        }
-
-        static boolean splittable(int n) {
-            return Vectors.QUANTIZED_ENABLED && n % (2 * Vectors.LANES) == 0;
         }
     }
 

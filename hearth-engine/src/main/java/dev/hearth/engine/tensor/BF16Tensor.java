@@ -41,62 +41,9 @@ public final class BF16Tensor extends FloatTensor {
         return Activation.Kind.BF16;
     }
 
-
-    /**
-     * With a split input (rows of whole vector-step pairs): {@link Panel#dot}'s arithmetic on the
-     * row's values, read in natural order (even steps one chain, odd steps the other), so a row is
-     * bitwise the same alone and on a batch's float panel. Otherwise one chain over the plain input.
-     */
     @Override
     public float dot(long offset, Activation x) {
-        Activation.Floats a = (Activation.Floats) x;
-        if (a.split() != null) {
-            return splitDot(offset * 2, a.split(), a.length());
-        }
-        return dot(offset, a.values(), 0, x.length());
-    }
-
-    private float splitDot(long rowStart, float[] x, int cols) {
-        int half = cols / 2;
-        FloatVector even = FloatVector.zero(Vectors.FLOATS), odd = even;
-        for (int k = 0; k < cols; k += 2 * Vectors.LANES) {
-            even = values(rowStart + k * 2L).fma(FloatVector.fromArray(Vectors.FLOATS, x, k / 2), even);
-            odd = values(rowStart + (k + Vectors.LANES) * 2L)
-                    .fma(FloatVector.fromArray(Vectors.FLOATS, x, half + k / 2), odd);
-        }
-        return Vectors.tree(even.add(odd));
-    }
-
-    @Override
-    boolean panelKernels(int cols) {
-        return Activation.Floats.splittable(cols);
-    }
-
-    @Override
-    float[] panelInput(Activation x) {
-        return ((Activation.Floats) x).split();
-    }
-
-    /** Rows {@code [r0, r1)} as floats, each in {@link Panel}'s split order. */
-    @Override
-    void dequantizeRows(int r0, int r1, int cols, float[] panel) {
-        int half = cols / 2;
-        for (int r = r0; r < r1; r++) {
-            long row = (long) r * cols * 2;
-            int at = (r - r0) * cols;
-            for (int k = 0; k < cols; k += 2 * Vectors.LANES) {
-                values(row + k * 2L).intoArray(panel, at + k / 2);
-                values(row + (k + Vectors.LANES) * 2L).intoArray(panel, at + half + k / 2);
-            }
-        }
-    }
-
-    /** {@code LANES} bfloat16 values at {@code byteOffset}, as floats (the top halves of floats). */
-    private FloatVector values(long byteOffset) {
-        return ((IntVector) ShortVector
-                .fromMemorySegment(Vectors.SHORTS, data, byteOffset, ByteOrder.LITTLE_ENDIAN)
-                .convertShape(VectorOperators.S2I, INTS, 0))
-                .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+        return dot(offset, ((Activation.Floats) x).values(), 0, x.length());
     }
 
     private static final VectorSpecies<Integer> INTS = Vectors.FLOATS.withLanes(int.class);
@@ -110,10 +57,11 @@ public final class BF16Tensor extends FloatTensor {
             FloatVector acc = FloatVector.zero(Vectors.FLOATS);
             int upper = Vectors.FLOATS.loopBound(n);
             for (; i < upper; i += Vectors.LANES) {
-                FloatVector w = ((IntVector) ShortVector
+                FloatVector w = (FloatVector) ((IntVector) ShortVector
                         .fromMemorySegment(Vectors.SHORTS, data, (offset + i) * 2, ByteOrder.LITTLE_ENDIAN)
                         .convertShape(VectorOperators.S2I, INTS, 0))
-                        .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+                        .lanewise(VectorOperators.LSHL, 16)
+                        .convertShape(VectorOperators.REINTERPRET_I2F, Vectors.FLOATS, 0);
                 acc = w.fma(FloatVector.fromArray(Vectors.FLOATS, x, xOffset + i), acc);
             }
             sum = Vectors.sum(acc);
@@ -140,10 +88,11 @@ public final class BF16Tensor extends FloatTensor {
         int upper = Vectors.FLOATS.loopBound(cols);
         int i = 0;
         for (; i < upper; i += Vectors.LANES) {
-            FloatVector w = ((IntVector) ShortVector
+            FloatVector w = (FloatVector) ((IntVector) ShortVector
                     .fromMemorySegment(Vectors.SHORTS, data, (offset + i) * 2, ByteOrder.LITTLE_ENDIAN)
                     .convertShape(VectorOperators.S2I, INTS, 0))
-                    .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+                    .lanewise(VectorOperators.LSHL, 16)
+                        .convertShape(VectorOperators.REINTERPRET_I2F, Vectors.FLOATS, 0);
             acc0 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x0, i), acc0);
             acc1 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x1, i), acc1);
             acc2 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x2, i), acc2);

@@ -40,61 +40,9 @@ public final class F16Tensor extends FloatTensor {
         return Activation.Kind.F16;
     }
 
-
-    /**
-     * With a split input (rows of whole vector-step pairs): {@link Panel#dot}'s arithmetic on the
-     * row's values, read in natural order (even steps one chain, odd steps the other), so a row is
-     * bitwise the same alone and on a batch's float panel. Otherwise one chain over the plain input.
-     */
     @Override
     public float dot(long offset, Activation x) {
-        Activation.Floats a = (Activation.Floats) x;
-        if (a.split() != null) {
-            return splitDot(offset * 2, a.split(), a.length());
-        }
-        return dot(offset, a.values(), 0, x.length());
-    }
-
-    private float splitDot(long rowStart, float[] x, int cols) {
-        int half = cols / 2;
-        FloatVector even = FloatVector.zero(Vectors.FLOATS), odd = even;
-        for (int k = 0; k < cols; k += 2 * Vectors.LANES) {
-            even = values(rowStart + k * 2L).fma(FloatVector.fromArray(Vectors.FLOATS, x, k / 2), even);
-            odd = values(rowStart + (k + Vectors.LANES) * 2L)
-                    .fma(FloatVector.fromArray(Vectors.FLOATS, x, half + k / 2), odd);
-        }
-        return Vectors.tree(even.add(odd));
-    }
-
-    @Override
-    boolean panelKernels(int cols) {
-        return Activation.Floats.splittable(cols);
-    }
-
-    @Override
-    float[] panelInput(Activation x) {
-        return ((Activation.Floats) x).split();
-    }
-
-    /** Rows {@code [r0, r1)} as floats, each in {@link Panel}'s split order. */
-    @Override
-    void dequantizeRows(int r0, int r1, int cols, float[] panel) {
-        int half = cols / 2;
-        for (int r = r0; r < r1; r++) {
-            long row = (long) r * cols * 2;
-            int at = (r - r0) * cols;
-            for (int k = 0; k < cols; k += 2 * Vectors.LANES) {
-                values(row + k * 2L).intoArray(panel, at + k / 2);
-                values(row + (k + Vectors.LANES) * 2L).intoArray(panel, at + half + k / 2);
-            }
-        }
-    }
-
-    /** {@code LANES} halves at {@code byteOffset}, as floats. */
-    private FloatVector values(long byteOffset) {
-        return halfToFloat((IntVector) ShortVector
-                .fromMemorySegment(Vectors.SHORTS, data, byteOffset, ByteOrder.LITTLE_ENDIAN)
-                .convertShape(VectorOperators.S2I, INTS, 0));
+        return dot(offset, ((Activation.Floats) x).values(), 0, x.length());
     }
 
     private static final VectorSpecies<Integer> INTS = Vectors.FLOATS.withLanes(int.class);
@@ -112,10 +60,7 @@ public final class F16Tensor extends FloatTensor {
             FloatVector acc = FloatVector.zero(Vectors.FLOATS);
             int upper = Vectors.FLOATS.loopBound(n);
             for (; i < upper; i += Vectors.LANES) {
-                IntVector h = (IntVector) ShortVector
-                        .fromMemorySegment(Vectors.SHORTS, data, (offset + i) * 2, ByteOrder.LITTLE_ENDIAN)
-                        .convertShape(VectorOperators.S2I, INTS, 0);
-                acc = halfToFloat(h).fma(FloatVector.fromArray(Vectors.FLOATS, x, xOffset + i), acc);
+                acc = halves(data, (offset + i) * 2).fma(FloatVector.fromArray(Vectors.FLOATS, x, xOffset + i), acc);
             }
             sum = Vectors.sum(acc);
         }
@@ -141,9 +86,7 @@ public final class F16Tensor extends FloatTensor {
         int upper = Vectors.FLOATS.loopBound(cols);
         int i = 0;
         for (; i < upper; i += Vectors.LANES) {
-            FloatVector w = halfToFloat((IntVector) ShortVector
-                    .fromMemorySegment(Vectors.SHORTS, data, (offset + i) * 2, ByteOrder.LITTLE_ENDIAN)
-                    .convertShape(VectorOperators.S2I, INTS, 0));
+            FloatVector w = halves(data, (offset + i) * 2);
             acc0 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x0, i), acc0);
             acc1 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x1, i), acc1);
             acc2 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x2, i), acc2);
@@ -167,17 +110,23 @@ public final class F16Tensor extends FloatTensor {
     }
 
     /**
-     * Halves (sign-extended to ints) as floats, exactly: shifted left by 13, sign, exponent and
-     * mantissa sit where a float's do (the mask clears the sign copies between them), and multiplying
-     * by 2^112 rebiases the exponent (exact, subnormals included); infinities and NaNs get the
-     * all-ones exponent instead. Seven vector operations, where masking the magnitude and putting the
-     * sign back separately took ten.
+     * {@code LANES} halves at {@code byteOffset} of {@code data} as floats, exactly: widened with
+     * their sign and shifted left by 13, sign, exponent and mantissa sit where a float's do (the mask
+     * clears the sign copies between them), and multiplying by 2^112 rebiases the exponent (exact,
+     * subnormals included); infinities and NaNs get the all-ones exponent instead. Seven vector
+     * operations, where masking the magnitude and putting the sign back separately took ten; loads
+     * and converts in one method with no vector parameters, its conversions naming their species
+     * (see {@link Vectors}).
      */
-    static FloatVector halfToFloat(IntVector h) {
+    static FloatVector halves(MemorySegment data, long byteOffset) {
+        IntVector h = (IntVector) ShortVector.fromMemorySegment(Vectors.SHORTS, data, byteOffset, ByteOrder.LITTLE_ENDIAN)
+                .convertShape(VectorOperators.S2I, INTS, 0);
         IntVector bits = h.lanewise(VectorOperators.LSHL, 13).and(0x8fffe000);
-        IntVector f = bits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+        IntVector f = (IntVector) ((FloatVector) bits.convertShape(VectorOperators.REINTERPRET_I2F, Vectors.FLOATS, 0))
+                .mul(0x1p112f).convertShape(VectorOperators.REINTERPRET_F2I, INTS, 0);
         var infOrNan = h.and(0x7c00).compare(VectorOperators.EQ, 0x7c00);
-        return f.blend(bits.or(0x7f800000), infOrNan).reinterpretAsFloats();
+        return (FloatVector) f.blend(bits.or(0x7f800000), infOrNan)
+                .convertShape(VectorOperators.REINTERPRET_I2F, Vectors.FLOATS, 0);
     }
 
     static byte[] encode(float[] values) {

@@ -31,59 +31,9 @@ public final class F32Tensor extends FloatTensor {
         return Activation.Kind.FLOATS;
     }
 
-
-    /**
-     * With a split input (rows of whole vector-step pairs): {@link Panel#dot}'s arithmetic on the
-     * row's values, read in natural order (even steps one chain, odd steps the other), so a row is
-     * bitwise the same alone and on a batch's float panel. Otherwise one chain over the plain input.
-     */
     @Override
     public float dot(long offset, Activation x) {
-        Activation.Floats a = (Activation.Floats) x;
-        if (a.split() != null) {
-            return splitDot(offset * 4, a.split(), a.length());
-        }
-        return dot(offset, a.values(), 0, x.length());
-    }
-
-    private float splitDot(long rowStart, float[] x, int cols) {
-        int half = cols / 2;
-        FloatVector even = FloatVector.zero(Vectors.FLOATS), odd = even;
-        for (int k = 0; k < cols; k += 2 * Vectors.LANES) {
-            even = values(rowStart + k * 4L).fma(FloatVector.fromArray(Vectors.FLOATS, x, k / 2), even);
-            odd = values(rowStart + (k + Vectors.LANES) * 4L)
-                    .fma(FloatVector.fromArray(Vectors.FLOATS, x, half + k / 2), odd);
-        }
-        return Vectors.tree(even.add(odd));
-    }
-
-    @Override
-    boolean panelKernels(int cols) {
-        return Activation.Floats.splittable(cols);
-    }
-
-    @Override
-    float[] panelInput(Activation x) {
-        return ((Activation.Floats) x).split();
-    }
-
-    /** Rows {@code [r0, r1)} as floats, each in {@link Panel}'s split order. */
-    @Override
-    void dequantizeRows(int r0, int r1, int cols, float[] panel) {
-        int half = cols / 2;
-        for (int r = r0; r < r1; r++) {
-            long row = (long) r * cols * 4;
-            int at = (r - r0) * cols;
-            for (int k = 0; k < cols; k += 2 * Vectors.LANES) {
-                values(row + k * 4L).intoArray(panel, at + k / 2);
-                values(row + (k + Vectors.LANES) * 4L).intoArray(panel, at + half + k / 2);
-            }
-        }
-    }
-
-    /** {@code LANES} floats at {@code byteOffset}. */
-    private FloatVector values(long byteOffset) {
-        return FloatVector.fromMemorySegment(Vectors.FLOATS, data, byteOffset, ByteOrder.LITTLE_ENDIAN);
+        return dot(offset, ((Activation.Floats) x).values(), 0, x.length());
     }
 
     /** Vector API: lane-wise fused multiply-add over the mapped floats, then one reduction. */

@@ -4,8 +4,7 @@ import jdk.incubator.vector.FloatVector;
 
 /**
  * Matrix × matrix on floats for the types whose products are defined as dequantized weights times
- * dequantized (or rounded) activations (all of them, the float types for widths that are whole
- * pairs of vector steps; see {@link FloatTensor#panelKernels}): a chunk of weight rows is
+ * dequantized activations (Q8_0, Q4_0 and the K-quants; see {@link FloatTensor#panelKernels}): a chunk of weight rows is
  * dequantized once into a float panel, then every activation row of the batch runs against it with
  * register-blocked kernels, four weight rows × four activation rows per pass, where the packed
  * kernels had to widen and scale the same bytes again for every few activation rows.

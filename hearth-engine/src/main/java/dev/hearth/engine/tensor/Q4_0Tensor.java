@@ -78,15 +78,6 @@ public final class Q4_0Tensor extends FloatTensor {
      * cannot shift) and each value is {@code fma(nibble, d, -8d)}: {@code nibble * d - 8d} rounded
      * once, which is exactly {@code (nibble - 8) * d} rounded once.
      */
-    private static FloatVector low(IntVector packed, FloatVector d, FloatVector minus8d) {
-        return ((FloatVector) packed.and(0x0f).convert(VectorOperators.I2F, 0)).fma(d, minus8d);
-    }
-
-    private static FloatVector high(IntVector packed, FloatVector d, FloatVector minus8d) {
-        return ((FloatVector) packed.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0))
-                .fma(d, minus8d);
-    }
-
     /** {@code LANES} bytes, zero-extended to ints (so the high nibble is one shift). */
     private static IntVector packed(MemorySegment segment, long offset) {
         return (IntVector) Vectors.bytes(segment, offset).convertShape(VectorOperators.ZERO_EXTEND_B2I, Vectors.INTS, 0);
@@ -108,21 +99,21 @@ public final class Q4_0Tensor extends FloatTensor {
             FloatVector minus8d = FloatVector.broadcast(Vectors.FLOATS, -8f * scale);
             if (Vectors.LANES == BLOCK / 2) {
                 IntVector packed = packed(row, rowStart + block + 2);
-                even = low(packed, d, minus8d).fma(FloatVector.fromArray(Vectors.FLOATS, x, k / 2), even);
-                odd = high(packed, d, minus8d).fma(FloatVector.fromArray(Vectors.FLOATS, x, half + k / 2), odd);
+                even = ((FloatVector) packed.and(0x0f).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).fma(d, minus8d).fma(FloatVector.fromArray(Vectors.FLOATS, x, k / 2), even);
+                odd = ((FloatVector) packed.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).fma(d, minus8d).fma(FloatVector.fromArray(Vectors.FLOATS, x, half + k / 2), odd);
                 continue;
             }
             for (int j = 0; j < BLOCK / 2; j += 2 * Vectors.LANES) {
-                even = low(packed(row, rowStart + block + 2 + j), d, minus8d)
+                even = ((FloatVector) packed(row, rowStart + block + 2 + j).and(0x0f).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).fma(d, minus8d)
                         .fma(FloatVector.fromArray(Vectors.FLOATS, x, Panel.split(k + j, half)), even);
-                odd = low(packed(row, rowStart + block + 2 + j + Vectors.LANES), d, minus8d)
+                odd = ((FloatVector) packed(row, rowStart + block + 2 + j + Vectors.LANES).and(0x0f).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).fma(d, minus8d)
                         .fma(FloatVector.fromArray(Vectors.FLOATS, x, Panel.split(k + j + Vectors.LANES, half)), odd);
             }
             for (int j = 0; j < BLOCK / 2; j += 2 * Vectors.LANES) {
                 int c = k + BLOCK / 2 + j;
-                even = high(packed(row, rowStart + block + 2 + j), d, minus8d)
+                even = ((FloatVector) packed(row, rowStart + block + 2 + j).lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).fma(d, minus8d)
                         .fma(FloatVector.fromArray(Vectors.FLOATS, x, Panel.split(c, half)), even);
-                odd = high(packed(row, rowStart + block + 2 + j + Vectors.LANES), d, minus8d)
+                odd = ((FloatVector) packed(row, rowStart + block + 2 + j + Vectors.LANES).lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).fma(d, minus8d)
                         .fma(FloatVector.fromArray(Vectors.FLOATS, x, Panel.split(c + Vectors.LANES, half)), odd);
             }
         }
@@ -152,8 +143,8 @@ public final class Q4_0Tensor extends FloatTensor {
                 FloatVector minus8d = FloatVector.broadcast(Vectors.FLOATS, -8f * scale);
                 for (int j = 0; j < BLOCK / 2; j += Vectors.LANES) {
                     IntVector packed = packed(data, block + 2 + j);
-                    low(packed, d, minus8d).intoArray(panel, row + Panel.split(k + j, half));
-                    high(packed, d, minus8d).intoArray(panel, row + Panel.split(k + BLOCK / 2 + j, half));
+                    ((FloatVector) packed.and(0x0f).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).fma(d, minus8d).intoArray(panel, row + Panel.split(k + j, half));
+                    ((FloatVector) packed.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).fma(d, minus8d).intoArray(panel, row + Panel.split(k + BLOCK / 2 + j, half));
                 }
             }
         }

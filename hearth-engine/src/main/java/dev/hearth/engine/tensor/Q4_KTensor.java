@@ -2,6 +2,7 @@ package dev.hearth.engine.tensor;
 
 import dev.hearth.engine.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
@@ -87,12 +88,12 @@ public final class Q4_KTensor extends KQuantTensor {
                     IntVector p0 = packed(qs), p1 = packed(qs + 16);
                     FloatVector scale = FloatVector.broadcast(Vectors.FLOATS, sm[s + 2 * pair]);
                     FloatVector min = FloatVector.broadcast(Vectors.FLOATS, sm[s + MINS + 2 * pair]);
-                    even = low(p0).fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, xi), even);
-                    odd = low(p1).fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, half + xi), odd);
+                    even = ((FloatVector) p0.and(0x0f).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, xi), even);
+                    odd = ((FloatVector) p1.and(0x0f).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, half + xi), odd);
                     scale = FloatVector.broadcast(Vectors.FLOATS, sm[s + 2 * pair + 1]);
                     min = FloatVector.broadcast(Vectors.FLOATS, sm[s + MINS + 2 * pair + 1]);
-                    even = high(p0).fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, xi + 16), even);
-                    odd = high(p1).fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, half + xi + 16), odd);
+                    even = ((FloatVector) p0.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, xi + 16), even);
+                    odd = ((FloatVector) p1.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, half + xi + 16), odd);
                 }
                 continue;
             }
@@ -145,8 +146,8 @@ public final class Q4_KTensor extends KQuantTensor {
         long scales = (lo & 0x3f3f3f3fL) | (((hi & 0x0f0f0f0fL) | (top & 0x30303030L)) << 32);
         long mins = ((lo >>> 32) & 0x3f3f3f3fL) | ((((hi >>> 4) & 0x0f0f0f0fL) | (top >>> 32)) << 32);
         FloatVector both = (FloatVector) LongVector.zero(LongVector.SPECIES_128).withLane(0, scales).withLane(1, mins)
-                .reinterpretAsBytes().convertShape(VectorOperators.B2I, Vectors.INTS, 0)
-                .convert(VectorOperators.I2F, 0);
+                .reinterpretShape(ByteVector.SPECIES_128, 0).convertShape(VectorOperators.B2I, Vectors.INTS, 0)
+                .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0);
         float d = f16(data.get(SHORT_LE, block));
         float dmin = f16(data.get(SHORT_LE, block + 2));
         both.mul(d).intoArray(sm, at); // scales in lanes 0-7 (mins in 8-15 with 16 lanes: overwritten or unused)
@@ -154,8 +155,8 @@ public final class Q4_KTensor extends KQuantTensor {
             both.mul(-dmin).intoArray(sm, at + MINS - 8); // mins, lanes 8-15
         } else {
             ((FloatVector) LongVector.zero(LongVector.SPECIES_128).withLane(0, scales).withLane(1, mins)
-                    .reinterpretAsBytes().convertShape(VectorOperators.B2I, Vectors.INTS, 1)
-                    .convert(VectorOperators.I2F, 0)).mul(-dmin).intoArray(sm, at + MINS);
+                    .reinterpretShape(ByteVector.SPECIES_128, 0).convertShape(VectorOperators.B2I, Vectors.INTS, 1)
+                    .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(-dmin).intoArray(sm, at + MINS);
         }
     }
 
@@ -165,15 +166,7 @@ public final class Q4_KTensor extends KQuantTensor {
     /** The nibbles at bit {@code shift} (0 or 4) of {@code LANES} bytes at {@code offset}, as floats. */
     private FloatVector nibbles(long offset, int shift) {
         return (FloatVector) packed(offset).lanewise(VectorOperators.LSHR, shift).and(0x0f)
-                .convert(VectorOperators.I2F, 0);
-    }
-
-    private static FloatVector low(IntVector packed) {
-        return (FloatVector) packed.and(0x0f).convert(VectorOperators.I2F, 0);
-    }
-
-    private static FloatVector high(IntVector packed) {
-        return (FloatVector) packed.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0);
+                .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0);
     }
 
     /** {@code LANES} bytes, zero-extended to ints (so the high nibble is one shift). */

@@ -87,9 +87,9 @@ public final class Q5_KTensor extends KQuantTensor {
                     int xi = (k + sub * 32) / 2;
                     FloatVector scale = FloatVector.broadcast(Vectors.FLOATS, sm[s + sub]);
                     FloatVector min = FloatVector.broadcast(Vectors.FLOATS, sm[s + Q4_KTensor.MINS + sub]);
-                    even = withFifth(ints(qs).lanewise(VectorOperators.LSHR, shift).and(0x0f), h0, sub)
+                    even = ((FloatVector) ints(qs).lanewise(VectorOperators.LSHR, shift).and(0x0f).or(h0.lanewise(VectorOperators.LSHR, sub).and(1).lanewise(VectorOperators.LSHL, 4)).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
                             .fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, xi), even);
-                    odd = withFifth(ints(qs + 16).lanewise(VectorOperators.LSHR, shift).and(0x0f), h1, sub)
+                    odd = ((FloatVector) ints(qs + 16).lanewise(VectorOperators.LSHR, shift).and(0x0f).or(h1.lanewise(VectorOperators.LSHR, sub).and(1).lanewise(VectorOperators.LSHL, 4)).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
                             .fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, half + xi), odd);
                 }
                 continue;
@@ -141,13 +141,7 @@ public final class Q5_KTensor extends KQuantTensor {
         IntVector qh = ints(block + 16 + l);
         IntVector q = qs.lanewise(VectorOperators.LSHR, (sub & 1) * 4).and(0x0f)
                 .or(qh.lanewise(VectorOperators.LSHR, sub).and(1).lanewise(VectorOperators.LSHL, 4));
-        return (FloatVector) q.convert(VectorOperators.I2F, 0);
-    }
-
-    /** Four low bits {@code low} with bit {@code sub} of {@code qh} above them, as floats. */
-    private static FloatVector withFifth(IntVector low, IntVector qh, int sub) {
-        return (FloatVector) low.or(qh.lanewise(VectorOperators.LSHR, sub).and(1).lanewise(VectorOperators.LSHL, 4))
-                .convert(VectorOperators.I2F, 0);
+        return (FloatVector) q.convertShape(VectorOperators.I2F, Vectors.FLOATS, 0);
     }
 
     private IntVector ints(long offset) {

@@ -93,9 +93,9 @@ public final class Q6_KTensor extends KQuantTensor {
                         int xi = (k + h * 128 + g * 32) / 2;
                         int d = s + h * 8 + 2 * g;
                         int shift = (g >> 1) * 4;
-                        even = six(ints(ql), shift, h0, 2 * g).mul(ds[d])
+                        even = ((FloatVector) ints(ql).lanewise(VectorOperators.LSHR, shift).and(0x0f).or(h0.lanewise(VectorOperators.LSHR, 2 * g).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d])
                                 .fma(FloatVector.fromArray(Vectors.FLOATS, x, xi), even);
-                        odd = six(ints(ql + 16), shift, h1, 2 * g).mul(ds[d + 1])
+                        odd = ((FloatVector) ints(ql + 16).lanewise(VectorOperators.LSHR, shift).and(0x0f).or(h1.lanewise(VectorOperators.LSHR, 2 * g).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d + 1])
                                 .fma(FloatVector.fromArray(Vectors.FLOATS, x, half + xi), odd);
                     }
                 }
@@ -143,7 +143,7 @@ public final class Q6_KTensor extends KQuantTensor {
         for (int s = 0; s < cols / KQuants.SUPER_BLOCK * SCALES; s += SCALES, block += BLOCK_BYTES) {
             float d = f16(data.get(SHORT_LE, block + 208));
             for (int i = 0; i < 16; i += Vectors.LANES) {
-                ((FloatVector) ints(block + 192 + i).convert(VectorOperators.I2F, 0)).mul(d).intoArray(ds, s + i);
+                ((FloatVector) ints(block + 192 + i).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(d).intoArray(ds, s + i);
             }
         }
     }
@@ -158,14 +158,7 @@ public final class Q6_KTensor extends KQuantTensor {
         IntVector q = ql.lanewise(VectorOperators.LSHR, (g >> 1) * 4).and(0x0f)
                 .or(qh.lanewise(VectorOperators.LSHR, 2 * g).and(3).lanewise(VectorOperators.LSHL, 4))
                 .sub(32);
-        return ((FloatVector) q.convert(VectorOperators.I2F, 0)).mul(scale);
-    }
-
-    /** {@code q − 32} as floats, q the four bits of {@code ql} at {@code lowShift} and two of {@code qh} at {@code highShift} above them. */
-    private static FloatVector six(IntVector ql, int lowShift, IntVector qh, int highShift) {
-        return (FloatVector) ql.lanewise(VectorOperators.LSHR, lowShift).and(0x0f)
-                .or(qh.lanewise(VectorOperators.LSHR, highShift).and(3).lanewise(VectorOperators.LSHL, 4))
-                .sub(32).convert(VectorOperators.I2F, 0);
+        return ((FloatVector) q.convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(scale);
     }
 
     private IntVector ints(long offset) {

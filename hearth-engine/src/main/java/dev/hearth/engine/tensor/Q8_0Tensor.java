@@ -79,9 +79,9 @@ public final class Q8_0Tensor extends FloatTensor {
             FloatVector d = FloatVector.broadcast(Vectors.FLOATS, f16(row.get(SHORT_LE, rowStart + block)));
             for (int j = 0; j < BLOCK; j += 2 * Vectors.LANES) {
                 int at = (k + j) / 2; // the even step k + j lands at (k + j) / 2, the odd one after it at half + that
-                even = Vectors.widen(Vectors.bytes(row, rowStart + block + 2 + j)).mul(d)
+                even = Vectors.widened(row, rowStart + block + 2 + j).mul(d)
                         .fma(FloatVector.fromArray(Vectors.FLOATS, x, at), even);
-                odd = Vectors.widen(Vectors.bytes(row, rowStart + block + 2 + j + Vectors.LANES)).mul(d)
+                odd = Vectors.widened(row, rowStart + block + 2 + j + Vectors.LANES).mul(d)
                         .fma(FloatVector.fromArray(Vectors.FLOATS, x, half + at), odd);
             }
         }
@@ -108,7 +108,7 @@ public final class Q8_0Tensor extends FloatTensor {
             for (int k = 0; k < cols; k += BLOCK, block += BLOCK_BYTES) {
                 FloatVector d = FloatVector.broadcast(Vectors.FLOATS, f16(data.get(SHORT_LE, block)));
                 for (int j = 0; j < BLOCK; j += Vectors.LANES) {
-                    Vectors.widen(Vectors.bytes(data, block + 2 + j)).mul(d)
+                    Vectors.widened(data, block + 2 + j).mul(d)
                             .intoArray(panel, row + Panel.split(k + j, half));
                 }
             }

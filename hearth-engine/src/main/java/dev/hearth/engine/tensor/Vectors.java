@@ -3,6 +3,7 @@ package dev.hearth.engine.tensor;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -67,9 +68,21 @@ final class Vectors {
         return v.lane(0);
     }
 
-    /** The bytes of one load, widened to floats (one float vector). */
-    static jdk.incubator.vector.FloatVector widen(ByteVector bytes) {
-        return (jdk.incubator.vector.FloatVector) bytes.convertShape(jdk.incubator.vector.VectorOperators.B2F, FLOATS, 0);
+    /*
+     * Two rules for kernels, from an F16 decode that ran at 24 tok/s in one JVM and 6 in the next
+     * (JFR: the Vector API's Java fallbacks, AbstractVector.convert0, at the top of the profile).
+     * Conversions name their result species (convertShape(op, FLOATS, 0)): the shorthands
+     * (convert(I2F, 0), reinterpretAsFloats()) look it up at run time, and C2 does not always fold
+     * that to a constant ("missing constant" with -XX:+PrintIntrinsics). And helpers take offsets,
+     * not vectors: a helper with vector parameters that C2 compiles on its own is compiled without
+     * knowing its vectors' classes, and if it is not inlined later it stays a call that boxes them.
+     * What the rules do not cover: a small one-row kernel that C2 inlines into a large caller can
+     * still lose its intrinsics there, which is why the K-quant kernels are kept too big to inline.
+     */
+
+    /** {@code LANES} signed bytes at {@code offset}, widened to floats (one float vector). */
+    static FloatVector widened(java.lang.foreign.MemorySegment data, long offset) {
+        return (FloatVector) bytes(data, offset).convertShape(VectorOperators.B2F, FLOATS, 0);
     }
 
     static ByteVector bytes(byte[] data, int offset) {

@@ -194,19 +194,19 @@ class KernelTest {
 
     @Test
     void vectorHalfToFloatIsExactForEveryHalf() {
-        var ints = Vectors.FLOATS.withLanes(int.class);
-        int[] lanes = new int[ints.length()];
-        for (int h = 0; h < 1 << 16; h += lanes.length) {
-            for (int i = 0; i < lanes.length; i++) {
-                lanes[i] = (short) (h + i); // sign-extended, as the kernels widen them
-            }
-            float[] got = F16Tensor.halfToFloat(jdk.incubator.vector.IntVector.fromArray(ints, lanes, 0)).toArray();
-            for (int i = 0; i < lanes.length; i++) {
-                float expected = Float.float16ToFloat((short) lanes[i]);
+        short[] all = new short[1 << 16];
+        for (int h = 0; h < all.length; h++) {
+            all[h] = (short) h;
+        }
+        java.lang.foreign.MemorySegment halves = java.lang.foreign.MemorySegment.ofArray(all);
+        for (int h = 0; h < all.length; h += Vectors.LANES) {
+            float[] got = F16Tensor.halves(halves, h * 2L).toArray();
+            for (int i = 0; i < got.length; i++) {
+                float expected = Float.float16ToFloat(all[h + i]);
                 if (Float.isNaN(expected)) {
-                    assertThat(got[i]).as("half 0x%04x", lanes[i]).isNaN();
+                    assertThat(got[i]).as("half 0x%04x", h + i).isNaN();
                 } else {
-                    assertThat(Float.floatToRawIntBits(got[i])).as("half 0x%04x", lanes[i])
+                    assertThat(Float.floatToRawIntBits(got[i])).as("half 0x%04x", h + i)
                             .isEqualTo(Float.floatToRawIntBits(expected));
                 }
             }
