@@ -95,6 +95,38 @@ public final class F32Tensor extends FloatTensor {
         out[outIndex + 3 * outStride] = sum3;
     }
 
+    /**
+     * Batches run on float panels in natural order ({@link Panel#multiplyNatural}): the same single
+     * chain per output as {@link #dot(long, float[], int, int)}, so every row stays bitwise what it
+     * is alone, for rows that are whole vector steps.
+     */
+    @Override
+    boolean panelKernels(int cols) {
+        return Vectors.QUANTIZED_ENABLED && cols % Vectors.LANES == 0;
+    }
+
+    @Override
+    float[] panelInput(Activation x) {
+        return ((Activation.Floats) x).values();
+    }
+
+    @Override
+    void multiplyPanel(float[] w, int rows, int cols, float[][] xs, int n, float[] out, int base, int outStride) {
+        Panel.multiplyNatural(w, rows, cols, xs, n, out, base, outStride);
+    }
+
+    /** Rows {@code [r0, r1)} as floats, in natural order. */
+    @Override
+    void dequantizeRows(int r0, int r1, int cols, float[] panel) {
+        for (int r = r0; r < r1; r++) {
+            long row = (long) r * cols * 4;
+            int at = (r - r0) * cols;
+            for (int k = 0; k < cols; k += Vectors.LANES) {
+                FloatVector.fromMemorySegment(Vectors.FLOATS, data, row + k * 4L, ByteOrder.LITTLE_ENDIAN).intoArray(panel, at + k);
+            }
+        }
+    }
+
     static byte[] encode(float[] values) {
         ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(values);

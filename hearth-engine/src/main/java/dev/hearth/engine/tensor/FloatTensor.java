@@ -249,7 +249,7 @@ public abstract sealed class FloatTensor permits F32Tensor, F16Tensor, BF16Tenso
             for (int i = 0; i < n; i++) {
                 inputs[i] = panelInput(xs[from + i]);
             }
-            Panel.multiply(panel, r1 - r0, cols, inputs, n, out, outOffset + from * outStride + r0, outStride);
+            multiplyPanel(panel, r1 - r0, cols, inputs, n, out, outOffset + from * outStride + r0, outStride);
             java.util.Arrays.fill(inputs, 0, n, null);
             return;
         }
@@ -276,6 +276,11 @@ public abstract sealed class FloatTensor permits F32Tensor, F16Tensor, BF16Tenso
     /** Rows {@code [r0, r1)} of a {@code cols}-wide matrix, dequantized into {@code panel} row after row. */
     void dequantizeRows(int r0, int r1, int cols, float[] panel) {
         dequantize((long) r0 * cols, panel, 0, (r1 - r0) * cols);
+    }
+
+    /** The panel product of this type's arithmetic: {@link Panel#multiply} (split rows, two chains). */
+    void multiplyPanel(float[] w, int rows, int cols, float[][] xs, int n, float[] out, int base, int outStride) {
+        Panel.multiply(w, rows, cols, xs, n, out, base, outStride);
     }
 
     /** The floats a {@link #panelKernels} type multiplies its dequantized weights with. */

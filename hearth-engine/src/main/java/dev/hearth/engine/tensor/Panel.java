@@ -4,7 +4,8 @@ import jdk.incubator.vector.FloatVector;
 
 /**
  * Matrix × matrix on floats for the types whose products are defined as dequantized weights times
- * dequantized activations (Q8_0, Q4_0 and the K-quants; see {@link FloatTensor#panelKernels}): a chunk of weight rows is
+ * dequantized activations (Q8_0, Q4_0 and the K-quants; the float types through
+ * {@link #multiplyNatural}; see {@link FloatTensor#panelKernels}): a chunk of weight rows is
  * dequantized once into a float panel, then every activation row of the batch runs against it with
  * register-blocked kernels, four weight rows × four activation rows per pass, where the packed
  * kernels had to widen and scale the same bytes again for every few activation rows.
@@ -92,6 +93,59 @@ final class Panel {
                 out[base + t * outStride + r] = dot(w, r * cols, xs[t], cols);
             }
         }
+    }
+
+    /**
+     * {@link #multiply} for the float types, whose one-row kernels keep a single FMA chain over a
+     * row's vector steps in natural order and sum its lanes in order ({@link Vectors#sum}): panel and
+     * inputs in natural order, each output one chain of {@link #kernel4x4} over the whole row, its
+     * lanes then summed in order — bitwise what those kernels give; {@code cols} is a multiple of
+     * {@code LANES}. (Their one-row kernels stay as they are: a two-chain form, small enough for C2
+     * to inline into its callers, lost its intrinsics there and ran F16 decode four times slower.)
+     */
+    static void multiplyNatural(float[] w, int rows, int cols, float[][] xs, int n, float[] out, int base, int outStride) {
+        float[] sums = SUMS.get();
+        int t = 0;
+        for (; t + 4 <= n; t += 4) {
+            int r = 0;
+            for (; r + 4 <= rows; r += 4) {
+                kernel4x4(w, r * cols, cols, xs[t], xs[t + 1], xs[t + 2], xs[t + 3], 0, cols, sums, 0);
+                for (int i = 0; i < 4; i++) {
+                    for (int j = 0; j < 4; j++) {
+                        out[base + (t + i) * outStride + r + j] = laneSum(sums, (4 * i + j) * Vectors.LANES);
+                    }
+                }
+            }
+            for (; r < rows; r++) {
+                for (int i = 0; i < 4; i++) {
+                    out[base + (t + i) * outStride + r] = dotNatural(w, r * cols, xs[t + i], cols, sums);
+                }
+            }
+        }
+        for (; t < n; t++) {
+            for (int r = 0; r < rows; r++) {
+                out[base + t * outStride + r] = dotNatural(w, r * cols, xs[t], cols, sums);
+            }
+        }
+    }
+
+    /** One natural-order panel row times {@code x}: one chain, lanes summed in order (through {@code room}). */
+    private static float dotNatural(float[] w, int wOffset, float[] x, int cols, float[] room) {
+        FloatVector acc = FloatVector.zero(Vectors.FLOATS);
+        for (int k = 0; k < cols; k += Vectors.LANES) {
+            acc = FloatVector.fromArray(Vectors.FLOATS, w, wOffset + k).fma(FloatVector.fromArray(Vectors.FLOATS, x, k), acc);
+        }
+        acc.intoArray(room, 0);
+        return laneSum(room, 0);
+    }
+
+    /** {@code a[at] + a[at + 1] + ... + a[at + LANES - 1]}, in that order from 0: {@link Vectors#sum}'s order. */
+    private static float laneSum(float[] a, int at) {
+        float s = 0f;
+        for (int i = 0; i < Vectors.LANES; i++) {
+            s += a[at + i];
+        }
+        return s;
     }
 
     /**

@@ -19,8 +19,8 @@ class MatMulTest {
 
     /**
      * Each type at a row length it takes: 512 for the K-quants, 160 for the 32-blocks; the float
-     * types at 160 (whole pairs of vector steps at 8 and 16 lanes) and at 168 (not a multiple of the
-     * vector width: the scalar tail too).
+     * types at 160 (whole vector steps at 8 and 16 lanes: their natural-order panels) and at 168 (not
+     * a multiple of the vector width: their 4-row tiles and the scalar tail).
      */
     static Stream<Arguments> typesAndWidths() {
         return Stream.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0,
