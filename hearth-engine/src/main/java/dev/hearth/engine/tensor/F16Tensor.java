@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** IEEE half precision; encoding rounds to nearest even, as ggml's F16C path does. */
-public final class F16Tensor extends FloatTensor {
+public final class F16Tensor extends FloatTypeTensor {
 
     private static final float[] HALF_TO_FLOAT = new float[1 << 16];
 
@@ -127,26 +127,6 @@ public final class F16Tensor extends FloatTensor {
         var infOrNan = h.and(0x7c00).compare(VectorOperators.EQ, 0x7c00);
         return (FloatVector) f.blend(bits.or(0x7f800000), infOrNan)
                 .convertShape(VectorOperators.REINTERPRET_I2F, Vectors.FLOATS, 0);
-    }
-
-    /**
-     * Batches run on float panels in natural order ({@link Panel#multiplyNatural}): the same single
-     * chain per output as {@link #dot(long, float[], int, int)}, so every row stays bitwise what it
-     * is alone, for rows that are whole vector steps.
-     */
-    @Override
-    boolean panelKernels(int cols) {
-        return Vectors.QUANTIZED_ENABLED && cols % Vectors.LANES == 0;
-    }
-
-    @Override
-    float[] panelInput(Activation x) {
-        return ((Activation.Floats) x).values();
-    }
-
-    @Override
-    void multiplyPanel(float[] w, int rows, int cols, float[][] xs, int n, float[] out, int base, int outStride) {
-        Panel.multiplyNatural(w, rows, cols, xs, n, out, base, outStride);
     }
 
     /** Rows {@code [r0, r1)} as floats, in natural order. */

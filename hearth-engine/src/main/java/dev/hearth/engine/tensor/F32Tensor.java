@@ -8,7 +8,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /** 32-bit floats, little-endian. */
-public final class F32Tensor extends FloatTensor {
+public final class F32Tensor extends FloatTypeTensor {
 
     F32Tensor(MemorySegment data, long size) {
         super(data, size, GgmlType.F32);
@@ -93,26 +93,6 @@ public final class F32Tensor extends FloatTensor {
         out[outIndex + 1 * outStride] = sum1;
         out[outIndex + 2 * outStride] = sum2;
         out[outIndex + 3 * outStride] = sum3;
-    }
-
-    /**
-     * Batches run on float panels in natural order ({@link Panel#multiplyNatural}): the same single
-     * chain per output as {@link #dot(long, float[], int, int)}, so every row stays bitwise what it
-     * is alone, for rows that are whole vector steps.
-     */
-    @Override
-    boolean panelKernels(int cols) {
-        return Vectors.QUANTIZED_ENABLED && cols % Vectors.LANES == 0;
-    }
-
-    @Override
-    float[] panelInput(Activation x) {
-        return ((Activation.Floats) x).values();
-    }
-
-    @Override
-    void multiplyPanel(float[] w, int rows, int cols, float[][] xs, int n, float[] out, int base, int outStride) {
-        Panel.multiplyNatural(w, rows, cols, xs, n, out, base, outStride);
     }
 
     /** Rows {@code [r0, r1)} as floats, in natural order. */

@@ -11,7 +11,7 @@ import java.nio.ByteOrder;
  * to dequantize an element and how to take a dot product with a float vector; matrices are rows
  * laid end to end, row {@code r} of a {@code cols}-wide matrix starting at element {@code r * cols}.
  */
-public abstract sealed class FloatTensor permits F32Tensor, F16Tensor, BF16Tensor, Q8_0Tensor, Q4_0Tensor, KQuantTensor {
+public abstract sealed class FloatTensor permits FloatTypeTensor, Q8_0Tensor, Q4_0Tensor, KQuantTensor {
 
     static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
