@@ -57,11 +57,7 @@ public final class BF16Tensor extends FloatTypeTensor {
             FloatVector acc = FloatVector.zero(Vectors.FLOATS);
             int upper = Vectors.FLOATS.loopBound(n);
             for (; i < upper; i += Vectors.LANES) {
-                FloatVector w = (FloatVector) ((IntVector) ShortVector
-                        .fromMemorySegment(Vectors.SHORTS, data, (offset + i) * 2, ByteOrder.LITTLE_ENDIAN)
-                        .convertShape(VectorOperators.S2I, INTS, 0))
-                        .lanewise(VectorOperators.LSHL, 16)
-                        .convertShape(VectorOperators.REINTERPRET_I2F, Vectors.FLOATS, 0);
+                FloatVector w = values(data, (offset + i) * 2);
                 acc = w.fma(FloatVector.fromArray(Vectors.FLOATS, x, xOffset + i), acc);
             }
             sum = Vectors.sum(acc);
@@ -88,11 +84,7 @@ public final class BF16Tensor extends FloatTypeTensor {
         int upper = Vectors.FLOATS.loopBound(cols);
         int i = 0;
         for (; i < upper; i += Vectors.LANES) {
-            FloatVector w = (FloatVector) ((IntVector) ShortVector
-                    .fromMemorySegment(Vectors.SHORTS, data, (offset + i) * 2, ByteOrder.LITTLE_ENDIAN)
-                    .convertShape(VectorOperators.S2I, INTS, 0))
-                    .lanewise(VectorOperators.LSHL, 16)
-                        .convertShape(VectorOperators.REINTERPRET_I2F, Vectors.FLOATS, 0);
+            FloatVector w = values(data, (offset + i) * 2);
             acc0 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x0, i), acc0);
             acc1 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x1, i), acc1);
             acc2 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x2, i), acc2);
@@ -122,13 +114,21 @@ public final class BF16Tensor extends FloatTypeTensor {
             long row = (long) r * cols * 2;
             int at = (r - r0) * cols;
             for (int k = 0; k < cols; k += Vectors.LANES) {
-                FloatVector v = (FloatVector) ((IntVector) ShortVector
-                        .fromMemorySegment(Vectors.SHORTS, data, row + k * 2L, ByteOrder.LITTLE_ENDIAN)
-                        .convertShape(VectorOperators.S2I, INTS, 0)).lanewise(VectorOperators.LSHL, 16)
-                        .convertShape(VectorOperators.REINTERPRET_I2F, Vectors.FLOATS, 0);
-                v.intoArray(panel, at + k);
+                values(data, row + k * 2L).intoArray(panel, at + k);
             }
         }
+    }
+
+    /**
+     * {@code LANES} bfloat16 values at {@code byteOffset} of {@code data} as floats (each the top
+     * half of a float): loads and converts in one method with no vector parameters, its conversions
+     * naming their species (see {@link Vectors}).
+     */
+    private static FloatVector values(MemorySegment data, long byteOffset) {
+        return (FloatVector) ((IntVector) ShortVector.fromMemorySegment(Vectors.SHORTS, data, byteOffset, ByteOrder.LITTLE_ENDIAN)
+                .convertShape(VectorOperators.S2I, INTS, 0))
+                .lanewise(VectorOperators.LSHL, 16)
+                .convertShape(VectorOperators.REINTERPRET_I2F, Vectors.FLOATS, 0);
     }
 
     static byte[] encode(float[] values) {

@@ -73,7 +73,10 @@ abstract sealed class KQuantTensor extends FloatTensor permits Q4_KTensor, Q5_KT
     /**
      * The row whose first super-block is at byte {@code rowStart} times the split input {@code x},
      * with exactly {@link Panel#dot}'s arithmetic on the values {@link #dequantizeRow} gives; {@code sm}
-     * holds the row's {@link #scales}.
+     * holds the row's {@link #scales}. Implementations stay above C2's inlining size for hot callees
+     * (325 bytecodes, {@code FreqInlineSize}) so that C2 compiles them on their own: inlined into
+     * {@link #dot} and further out, the kernel shared a compilation with code that took it over the
+     * node budget, and its vectors were boxed.
      */
     abstract float panelDot(long rowStart, float[] x, int cols, float[] sm);
 

@@ -68,9 +68,10 @@ public final class Q4_KTensor extends KQuantTensor {
      * One row straight from the packed bytes, with exactly {@link Panel#dot}'s arithmetic on the
      * values {@link #dequantizeRow} gives: each chain (even and odd vector steps) takes its steps in
      * increasing order, sub-block by sub-block (low nibbles of a pair's bytes, then high ones).
-     * One loop body for both nibbles and split indices computed in place: unrolled by hand and with
-     * {@link Panel#split} calls, the method passed C2's node budget, a call stayed in the loop and
-     * the kernel ran three times slower.
+     * Split indices are computed in place: with {@link Panel#split} calls the method passed C2's
+     * node budget, a call stayed in the loop and the kernel ran three times slower. The 16-lane body
+     * widens a pair's bytes once for both nibbles (and keeps the method too big for C2 to inline into
+     * its callers, see {@link KQuantTensor}).
      */
     @Override
     float panelDot(long rowStart, float[] x, int cols, float[] sm) {
@@ -88,12 +89,16 @@ public final class Q4_KTensor extends KQuantTensor {
                     IntVector p0 = packed(qs), p1 = packed(qs + 16);
                     FloatVector scale = FloatVector.broadcast(Vectors.FLOATS, sm[s + 2 * pair]);
                     FloatVector min = FloatVector.broadcast(Vectors.FLOATS, sm[s + MINS + 2 * pair]);
-                    even = ((FloatVector) p0.and(0x0f).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, xi), even);
-                    odd = ((FloatVector) p1.and(0x0f).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, half + xi), odd);
+                    even = ((FloatVector) p0.and(0x0f).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
+                            .fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, xi), even);
+                    odd = ((FloatVector) p1.and(0x0f).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
+                            .fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, half + xi), odd);
                     scale = FloatVector.broadcast(Vectors.FLOATS, sm[s + 2 * pair + 1]);
                     min = FloatVector.broadcast(Vectors.FLOATS, sm[s + MINS + 2 * pair + 1]);
-                    even = ((FloatVector) p0.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, xi + 16), even);
-                    odd = ((FloatVector) p1.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, half + xi + 16), odd);
+                    even = ((FloatVector) p0.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
+                            .fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, xi + 16), even);
+                    odd = ((FloatVector) p1.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
+                            .fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, half + xi + 16), odd);
                 }
                 continue;
             }
@@ -145,17 +150,17 @@ public final class Q4_KTensor extends KQuantTensor {
         // with the top two bits of bytes j - 4 (scale) and j (min) above it
         long scales = (lo & 0x3f3f3f3fL) | (((hi & 0x0f0f0f0fL) | (top & 0x30303030L)) << 32);
         long mins = ((lo >>> 32) & 0x3f3f3f3fL) | ((((hi >>> 4) & 0x0f0f0f0fL) | (top >>> 32)) << 32);
-        FloatVector both = (FloatVector) LongVector.zero(LongVector.SPECIES_128).withLane(0, scales).withLane(1, mins)
-                .reinterpretShape(ByteVector.SPECIES_128, 0).convertShape(VectorOperators.B2I, Vectors.INTS, 0)
+        ByteVector bytes = (ByteVector) LongVector.zero(LongVector.SPECIES_128).withLane(0, scales).withLane(1, mins)
+                .reinterpretShape(ByteVector.SPECIES_128, 0);
+        FloatVector first = (FloatVector) bytes.convertShape(VectorOperators.B2I, Vectors.INTS, 0)
                 .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0);
         float d = f16(data.get(SHORT_LE, block));
         float dmin = f16(data.get(SHORT_LE, block + 2));
-        both.mul(d).intoArray(sm, at); // scales in lanes 0-7 (mins in 8-15 with 16 lanes: overwritten or unused)
+        first.mul(d).intoArray(sm, at); // scales in lanes 0-7 (mins in 8-15 with 16 lanes: overwritten or unused)
         if (Vectors.LANES >= 16) {
-            both.mul(-dmin).intoArray(sm, at + MINS - 8); // mins, lanes 8-15
+            first.mul(-dmin).intoArray(sm, at + MINS - 8); // mins, lanes 8-15
         } else {
-            ((FloatVector) LongVector.zero(LongVector.SPECIES_128).withLane(0, scales).withLane(1, mins)
-                    .reinterpretShape(ByteVector.SPECIES_128, 0).convertShape(VectorOperators.B2I, Vectors.INTS, 1)
+            ((FloatVector) bytes.convertShape(VectorOperators.B2I, Vectors.INTS, 1)
                     .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(-dmin).intoArray(sm, at + MINS);
         }
     }

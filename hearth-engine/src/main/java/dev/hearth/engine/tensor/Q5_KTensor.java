@@ -79,7 +79,8 @@ public final class Q5_KTensor extends KQuantTensor {
             long block = rowStart + off;
             if (Vectors.LANES == 16) {
                 // a sub-block is one pair of vector steps; the super-block's 32 bytes of fifth bits
-                // are loaded and widened once for all eight (fully unrolled, the kernel passes C2's node budget)
+                // are loaded and widened once for all eight (quants() reloads them per step); this
+                // body also keeps the method too big for C2 to inline into its callers (KQuantTensor)
                 IntVector h0 = ints(block + 16), h1 = ints(block + 32);
                 for (int sub = 0; sub < 8; sub++) {
                     long qs = block + 48 + (sub >> 1) * 32L;
@@ -87,9 +88,13 @@ public final class Q5_KTensor extends KQuantTensor {
                     int xi = (k + sub * 32) / 2;
                     FloatVector scale = FloatVector.broadcast(Vectors.FLOATS, sm[s + sub]);
                     FloatVector min = FloatVector.broadcast(Vectors.FLOATS, sm[s + Q4_KTensor.MINS + sub]);
-                    even = ((FloatVector) ints(qs).lanewise(VectorOperators.LSHR, shift).and(0x0f).or(h0.lanewise(VectorOperators.LSHR, sub).and(1).lanewise(VectorOperators.LSHL, 4)).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
+                    even = ((FloatVector) ints(qs).lanewise(VectorOperators.LSHR, shift).and(0x0f)
+                            .or(h0.lanewise(VectorOperators.LSHR, sub).and(1).lanewise(VectorOperators.LSHL, 4))
+                            .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
                             .fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, xi), even);
-                    odd = ((FloatVector) ints(qs + 16).lanewise(VectorOperators.LSHR, shift).and(0x0f).or(h1.lanewise(VectorOperators.LSHR, sub).and(1).lanewise(VectorOperators.LSHL, 4)).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
+                    odd = ((FloatVector) ints(qs + 16).lanewise(VectorOperators.LSHR, shift).and(0x0f)
+                            .or(h1.lanewise(VectorOperators.LSHR, sub).and(1).lanewise(VectorOperators.LSHL, 4))
+                            .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
                             .fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, half + xi), odd);
                 }
                 continue;

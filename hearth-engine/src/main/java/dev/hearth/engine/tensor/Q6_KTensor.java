@@ -84,8 +84,8 @@ public final class Q6_KTensor extends KQuantTensor {
             long block = rowStart + off;
             if (Vectors.LANES == 16) {
                 // a quadrant is one pair of vector steps; each half's 32 bytes of high bits are
-                // loaded and widened once for its four quadrants (fully unrolled, the kernel passes
-                // C2's node budget)
+                // loaded and widened once for its four quadrants (value() reloads them per step);
+                // this body also keeps the method too big for C2 to inline into its callers (KQuantTensor)
                 for (int h = 0; h < 2; h++) {
                     IntVector h0 = ints(block + 128 + h * 32L), h1 = ints(block + 144 + h * 32L);
                     for (int g = 0; g < 4; g++) {
@@ -93,9 +93,13 @@ public final class Q6_KTensor extends KQuantTensor {
                         int xi = (k + h * 128 + g * 32) / 2;
                         int d = s + h * 8 + 2 * g;
                         int shift = (g >> 1) * 4;
-                        even = ((FloatVector) ints(ql).lanewise(VectorOperators.LSHR, shift).and(0x0f).or(h0.lanewise(VectorOperators.LSHR, 2 * g).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d])
+                        even = ((FloatVector) ints(ql).lanewise(VectorOperators.LSHR, shift).and(0x0f)
+                                .or(h0.lanewise(VectorOperators.LSHR, 2 * g).and(3).lanewise(VectorOperators.LSHL, 4))
+                                .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d])
                                 .fma(FloatVector.fromArray(Vectors.FLOATS, x, xi), even);
-                        odd = ((FloatVector) ints(ql + 16).lanewise(VectorOperators.LSHR, shift).and(0x0f).or(h1.lanewise(VectorOperators.LSHR, 2 * g).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d + 1])
+                        odd = ((FloatVector) ints(ql + 16).lanewise(VectorOperators.LSHR, shift).and(0x0f)
+                                .or(h1.lanewise(VectorOperators.LSHR, 2 * g).and(3).lanewise(VectorOperators.LSHL, 4))
+                                .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d + 1])
                                 .fma(FloatVector.fromArray(Vectors.FLOATS, x, half + xi), odd);
                     }
                 }
