@@ -7,7 +7,8 @@ import jdk.incubator.vector.FloatVector;
  * dequantized activations (Q8_0, Q4_0 and the K-quants; the float types through
  * {@link #multiplyNatural}; see {@link FloatTensor#panelKernels}): a chunk of weight rows is
  * dequantized once into a float panel, then every activation row of the batch runs against it with
- * register-blocked kernels, four weight rows × four activation rows per pass, where the packed
+ * register-blocked kernels, four weight rows × six activation rows per pass (× four on
+ * 8-lane machines and for the rest of a batch), where the packed
  * kernels had to widen and scale the same bytes again for every few activation rows.
  *
  * <p>The arithmetic of one output is fixed. The vector steps of a row ({@code LANES} values each)
@@ -24,6 +25,9 @@ final class Panel {
     private static final ThreadLocal<float[]> WEIGHTS = ThreadLocal.withInitial(() -> new float[0]);
 
     private Panel() {}
+
+    /** Whether {@link #kernel4x6} takes activation rows six at a time (with 16 lanes, see there). */
+    private static final boolean SIX = Vectors.LANES == 16;
 
     /** This thread's panel buffer, at least {@code size} floats (its contents are left over). */
     static float[] weights(int size) {
@@ -67,6 +71,21 @@ final class Panel {
         float[] sums = SUMS.get();
         int half = cols / 2;
         int t = 0;
+        for (; SIX && t + 6 <= n; t += 6) {
+            int r = 0;
+            for (; r + 4 <= rows; r += 4) {
+                kernel4x6(w, r * cols, cols, xs, t, 0, half, sums, 0);
+                kernel4x6(w, r * cols, cols, xs, t, half, cols, sums, 24 * Vectors.LANES);
+                for (int i = 0; i < 6; i++) {
+                    reduce(sums, 4 * i, 24 + 4 * i, out, base + (t + i) * outStride + r);
+                }
+            }
+            for (; r < rows; r++) {
+                for (int i = 0; i < 6; i++) {
+                    out[base + (t + i) * outStride + r] = dot(w, r * cols, xs[t + i], cols);
+                }
+            }
+        }
         for (; t + 4 <= n; t += 4) {
             int r = 0;
             for (; r + 4 <= rows; r += 4) {
@@ -106,6 +125,22 @@ final class Panel {
     static void multiplyNatural(float[] w, int rows, int cols, float[][] xs, int n, float[] out, int base, int outStride) {
         float[] sums = SUMS.get();
         int t = 0;
+        for (; SIX && t + 6 <= n; t += 6) {
+            int r = 0;
+            for (; r + 4 <= rows; r += 4) {
+                kernel4x6(w, r * cols, cols, xs, t, 0, cols, sums, 0);
+                for (int i = 0; i < 6; i++) {
+                    for (int j = 0; j < 4; j++) {
+                        out[base + (t + i) * outStride + r + j] = laneSum(sums, (4 * i + j) * Vectors.LANES);
+                    }
+                }
+            }
+            for (; r < rows; r++) {
+                for (int i = 0; i < 6; i++) {
+                    out[base + (t + i) * outStride + r] = dotNatural(w, r * cols, xs[t + i], cols, sums);
+                }
+            }
+        }
         for (; t + 4 <= n; t += 4) {
             int r = 0;
             for (; r + 4 <= rows; r += 4) {
@@ -207,6 +242,86 @@ final class Panel {
         a33.intoArray(sums, at + 15 * l);
     }
 
+    /**
+     * {@link #kernel4x4} for six activation rows {@code xs[t..t+6)}: 24 accumulators, 10 loads per 24
+     * FMAs (8 per 16 there), which took prefill 8% further with 16 lanes. Used only there
+     * ({@link #SIX}): with 16 lanes the machine has AVX-512's 32 vector registers, enough for 24
+     * accumulators and the loads; AVX2's 16 already fall short of the 4×4 kernel's 21.
+     */
+    private static void kernel4x6(float[] w, int row0, int cols, float[][] xs, int t, int from, int to, float[] sums,
+            int at) {
+        float[] x0 = xs[t], x1 = xs[t + 1], x2 = xs[t + 2], x3 = xs[t + 3], x4 = xs[t + 4], x5 = xs[t + 5];
+        FloatVector a00 = FloatVector.zero(Vectors.FLOATS), a01 = a00, a02 = a00, a03 = a00;
+        FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+        FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
+        FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+        FloatVector a40 = a00, a41 = a00, a42 = a00, a43 = a00;
+        FloatVector a50 = a00, a51 = a00, a52 = a00, a53 = a00;
+        int w1 = row0 + cols, w2 = w1 + cols, w3 = w2 + cols;
+        for (int k = from; k < to; k += Vectors.LANES) {
+            FloatVector v0 = FloatVector.fromArray(Vectors.FLOATS, w, row0 + k);
+            FloatVector v1 = FloatVector.fromArray(Vectors.FLOATS, w, w1 + k);
+            FloatVector v2 = FloatVector.fromArray(Vectors.FLOATS, w, w2 + k);
+            FloatVector v3 = FloatVector.fromArray(Vectors.FLOATS, w, w3 + k);
+            FloatVector x;
+            x = FloatVector.fromArray(Vectors.FLOATS, x0, k);
+            a00 = v0.fma(x, a00);
+            a01 = v1.fma(x, a01);
+            a02 = v2.fma(x, a02);
+            a03 = v3.fma(x, a03);
+            x = FloatVector.fromArray(Vectors.FLOATS, x1, k);
+            a10 = v0.fma(x, a10);
+            a11 = v1.fma(x, a11);
+            a12 = v2.fma(x, a12);
+            a13 = v3.fma(x, a13);
+            x = FloatVector.fromArray(Vectors.FLOATS, x2, k);
+            a20 = v0.fma(x, a20);
+            a21 = v1.fma(x, a21);
+            a22 = v2.fma(x, a22);
+            a23 = v3.fma(x, a23);
+            x = FloatVector.fromArray(Vectors.FLOATS, x3, k);
+            a30 = v0.fma(x, a30);
+            a31 = v1.fma(x, a31);
+            a32 = v2.fma(x, a32);
+            a33 = v3.fma(x, a33);
+            x = FloatVector.fromArray(Vectors.FLOATS, x4, k);
+            a40 = v0.fma(x, a40);
+            a41 = v1.fma(x, a41);
+            a42 = v2.fma(x, a42);
+            a43 = v3.fma(x, a43);
+            x = FloatVector.fromArray(Vectors.FLOATS, x5, k);
+            a50 = v0.fma(x, a50);
+            a51 = v1.fma(x, a51);
+            a52 = v2.fma(x, a52);
+            a53 = v3.fma(x, a53);
+        }
+        int l = Vectors.LANES;
+        a00.intoArray(sums, at);
+        a01.intoArray(sums, at + 1 * l);
+        a02.intoArray(sums, at + 2 * l);
+        a03.intoArray(sums, at + 3 * l);
+        a10.intoArray(sums, at + 4 * l);
+        a11.intoArray(sums, at + 5 * l);
+        a12.intoArray(sums, at + 6 * l);
+        a13.intoArray(sums, at + 7 * l);
+        a20.intoArray(sums, at + 8 * l);
+        a21.intoArray(sums, at + 9 * l);
+        a22.intoArray(sums, at + 10 * l);
+        a23.intoArray(sums, at + 11 * l);
+        a30.intoArray(sums, at + 12 * l);
+        a31.intoArray(sums, at + 13 * l);
+        a32.intoArray(sums, at + 14 * l);
+        a33.intoArray(sums, at + 15 * l);
+        a40.intoArray(sums, at + 16 * l);
+        a41.intoArray(sums, at + 17 * l);
+        a42.intoArray(sums, at + 18 * l);
+        a43.intoArray(sums, at + 19 * l);
+        a50.intoArray(sums, at + 20 * l);
+        a51.intoArray(sums, at + 21 * l);
+        a52.intoArray(sums, at + 22 * l);
+        a53.intoArray(sums, at + 23 * l);
+    }
+
     /** Four split panel rows times one split activation row: the even sums to vectors 0..3 of {@code sums}, the odd to 4..7. */
     private static void kernel4x1(float[] w, int row0, int cols, float[] x0, float[] sums) {
         FloatVector e0 = FloatVector.zero(Vectors.FLOATS), e1 = e0, e2 = e0, e3 = e0;
@@ -236,8 +351,8 @@ final class Panel {
         o3.intoArray(sums, 7 * l);
     }
 
-    /** Per-thread room for a 4×4 tile's even and odd accumulators. */
-    private static final ThreadLocal<float[]> SUMS = ThreadLocal.withInitial(() -> new float[32 * Vectors.LANES]);
+    /** Per-thread room for a 4×6 tile's even and odd accumulators. */
+    private static final ThreadLocal<float[]> SUMS = ThreadLocal.withInitial(() -> new float[48 * Vectors.LANES]);
 
     /**
      * {@code out[o + i] = tree(even_i + odd_i)} for {@code i < 4}, with the even accumulators at

@@ -41,7 +41,7 @@ class MatMulTest {
                 ? KQuantTest.randomBlocks(type, rows * cols / 256, random)
                 : FloatTensor.quantize(type, gaussian(rows * cols, random));
         FloatTensor t = FloatTensor.of(type, MemorySegment.ofArray(bytes), (long) rows * cols);
-        for (int batch : new int[] {1, 2, 3, 4, 5, 8, 9, 70}) {
+        for (int batch : new int[] {1, 2, 3, 4, 5, 6, 8, 9, 10, 16, 70}) {
             float[] x = gaussian(batch * cols, random);
             Activation[] xs = new Activation[batch];
             for (int i = 0; i < batch; i++) {
