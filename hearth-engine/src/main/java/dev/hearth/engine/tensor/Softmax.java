@@ -1,24 +1,41 @@
 package dev.hearth.engine.tensor;
 
-/** In-place softmax over {@code x[offset, offset + n)}: max subtracted, exponent sum in double (ggml's soft_max). */
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * In-place softmax over {@code x[offset, offset + n)}: max subtracted, exponent sum in double, in
+ * order (ggml's soft_max); exponentials from {@link Exp}, the same bits in vectors and alone.
+ */
 public final class Softmax {
 
     private Softmax() {}
 
     public static void apply(float[] x, int offset, int n) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            max = Math.max(max, x[offset + i]);
+        int end = offset + n;
+        int i = offset;
+        FloatVector maxes = FloatVector.broadcast(Vectors.FLOATS, Float.NEGATIVE_INFINITY);
+        for (; i + Vectors.LANES <= end; i += Vectors.LANES) {
+            maxes = maxes.max(FloatVector.fromArray(Vectors.FLOATS, x, i));
+        }
+        float max = maxes.reduceLanes(VectorOperators.MAX); // a maximum is the same in any order
+        for (; i < end; i++) {
+            max = Math.max(max, x[i]);
+        }
+        i = offset;
+        for (; i + Vectors.LANES <= end; i += Vectors.LANES) {
+            Exp.exp(x, i, 1f, -max).intoArray(x, i);
+        }
+        for (; i < end; i++) {
+            x[i] = Exp.exp(x[i], 1f, -max);
         }
         double sum = 0;
-        for (int i = 0; i < n; i++) {
-            float e = (float) Math.exp(x[offset + i] - max);
-            x[offset + i] = e;
-            sum += e;
+        for (int k = offset; k < end; k++) {
+            sum += x[k];
         }
         float inverse = (float) (1.0 / sum);
-        for (int i = 0; i < n; i++) {
-            x[offset + i] *= inverse;
+        for (int k = offset; k < end; k++) {
+            x[k] *= inverse;
         }
     }
 }

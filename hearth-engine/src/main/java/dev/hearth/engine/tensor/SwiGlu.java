@@ -1,9 +1,12 @@
 package dev.hearth.engine.tensor;
 
+import jdk.incubator.vector.FloatVector;
+
 /**
  * {@code gate[i] = silu(gate[i]) * up[i]} with {@code silu(x) = x / (1 + e^-x)}, the Llama feed-forward gate.
- * Scalar on purpose: the Vector API's lane-wise EXP may round differently once intrinsified than in its
- * fallback, and results must not depend on JIT state.
+ * The exponential is {@link Exp}'s, whose vector and scalar forms give the same bits (the Vector API's
+ * lane-wise EXP may round differently once intrinsified than in its fallback, and results must not
+ * depend on JIT state), so a value's result does not depend on where it falls in a vector.
  */
 public final class SwiGlu {
 
@@ -15,12 +18,19 @@ public final class SwiGlu {
 
     /** The same over {@code [offset, offset + n)} of both arrays. */
     public static void apply(float[] gate, float[] up, int offset, int n) {
-        for (int i = offset; i < offset + n; i++) {
+        int i = offset;
+        int end = offset + n;
+        for (; i + Vectors.LANES <= end; i += Vectors.LANES) {
+            FloatVector g = FloatVector.fromArray(Vectors.FLOATS, gate, i);
+            g.div(Exp.exp(gate, i, -1f, 0f).add(1f)).mul(FloatVector.fromArray(Vectors.FLOATS, up, i))
+                    .intoArray(gate, i);
+        }
+        for (; i < end; i++) {
             gate[i] = silu(gate[i]) * up[i];
         }
     }
 
     static float silu(float x) {
-        return x / (1f + (float) Math.exp(-x));
+        return x / (Exp.exp(x, -1f, 0f) + 1f);
     }
 }
