@@ -1,5 +1,9 @@
 package dev.hearth.engine.tensor;
 
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
 /**
  * An input vector in the form a weight type's dot product consumes (llama.cpp's {@code vec_dot_type}):
  * plain floats for F32, floats already rounded to F16/BF16 for those types, and Q8_0 blocks for the
@@ -85,6 +89,15 @@ public sealed interface Activation {
 
         /** Quantizes {@code x[offset, offset + length())} into this activation's arrays. */
         void fill(float[] x, int offset) {
+            if (Vectors.QUANTIZED_ENABLED && 32 % Vectors.LANES == 0) {
+                fillVectors(x, offset);
+            } else {
+                fillScalar(x, offset);
+            }
+        }
+
+        /** {@link #fill} a value at a time: the definition {@link #fillVectors} reproduces. */
+        void fillScalar(float[] x, int offset) {
             byte[] q = quants;
             float[] asFloats = values;
             int n = q.length;
@@ -106,6 +119,37 @@ public sealed interface Activation {
                 }
             }
         }
+
+        /**
+         * {@link #fill} with vectors, the same bits: the block's largest magnitude is a maximum (the
+         * same in any order), {@code x·id} a product per lane, and round-half-even is adding and
+         * taking away 1.5·2^23 (exact for magnitudes up to 2^22; these are at most 127).
+         */
+        void fillVectors(float[] x, int offset) {
+            int n = quants.length;
+            int half = n / 2;
+            for (int b = 0; b < n / 32; b++) {
+                int base = offset + b * 32;
+                FloatVector amaxes = FloatVector.fromArray(Vectors.FLOATS, x, base).abs();
+                for (int j = Vectors.LANES; j < 32; j += Vectors.LANES) {
+                    amaxes = amaxes.max(FloatVector.fromArray(Vectors.FLOATS, x, base + j).abs());
+                }
+                float amax = amaxes.reduceLanes(VectorOperators.MAX);
+                float scale = Float.float16ToFloat(Float.floatToFloat16(amax / 127f));
+                scales[b] = scale;
+                float id = amax != 0f ? 127f / amax : 0f;
+                for (int j = 0; j < 32; j += Vectors.LANES) {
+                    FloatVector v = FloatVector.fromArray(Vectors.FLOATS, x, base + j).mul(id)
+                            .add(ROUND).sub(ROUND);
+                    int k = b * 32 + j;
+                    ((ByteVector) v.convertShape(VectorOperators.F2B, Vectors.BYTES, 0)).intoArray(quants, k);
+                    v.mul(scale).intoArray(values, Panel.split(k, half));
+                }
+            }
+        }
+
+        /** 1.5·2^23: {@code (v + ROUND) - ROUND} is {@code v} rounded half to even, for {@code |v| < 2^22}. */
+        private static final float ROUND = 12582912f;
     }
 
     /**
