@@ -59,9 +59,46 @@ public final class Attention {
             scores[sOffset + t] = dot(q, qOffset, keys, t * kvDim + kvHead * headSize, headSize) * scale;
         }
         Softmax.apply(scores, sOffset, length);
-        java.util.Arrays.fill(out, oOffset, oOffset + headSize, 0f);
-        for (int t = 0; t < length; t++) {
-            axpy(scores[sOffset + t], values, t * kvDim + kvHead * headSize, out, oOffset, headSize);
+        weightedSum(scores, sOffset, length, values, kvHead * headSize, kvDim, out, oOffset, headSize);
+    }
+
+    /**
+     * {@code out[oOffset + i] = Σ_t scores[sOffset + t] · values[t * kvDim + vOffset + i]} for {@code i <
+     * headSize}, each sum an FMA chain from zero in increasing {@code t}, lane by lane (so exact per element in any
+     * width), with the row held in registers, four vectors at a time (it used to be loaded and stored
+     * again at every position).
+     */
+    static void weightedSum(float[] scores, int sOffset, int length, float[] values, int vOffset, int kvDim,
+            float[] out, int oOffset, int headSize) {
+        int l = Vectors.LANES;
+        int i = 0;
+        for (; i + 4 * l <= headSize; i += 4 * l) {
+            FloatVector a0 = FloatVector.zero(Vectors.FLOATS), a1 = a0, a2 = a0, a3 = a0;
+            for (int t = 0, v = vOffset + i; t < length; t++, v += kvDim) {
+                FloatVector w = FloatVector.broadcast(Vectors.FLOATS, scores[sOffset + t]);
+                a0 = FloatVector.fromArray(Vectors.FLOATS, values, v).fma(w, a0);
+                a1 = FloatVector.fromArray(Vectors.FLOATS, values, v + l).fma(w, a1);
+                a2 = FloatVector.fromArray(Vectors.FLOATS, values, v + 2 * l).fma(w, a2);
+                a3 = FloatVector.fromArray(Vectors.FLOATS, values, v + 3 * l).fma(w, a3);
+            }
+            a0.intoArray(out, oOffset + i);
+            a1.intoArray(out, oOffset + i + l);
+            a2.intoArray(out, oOffset + i + 2 * l);
+            a3.intoArray(out, oOffset + i + 3 * l);
+        }
+        for (; i + l <= headSize; i += l) {
+            FloatVector a = FloatVector.zero(Vectors.FLOATS);
+            for (int t = 0, v = vOffset + i; t < length; t++, v += kvDim) {
+                a = FloatVector.fromArray(Vectors.FLOATS, values, v).fma(FloatVector.broadcast(Vectors.FLOATS, scores[sOffset + t]), a);
+            }
+            a.intoArray(out, oOffset + i);
+        }
+        for (; i < headSize; i++) {
+            float a = 0f;
+            for (int t = 0, v = vOffset + i; t < length; t++, v += kvDim) {
+                a = Math.fma(scores[sOffset + t], values[v], a);
+            }
+            out[oOffset + i] = a;
         }
     }
 
@@ -81,20 +118,5 @@ public final class Attention {
             sum += a[aOffset + i] * b[bOffset + i];
         }
         return sum;
-    }
-
-    /** {@code y += w * x}, lane by lane (no reduction, so exact per element in any width). */
-    static void axpy(float w, float[] x, int xOffset, float[] y, int yOffset, int n) {
-        int i = 0;
-        int upper = Vectors.FLOATS.loopBound(n);
-        FloatVector weight = FloatVector.broadcast(Vectors.FLOATS, w);
-        for (; i < upper; i += Vectors.LANES) {
-            FloatVector.fromArray(Vectors.FLOATS, x, xOffset + i)
-                    .fma(weight, FloatVector.fromArray(Vectors.FLOATS, y, yOffset + i))
-                    .intoArray(y, yOffset + i);
-        }
-        for (; i < n; i++) {
-            y[yOffset + i] = Math.fma(w, x[xOffset + i], y[yOffset + i]);
-        }
     }
 }

@@ -58,6 +58,25 @@ class KernelTest {
     }
 
     @Test
+    void attentionWeightedSumIsAnInOrderFmaChainPerElement() {
+        int length = 37, kvDim = 3 * 136;
+        float[] scores = gaussian(5 + length);
+        float[] values = gaussian(length * kvDim);
+        for (int headSize : new int[] {8, 64, 72, 128, 136}) {
+            float[] out = new float[3 + headSize];
+            Attention.weightedSum(scores, 5, length, values, 136, kvDim, out, 3, headSize);
+            for (int i = 0; i < headSize; i++) {
+                float expected = 0f;
+                for (int t = 0; t < length; t++) {
+                    expected = Math.fma(scores[5 + t], values[t * kvDim + 136 + i], expected);
+                }
+                assertThat(Float.floatToRawIntBits(out[3 + i])).as("head size %d, element %d", headSize, i)
+                        .isEqualTo(Float.floatToRawIntBits(expected));
+            }
+        }
+    }
+
+    @Test
     void swiGlu() {
         int n = 77; // not a multiple of the vector length: tail path too
         float[] gate = gaussian(n);
