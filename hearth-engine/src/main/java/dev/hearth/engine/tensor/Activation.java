@@ -181,6 +181,13 @@ public sealed interface Activation {
 
         /** Quantizes {@code x[offset, offset + length())} into this activation's arrays. */
         void fill(float[] x, int offset) {
+            if (!Vectors.K_QUANTS_ENABLED || !fillVectors(x, offset)) {
+                fillScalar(x, offset);
+            }
+        }
+
+        /** {@link #fill} a value at a time: the definition {@link #fillVectors} reproduces. */
+        void fillScalar(float[] x, int offset) {
             byte[] q = quants;
             int n = q.length;
             java.util.Arrays.fill(q, (byte) 0);
@@ -213,5 +220,63 @@ public sealed interface Activation {
                 values[Panel.split(chunk, n / 2) + i % Vectors.LANES] = q[i] * scales[i / 256];
             }
         }
+
+        /**
+         * {@link #fill} with vectors, the same bits; false (nothing to trust written) for a row with a
+         * NaN, which the definition's strict comparison skips where a vector maximum would not. The
+         * largest magnitude is a maximum (order-free); its first holder gives {@code max}, as in the
+         * definition; rounding half to even is adding and taking away 1.5·2^23; sums of 16 quants are
+         * sums of small integers, exact in any order.
+         */
+        boolean fillVectors(float[] x, int offset) {
+            int n = quants.length;
+            int half = n / 2;
+            int l = Vectors.LANES;
+            for (int b = 0; b < n / 256; b++) {
+                int base = offset + b * 256;
+                FloatVector amaxes = FloatVector.fromArray(Vectors.FLOATS, x, base).abs();
+                for (int j = l; j < 256; j += l) {
+                    amaxes = amaxes.max(FloatVector.fromArray(Vectors.FLOATS, x, base + j).abs());
+                }
+                float amax = amaxes.reduceLanes(VectorOperators.MAX);
+                if (Float.isNaN(amax)) {
+                    return false;
+                }
+                if (amax == 0f) {
+                    java.util.Arrays.fill(quants, b * 256, b * 256 + 256, (byte) 0);
+                    java.util.Arrays.fill(sums16, b * 16, b * 16 + 16, 0);
+                    scales[b] = 0f;
+                    for (int j = 0; j < 256; j += l) {
+                        FloatVector.zero(Vectors.FLOATS).intoArray(values, Panel.split(b * 256 + j, half));
+                    }
+                    continue;
+                }
+                int first = 0;
+                while (Math.abs(x[base + first]) != amax) {
+                    first++;
+                }
+                float iscale = -127f / x[base + first];
+                float scale = 1f / iscale;
+                scales[b] = scale;
+                for (int j = 0; j < 256; j += l) {
+                    FloatVector v = FloatVector.fromArray(Vectors.FLOATS, x, base + j).mul(iscale)
+                            .add(ROUND_Q8_K).sub(ROUND_Q8_K).min(127f);
+                    int k = b * 256 + j;
+                    ((ByteVector) v.convertShape(VectorOperators.F2B, Vectors.BYTES, 0)).intoArray(quants, k);
+                    v.mul(scale).intoArray(values, Panel.split(k, half));
+                    if (l == 16) {
+                        sums16[k / 16] = (int) v.reduceLanes(VectorOperators.ADD);
+                    } else if (j % 16 == 0) {
+                        sums16[k / 16] = (int) v.reduceLanes(VectorOperators.ADD);
+                    } else {
+                        sums16[k / 16] += (int) v.reduceLanes(VectorOperators.ADD);
+                    }
+                }
+            }
+            return true;
+        }
+
+        /** 1.5·2^23: {@code (v + ROUND) - ROUND} is {@code v} rounded half to even, for {@code |v| < 2^22}. */
+        private static final float ROUND_Q8_K = 12582912f;
     }
 }
