@@ -122,34 +122,27 @@ public sealed interface Activation {
 
         /**
          * {@link #fill} with vectors, the same bits: the block's largest magnitude is a maximum (the
-         * same in any order), {@code x·id} a product per lane, and round-half-even is adding and
-         * taking away 1.5·2^23 (exact for magnitudes up to 2^22; these are at most 127).
+         * same in any order), {@code x·id} a product per lane, and rounding half to even is
+         * {@link Vectors#ROUND}'s (these are at most 127).
          */
         void fillVectors(float[] x, int offset) {
             int n = quants.length;
             int half = n / 2;
             for (int b = 0; b < n / 32; b++) {
                 int base = offset + b * 32;
-                FloatVector amaxes = FloatVector.fromArray(Vectors.FLOATS, x, base).abs();
-                for (int j = Vectors.LANES; j < 32; j += Vectors.LANES) {
-                    amaxes = amaxes.max(FloatVector.fromArray(Vectors.FLOATS, x, base + j).abs());
-                }
-                float amax = amaxes.reduceLanes(VectorOperators.MAX);
+                float amax = Vectors.maxAbs(x, base, 32);
                 float scale = Float.float16ToFloat(Float.floatToFloat16(amax / 127f));
                 scales[b] = scale;
                 float id = amax != 0f ? 127f / amax : 0f;
                 for (int j = 0; j < 32; j += Vectors.LANES) {
                     FloatVector v = FloatVector.fromArray(Vectors.FLOATS, x, base + j).mul(id)
-                            .add(ROUND).sub(ROUND);
+                            .add(Vectors.ROUND).sub(Vectors.ROUND);
                     int k = b * 32 + j;
                     ((ByteVector) v.convertShape(VectorOperators.F2B, Vectors.BYTES, 0)).intoArray(quants, k);
                     v.mul(scale).intoArray(values, Panel.split(k, half));
                 }
             }
         }
-
-        /** 1.5·2^23: {@code (v + ROUND) - ROUND} is {@code v} rounded half to even, for {@code |v| < 2^22}. */
-        private static final float ROUND = 12582912f;
     }
 
     /**
@@ -225,7 +218,7 @@ public sealed interface Activation {
          * {@link #fill} with vectors, the same bits; false (nothing to trust written) for a row with a
          * NaN, which the definition's strict comparison skips where a vector maximum would not. The
          * largest magnitude is a maximum (order-free); its first holder gives {@code max}, as in the
-         * definition; rounding half to even is adding and taking away 1.5·2^23; sums of 16 quants are
+         * definition; rounding half to even is {@link Vectors#ROUND}'s; sums of 16 quants are
          * sums of small integers, exact in any order.
          */
         boolean fillVectors(float[] x, int offset) {
@@ -234,11 +227,7 @@ public sealed interface Activation {
             int l = Vectors.LANES;
             for (int b = 0; b < n / 256; b++) {
                 int base = offset + b * 256;
-                FloatVector amaxes = FloatVector.fromArray(Vectors.FLOATS, x, base).abs();
-                for (int j = l; j < 256; j += l) {
-                    amaxes = amaxes.max(FloatVector.fromArray(Vectors.FLOATS, x, base + j).abs());
-                }
-                float amax = amaxes.reduceLanes(VectorOperators.MAX);
+                float amax = Vectors.maxAbs(x, base, 256);
                 if (Float.isNaN(amax)) {
                     return false;
                 }
@@ -260,23 +249,15 @@ public sealed interface Activation {
                 scales[b] = scale;
                 for (int j = 0; j < 256; j += l) {
                     FloatVector v = FloatVector.fromArray(Vectors.FLOATS, x, base + j).mul(iscale)
-                            .add(ROUND_Q8_K).sub(ROUND_Q8_K).min(127f);
+                            .add(Vectors.ROUND).sub(Vectors.ROUND).min(127f);
                     int k = b * 256 + j;
                     ((ByteVector) v.convertShape(VectorOperators.F2B, Vectors.BYTES, 0)).intoArray(quants, k);
                     v.mul(scale).intoArray(values, Panel.split(k, half));
-                    if (l == 16) {
-                        sums16[k / 16] = (int) v.reduceLanes(VectorOperators.ADD);
-                    } else if (j % 16 == 0) {
-                        sums16[k / 16] = (int) v.reduceLanes(VectorOperators.ADD);
-                    } else {
-                        sums16[k / 16] += (int) v.reduceLanes(VectorOperators.ADD);
-                    }
+                    int sum = (int) v.reduceLanes(VectorOperators.ADD); // 16 quants: one vector, or two at 8 lanes
+                    sums16[k / 16] = j % 16 == 0 ? sum : sums16[k / 16] + sum;
                 }
             }
             return true;
         }
-
-        /** 1.5·2^23: {@code (v + ROUND) - ROUND} is {@code v} rounded half to even, for {@code |v| < 2^22}. */
-        private static final float ROUND_Q8_K = 12582912f;
     }
 }

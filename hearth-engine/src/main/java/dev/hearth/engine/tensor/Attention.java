@@ -65,8 +65,8 @@ public final class Attention {
     /**
      * {@code out[oOffset + i] = Σ_t scores[sOffset + t] · values[t * kvDim + vOffset + i]} for {@code i <
      * headSize}, each sum an FMA chain from zero in increasing {@code t}, lane by lane (so exact per element in any
-     * width), with the row held in registers, four vectors at a time (it used to be loaded and stored
-     * again at every position).
+     * width), with the row held in registers, four vectors at a time, not loaded and stored at every
+     * position.
      */
     static void weightedSum(float[] scores, int sOffset, int length, float[] values, int vOffset, int kvDim,
             float[] out, int oOffset, int headSize) {

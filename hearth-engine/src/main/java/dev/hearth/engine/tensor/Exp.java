@@ -25,8 +25,8 @@ final class Exp {
     private static final float LOG2E = 1.44269504088896341f;
     private static final float LN2_HI = 0.693359375f;
     private static final float LN2_LO = -2.12194440e-4f;
-    /** 1.5·2^23: adding it rounds a float of magnitude below 2^22 to an integer, held in the low mantissa bits. */
-    private static final float ROUND = 12582912f;
+    /** {@link Vectors#ROUND}: adding it rounds to an integer, which the low mantissa bits then hold. */
+    private static final float ROUND = Vectors.ROUND;
     private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
     private static final float P0 = 1.9875691500e-4f;
     private static final float P1 = 1.3981999507e-3f;

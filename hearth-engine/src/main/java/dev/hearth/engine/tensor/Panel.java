@@ -263,8 +263,7 @@ final class Panel {
             FloatVector v1 = FloatVector.fromArray(Vectors.FLOATS, w, w1 + k);
             FloatVector v2 = FloatVector.fromArray(Vectors.FLOATS, w, w2 + k);
             FloatVector v3 = FloatVector.fromArray(Vectors.FLOATS, w, w3 + k);
-            FloatVector x;
-            x = FloatVector.fromArray(Vectors.FLOATS, x0, k);
+            FloatVector x = FloatVector.fromArray(Vectors.FLOATS, x0, k);
             a00 = v0.fma(x, a00);
             a01 = v1.fma(x, a01);
             a02 = v2.fma(x, a02);
@@ -297,7 +296,7 @@ final class Panel {
         }
         int l = Vectors.LANES;
         a00.intoArray(sums, at);
-        a01.intoArray(sums, at + 1 * l);
+        a01.intoArray(sums, at + l);
         a02.intoArray(sums, at + 2 * l);
         a03.intoArray(sums, at + 3 * l);
         a10.intoArray(sums, at + 4 * l);

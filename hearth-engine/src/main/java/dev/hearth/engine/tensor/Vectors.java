@@ -30,6 +30,25 @@ final class Vectors {
     private Vectors() {}
 
     /**
+     * 1.5·2^23: {@code (v + ROUND) - ROUND} is {@code v} rounded half to even, exactly, for
+     * {@code |v| < 2^22} (the sum lands where floats are whole numbers); the rounding the quantizers and
+     * {@link Exp} use, the same in a vector lane as alone.
+     */
+    static final float ROUND = 12582912f;
+
+    /**
+     * The largest magnitude among {@code a[offset, offset + n)}, {@code n} a multiple of {@code LANES}
+     * (NaN if one is NaN): a maximum, the same in any order.
+     */
+    static float maxAbs(float[] a, int offset, int n) {
+        FloatVector m = FloatVector.fromArray(FLOATS, a, offset).abs();
+        for (int j = LANES; j < n; j += LANES) {
+            m = m.max(FloatVector.fromArray(FLOATS, a, offset + j).abs());
+        }
+        return m.reduceLanes(VectorOperators.MAX);
+    }
+
+    /**
      * Sum of the lanes, in lane order. {@code reduceLanes(ADD)} leaves the order open, and it does
      * differ between the interpreted fallback and the C2 intrinsic, which made the same forward pass
      * give different last bits before and after warm-up; a fixed order keeps the engine deterministic.
