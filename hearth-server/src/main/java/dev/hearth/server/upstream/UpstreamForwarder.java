@@ -11,6 +11,7 @@ import dev.hearth.server.http.RequestIds;
 import dev.hearth.server.http.SseStream;
 import dev.hearth.server.http.SseStreams;
 import dev.hearth.server.models.ModelRegistry;
+import dev.hearth.server.usage.UsageRecorder;
 import dev.hearth.store.Ids;
 import io.javalin.http.Context;
 import java.io.BufferedReader;
@@ -49,10 +50,14 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Streams are relayed chunk by chunk as they arrive; when the client goes away the upstream
  * response is closed, which cancels the upstream request. Usage is always requested upstream
  * ({@code stream_options.include_usage}, unless the model's {@code stream_usage} is false) and the
- * usage chunk reaches the client only if it asked.
+ * usage chunk reaches the client only if it asked. Every forwarded request is recorded in the
+ * project's usage with the upstream's token counts, as a local model's would be (batch lines through
+ * the batch dispatcher).
  */
 final class UpstreamForwarder implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UpstreamForwarder.class);
+  /** Set on a streamed request's context once its usage is recorded. */
+  private static final String USAGE_RECORDED = "hearth.upstream.usage-recorded";
   /** The most bytes of an upstream error body read. */
   private static final int MAX_ERROR_BYTES = 1 << 20;
 
@@ -109,7 +114,7 @@ final class UpstreamForwarder implements AutoCloseable {
       relay(ctx, endpoint, call.target(), call.request());
     } else {
       ctx.contentType("application/json");
-      ctx.result(json.writeValueAsBytes(complete(ctx, endpoint, call.target(), call.request())));
+      ctx.result(json.writeValueAsBytes(UsageRecorder.recorded(ctx, complete(ctx, endpoint, call.target(), call.request()))));
     }
     return true;
   }
@@ -194,7 +199,11 @@ final class UpstreamForwarder implements AutoCloseable {
       }
       SseStream out = streams.open(ctx);
       try {
-        relay(in, out, endpoint.idPrefix == null ? null : Ids.newId(endpoint.idPrefix), model, clientWantsUsage);
+        relay(ctx, in, out, endpoint.idPrefix == null ? null : Ids.newId(endpoint.idPrefix), model, clientWantsUsage);
+        if (ctx.attribute(USAGE_RECORDED) == null) {
+          // a stream without a usage chunk (stream_usage: false, or cut short) still counts as a request
+          UsageRecorder.record(ctx, model.id(), 0, 0);
+        }
       } finally {
         out.close();
       }
@@ -213,7 +222,7 @@ final class UpstreamForwarder implements AutoCloseable {
   }
 
   /** Copies events until {@code [DONE]}, an error, the end of the upstream stream or the client's departure. */
-  private void relay(InputStream in, SseStream out, String id, UpstreamModel model, boolean clientWantsUsage) {
+  private void relay(Context ctx, InputStream in, SseStream out, String id, UpstreamModel model, boolean clientWantsUsage) {
     BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
     StringBuilder data = new StringBuilder();
     boolean pending = false;
@@ -229,7 +238,7 @@ final class UpstreamForwarder implements AutoCloseable {
             drain(reader); // to its end, so that the connection goes back to the pool
             return;
           }
-          if (pending && !event(data.toString(), out, id, model, clientWantsUsage)) {
+          if (pending && !event(ctx, data.toString(), out, id, model, clientWantsUsage)) {
             return;
           }
           data.setLength(0);
@@ -243,7 +252,7 @@ final class UpstreamForwarder implements AutoCloseable {
           pending = true;
         } // comments (":"), event:, id: and retry: lines carry nothing a client needs
       }
-      if (pending && !event(data.toString(), out, id, model, clientWantsUsage)) {
+      if (pending && !event(ctx, data.toString(), out, id, model, clientWantsUsage)) {
         return;
       }
     } catch (IOException e) {
@@ -274,7 +283,7 @@ final class UpstreamForwarder implements AutoCloseable {
   }
 
   /** One upstream event; false once the stream is over (done, failed, or the client gone). */
-  private boolean event(String data, SseStream out, String id, UpstreamModel model, boolean clientWantsUsage) {
+  private boolean event(Context ctx, String data, SseStream out, String id, UpstreamModel model, boolean clientWantsUsage) {
     if (data.strip().equals("[DONE]")) {
       out.done();
       return false;
@@ -299,6 +308,11 @@ final class UpstreamForwarder implements AutoCloseable {
     ObjectNode c = (ObjectNode) chunk;
     JsonNode choices = c.get("choices");
     boolean usageOnly = (choices == null || (choices.isArray() && choices.isEmpty())) && c.has("usage");
+    if (c.path("usage").isObject() && ctx.attribute(USAGE_RECORDED) == null) {
+      ctx.attribute(USAGE_RECORDED, true);
+      UsageRecorder.record(ctx, model.id(), c.path("usage").path("prompt_tokens").asLong(0),
+          c.path("usage").path("completion_tokens").asLong(0));
+    }
     if (!clientWantsUsage) {
       if (usageOnly) {
         return true;

@@ -161,8 +161,23 @@ public final class UsageRecorder {
       case Completion c -> new Counts(c.model(), input(c.usage()), output(c.usage()));
       case CreateEmbeddingResponse e -> new Counts(e.model(), e.usage() == null ? 0 : e.usage().promptTokens(), 0);
       case CreateModerationResponse m -> new Counts(m.model(), 0, 0);
+      case JsonNode n -> counts(n);
       case null, default -> null;
     };
+  }
+
+  /**
+   * A response as JSON (what an upstream model answers): its {@code model}, and the
+   * {@code prompt_tokens} and {@code completion_tokens} of its {@code usage} (0 where absent, as for
+   * moderation); null without a model.
+   */
+  static Counts counts(JsonNode response) {
+    JsonNode model = response.get("model");
+    if (model == null || !model.isString()) {
+      return null;
+    }
+    JsonNode usage = response.path("usage");
+    return new Counts(model.asString(), usage.path("prompt_tokens").asLong(0), usage.path("completion_tokens").asLong(0));
   }
 
   private static long input(CompletionUsage u) {

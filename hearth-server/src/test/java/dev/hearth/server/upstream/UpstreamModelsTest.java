@@ -37,6 +37,7 @@ import dev.hearth.server.testing.TinyLlm;
 import dev.hearth.store.ApiKeyStore;
 import dev.hearth.store.Database;
 import dev.hearth.store.ProjectStore;
+import dev.hearth.store.UsageStore;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,6 +75,7 @@ class UpstreamModelsTest {
   static TestServer front;
   static String upstreamKey;
   static String frontKey;
+  static HearthConfig frontConfig;
 
   @RegisterExtension final ConformanceExtension conformance = new ConformanceExtension();
 
@@ -84,7 +86,7 @@ class UpstreamModelsTest {
     upstreamKey = createKey(upstreamConfig);
     upstream = TestServer.start(upstreamConfig, List.of());
     int closedPort = freePort();
-    HearthConfig frontConfig = frontConfig(dir.resolve("front"), """
+    frontConfig = frontConfig(dir.resolve("front"), """
         models:
           - id: qwen2.5-0.5b-instruct
             enabled: false
@@ -375,6 +377,76 @@ class UpstreamModelsTest {
     JsonNode streamed = out.stream().filter(l -> l.get("custom_id").asString().equals("b")).findFirst().orElseThrow();
     assertThat(streamed.get("response").get("status_code").asInt()).isEqualTo(400);
     assertThat(streamed.get("response").get("body").get("error").get("param").asString()).isEqualTo("stream");
+  }
+
+  @Test
+  void everyForwardedRequestIsInTheProjectsUsageWithTheUpstreamsCounts() throws Exception {
+    long[] chatBefore = usage("up", "/v1/chat/completions", false);
+    long[] embedBefore = usage("up-embed", "/v1/embeddings", false);
+    long[] batchBefore = usage("up", "/v1/chat/completions", true);
+
+    var plain = client().chat().completions().create(chat("up").build()).usage().orElseThrow();
+    List<ChatCompletionChunk> chunks = new ArrayList<>();
+    try (StreamResponse<ChatCompletionChunk> s = client().chat().completions().createStreaming(
+        chat("up").streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
+      s.stream().forEach(chunks::add);
+    }
+    var streamed = chunks.getLast().usage().orElseThrow();
+    // a stream whose client did not ask for usage is recorded with the counts Hearth asked for upstream
+    HttpResponse<String> quiet = front.post("/v1/chat/completions",
+        "{\"model\":\"up\",\"messages\":[{\"role\":\"user\",\"content\":\"Tell me a story\"}],\"max_tokens\":10,"
+            + "\"temperature\":1.0,\"seed\":42,\"stream\":true}");
+    assertThat(quiet.statusCode()).isEqualTo(200);
+    var embedded = client().embeddings().create(EmbeddingCreateParams.builder().input("The quick brown fox")
+        .encodingFormat(EmbeddingCreateParams.EncodingFormat.FLOAT).model("up-embed").build()).usage();
+
+    long[] chat = minus(usage("up", "/v1/chat/completions", false), chatBefore);
+    assertThat(chat[0]).isEqualTo(3);
+    assertThat(chat[1]).isEqualTo(plain.promptTokens() + 2 * streamed.promptTokens());
+    // the quiet stream is the streamed request again: same prompt, same seed, so the same completion
+    assertThat(chat[2]).isEqualTo(plain.completionTokens() + 2 * streamed.completionTokens());
+    assertThat(minus(usage("up-embed", "/v1/embeddings", false), embedBefore))
+        .containsExactly(1, embedded.promptTokens(), 0);
+
+    // a batch line for an upstream model is recorded as a batch line
+    String line = "{\"custom_id\":\"u\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":"
+        + "{\"model\":\"up\",\"messages\":[{\"role\":\"user\",\"content\":\"Tell me a story\"}],"
+        + "\"max_completion_tokens\":10,\"temperature\":1.0,\"seed\":42}}\n";
+    OpenAIClient client = client();
+    String input = client.files().create(FileCreateParams.builder()
+        .file(MultipartField.<InputStream>builder()
+            .value(new ByteArrayInputStream(line.getBytes(StandardCharsets.UTF_8))).filename("usage.jsonl").build())
+        .purpose(FilePurpose.BATCH).build()).id();
+    Batch b = client.batches().create(BatchCreateParams.builder().inputFileId(input)
+        .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS).completionWindow(BatchCreateParams.CompletionWindow._24H).build());
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    while (!Set.of(Batch.Status.COMPLETED, Batch.Status.FAILED).contains(b.status()) && Instant.now().isBefore(deadline)) {
+      Thread.sleep(20);
+      b = client.batches().retrieve(b.id());
+    }
+    assertThat(b.status()).isEqualTo(Batch.Status.COMPLETED);
+    assertThat(minus(usage("up", "/v1/chat/completions", true), batchBefore))
+        .containsExactly(1, plain.promptTokens(), plain.completionTokens());
+  }
+
+  /** Requests, input and output tokens the front's project has on record for {@code model} at {@code endpoint}. */
+  static long[] usage(String model, String endpoint, boolean batch) {
+    try (Database db = HearthServer.openDatabase(frontConfig)) {
+      String project = new ProjectStore(db, InstantSource.system()).getOrCreate("default").id();
+      long[] sum = new long[3];
+      for (UsageStore.Usage u : new UsageStore(db).list(project)) {
+        if (u.model().equals(model) && u.endpoint().equals(endpoint) && u.batch() == batch) {
+          sum[0] += u.requests();
+          sum[1] += u.inputTokens();
+          sum[2] += u.outputTokens();
+        }
+      }
+      return sum;
+    }
+  }
+
+  static long[] minus(long[] a, long[] b) {
+    return new long[] {a[0] - b[0], a[1] - b[1], a[2] - b[2]};
   }
 
   static String content(List<ChatCompletionChunk> chunks) {
