@@ -347,20 +347,7 @@ class UpstreamModelsTest {
         + "{\"model\":\"up\",\"messages\":[{\"role\":\"user\",\"content\":\"Tell me a story\"}],"
         + "\"max_completion_tokens\":10,\"temperature\":1.0,\"seed\":42%s}}\n";
     String lines = chatLine.formatted("a", "") + chatLine.formatted("b", ",\"stream\":true");
-    OpenAIClient client = client();
-    String input = client.files().create(FileCreateParams.builder()
-        .file(MultipartField.<InputStream>builder()
-            .value(new ByteArrayInputStream(lines.getBytes(StandardCharsets.UTF_8))).filename("requests.jsonl").build())
-        .purpose(FilePurpose.BATCH).build()).id();
-    Batch created = client.batches().create(BatchCreateParams.builder().inputFileId(input)
-        .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS).completionWindow(BatchCreateParams.CompletionWindow._24H).build());
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-    Batch b = created;
-    while (!Set.of(Batch.Status.COMPLETED, Batch.Status.FAILED).contains(b.status()) && Instant.now().isBefore(deadline)) {
-      Thread.sleep(20); // polling the runner, which works in the background
-      b = client.batches().retrieve(created.id());
-    }
-    assertThat(b.status()).isEqualTo(Batch.Status.COMPLETED);
+    Batch b = runBatch(lines);
     List<JsonNode> out = new ArrayList<>();
     for (String file : List.of(b.outputFileId().orElseThrow(), b.errorFileId().orElseThrow())) {
       try (com.openai.core.http.HttpResponse response =
@@ -412,21 +399,28 @@ class UpstreamModelsTest {
     String line = "{\"custom_id\":\"u\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":"
         + "{\"model\":\"up\",\"messages\":[{\"role\":\"user\",\"content\":\"Tell me a story\"}],"
         + "\"max_completion_tokens\":10,\"temperature\":1.0,\"seed\":42}}\n";
+    runBatch(line);
+    assertThat(minus(usage("up", "/v1/chat/completions", true), batchBefore))
+        .containsExactly(1, plain.promptTokens(), plain.completionTokens());
+  }
+
+  /** Runs the chat-completions batch of JSONL {@code lines} through the front and returns it completed. */
+  Batch runBatch(String lines) throws InterruptedException {
     OpenAIClient client = client();
     String input = client.files().create(FileCreateParams.builder()
         .file(MultipartField.<InputStream>builder()
-            .value(new ByteArrayInputStream(line.getBytes(StandardCharsets.UTF_8))).filename("usage.jsonl").build())
+            .value(new ByteArrayInputStream(lines.getBytes(StandardCharsets.UTF_8))).filename("requests.jsonl").build())
         .purpose(FilePurpose.BATCH).build()).id();
-    Batch b = client.batches().create(BatchCreateParams.builder().inputFileId(input)
+    Batch created = client.batches().create(BatchCreateParams.builder().inputFileId(input)
         .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS).completionWindow(BatchCreateParams.CompletionWindow._24H).build());
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    Batch b = created;
     while (!Set.of(Batch.Status.COMPLETED, Batch.Status.FAILED).contains(b.status()) && Instant.now().isBefore(deadline)) {
-      Thread.sleep(20);
-      b = client.batches().retrieve(b.id());
+      Thread.sleep(20); // polling the runner, which works in the background
+      b = client.batches().retrieve(created.id());
     }
     assertThat(b.status()).isEqualTo(Batch.Status.COMPLETED);
-    assertThat(minus(usage("up", "/v1/chat/completions", true), batchBefore))
-        .containsExactly(1, plain.promptTokens(), plain.completionTokens());
+    return b;
   }
 
   /** Requests, input and output tokens the front's project has on record for {@code model} at {@code endpoint}. */
