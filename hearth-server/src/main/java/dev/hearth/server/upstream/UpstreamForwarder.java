@@ -6,6 +6,7 @@ import dev.hearth.server.auth.ProjectSettings;
 import dev.hearth.server.batches.BatchResponse;
 import dev.hearth.server.config.EngineKind;
 import dev.hearth.server.config.ModelConfig;
+import dev.hearth.server.generation.ClientDisconnect;
 import dev.hearth.server.http.ApiException;
 import dev.hearth.server.http.RequestIds;
 import dev.hearth.server.http.SseStream;
@@ -31,7 +32,12 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +54,8 @@ import tools.jackson.databind.node.ObjectNode;
  * upstream request's {@code Authorization} header.
  *
  * <p>Streams are relayed chunk by chunk as they arrive; when the client goes away the upstream
- * response is closed, which cancels the upstream request. Usage is always requested upstream
+ * response is closed, which cancels the upstream request. A non-streaming request is cancelled the
+ * same way when its client goes away before the answer (its connection is watched meanwhile). Usage is always requested upstream
  * ({@code stream_options.include_usage}, unless the model's {@code stream_usage} is false) and the
  * usage chunk reaches the client only if it asked. Every forwarded request is recorded in the
  * project's usage with the upstream's token counts, as a local model's would be (batch lines through
@@ -56,6 +63,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class UpstreamForwarder implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UpstreamForwarder.class);
+  /** How often a non-streaming request looks whether its client went away. */
+  private static final long GONE_POLL_MS = 50;
   /** Set on a streamed request's context once its usage is recorded. */
   private static final String USAGE_RECORDED = "hearth.upstream.usage-recorded";
   /** The most bytes of an upstream error body read. */
@@ -113,8 +122,18 @@ final class UpstreamForwarder implements AutoCloseable {
     if (call.stream()) {
       relay(ctx, endpoint, call.target(), call.request());
     } else {
-      ctx.contentType("application/json");
-      ctx.result(json.writeValueAsBytes(UsageRecorder.recorded(ctx, complete(ctx, endpoint, call.target(), call.request()))));
+      // a non-streaming answer is written only at the end: the connection is watched meanwhile, and a
+      // client that goes away cancels the upstream request (which closes its connection)
+      try (ClientDisconnect watch = ClientDisconnect.watch(ctx, false)) {
+        JsonNode answer = complete(ctx, endpoint, call.target(), call.request(), watch::gone);
+        if (answer == null) {
+          log.debug("model {}: the client went away; the upstream request was cancelled", call.target().model().id());
+          UsageRecorder.record(ctx, call.target().model().id(), 0, 0);
+          return true;
+        }
+        ctx.contentType("application/json");
+        ctx.result(json.writeValueAsBytes(UsageRecorder.recorded(ctx, answer)));
+      }
     }
     return true;
   }
@@ -132,7 +151,7 @@ final class UpstreamForwarder implements AutoCloseable {
     if (call.stream()) {
       throw ApiException.invalidRequest("stream", "Streaming is not available for batch requests.");
     }
-    return new BatchResponse(200, complete(null, endpoint, call.target(), call.request()));
+    return new BatchResponse(200, complete(null, endpoint, call.target(), call.request(), () -> false));
   }
 
   private record Call(Target target, ObjectNode request, boolean stream) {}
@@ -157,10 +176,14 @@ final class UpstreamForwarder implements AutoCloseable {
     return new Call(target, request, endpoint.streams && streamFlag != null && streamFlag.asBoolean(false));
   }
 
-  private JsonNode complete(Context ctx, UpstreamEndpoint endpoint, Target target, ObjectNode request) {
+  /** The upstream's answer, rewritten; null if {@code clientGone} turned true first (the upstream request is then cancelled). */
+  private JsonNode complete(Context ctx, UpstreamEndpoint endpoint, Target target, ObjectNode request, BooleanSupplier clientGone) {
     UpstreamModel model = target.model();
     HttpResponse<byte[]> response = send(target, build(ctx, endpoint, model, request, false),
-        HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse.BodyHandlers.ofByteArray(), clientGone);
+    if (response == null) {
+      return null;
+    }
     if (response.statusCode() / 100 != 2) {
       throw failure(ctx, model, response.statusCode(), response.body(), response.headers());
     }
@@ -187,7 +210,7 @@ final class UpstreamForwarder implements AutoCloseable {
       ((ObjectNode) options).put("include_usage", true);
     }
     HttpResponse<InputStream> response = send(target, build(ctx, endpoint, model, request, true),
-        HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse.BodyHandlers.ofInputStream(), () -> false); // a stream learns of a departed client from its writes
     try (InputStream in = response.body()) {
       if (response.statusCode() / 100 != 2) {
         throw failure(ctx, model, response.statusCode(), readError(in), response.headers());
@@ -354,10 +377,28 @@ final class UpstreamForwarder implements AutoCloseable {
     return b.build();
   }
 
-  private static <T> HttpResponse<T> send(Target target, HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+  /**
+   * Sends {@code request} and waits for its response, looking at {@code clientGone} every
+   * {@value #GONE_POLL_MS} ms: once it is true the exchange is cancelled (the HTTP client closes its
+   * connection, which tells the upstream server to stop) and null is returned.
+   */
+  private static <T> HttpResponse<T> send(Target target, HttpRequest request, HttpResponse.BodyHandler<T> handler,
+      BooleanSupplier clientGone) {
     UpstreamModel model = target.model();
     try {
-      return target.http().send(request, handler);
+      CompletableFuture<HttpResponse<T>> exchange = target.http().sendAsync(request, handler);
+      while (true) {
+        try {
+          return exchange.get(GONE_POLL_MS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          if (clientGone.getAsBoolean()) {
+            exchange.cancel(true);
+            return null;
+          }
+        } catch (ExecutionException e) {
+          throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
+      }
     } catch (HttpConnectTimeoutException e) {
       throw unavailable(model, "no connection within " + model.connectTimeout().toSeconds() + " s", e);
     } catch (HttpTimeoutException e) {

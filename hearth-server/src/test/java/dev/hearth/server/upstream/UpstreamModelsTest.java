@@ -341,6 +341,57 @@ class UpstreamModelsTest {
   }
 
   @Test
+  void aClientThatLeavesBeforeANonStreamingAnswerCancelsTheUpstreamRequest(@TempDir Path own) throws Exception {
+    // As above, without a stream: nothing is written to the client until the answer, so the front
+    // watches its connection; the cancelled request is in the front's usage with no tokens.
+    Path model = TinyLlm.write(own, 4, 256, 4096);
+    int eot = TinyLlm.endOfTurn(model);
+    String body = "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":%d,"
+        + "\"logit_bias\":{\"" + eot + "\":-100}}";
+    try (TestServer slow = TestServer.start(TinyLlm.config(own.resolve("upstream"), model, 1, 0), List.of())) {
+      HearthConfig proxyConfig = frontConfig(own.resolve("front"), """
+          models:
+            - id: qwen2.5-0.5b-instruct
+              enabled: false
+            - id: up
+              engine: upstream
+              options: {base_url: "%s", upstream_model: tiny}
+          """.formatted(slow.baseUrl()));
+      String key = createKey(proxyConfig);
+      try (TestServer proxy = TestServer.start(proxyConfig, List.of())) {
+        byte[] request = body.formatted("up", 4000).getBytes(StandardCharsets.UTF_8);
+        try (java.net.Socket client = new java.net.Socket(proxy.uri("/").getHost(), proxy.uri("/").getPort())) {
+          client.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
+              + "Authorization: Bearer " + key + "\r\nContent-Type: application/json\r\nContent-Length: "
+              + request.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+          client.getOutputStream().write(request);
+          client.getOutputStream().flush();
+          long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+          int status; // the forwarded request holds the upstream's one slot
+          do {
+            status = slow.post("/v1/chat/completions", body.formatted("tiny", 2)).statusCode();
+          } while (status == 200 && System.nanoTime() < deadline);
+          assertThat(status).isEqualTo(429);
+        } // the client goes away without an answer
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        int status;
+        do {
+          status = slow.post("/v1/chat/completions", body.formatted("tiny", 2)).statusCode();
+        } while (status == 429 && System.nanoTime() < deadline);
+        assertThat(status).isEqualTo(200);
+      }
+      try (Database db = HearthServer.openDatabase(proxyConfig)) {
+        String project = new ProjectStore(db, InstantSource.system()).getOrCreate("default").id();
+        assertThat(new UsageStore(db).list(project)).singleElement().satisfies(u -> {
+          assertThat(u.model()).isEqualTo("up");
+          assertThat(u.requests()).isEqualTo(1);
+          assertThat(u.outputTokens()).isZero(); // not the 4000 an answer would have had
+        });
+      }
+    }
+  }
+
+  @Test
   void batchLinesForUpstreamModelsAreForwarded() throws Exception {
     String there = direct().chat().completions().create(chat("tiny").build()).choices().get(0).message().content().orElse("");
     String chatLine = "{\"custom_id\":\"%s\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":"
