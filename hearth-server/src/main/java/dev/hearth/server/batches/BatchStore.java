@@ -4,12 +4,12 @@ import dev.hearth.store.Database;
 import dev.hearth.store.KeysetPager;
 import dev.hearth.store.Page;
 import dev.hearth.store.PageRequest;
+import dev.hearth.store.RowMapper;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -212,13 +212,7 @@ final class BatchStore {
           + " WHERE batch_id = ? AND succeeded IS NULL ORDER BY line LIMIT ?")) {
         s.setString(1, id);
         s.setInt(2, limit);
-        List<Request> out = new ArrayList<>();
-        try (ResultSet r = s.executeQuery()) {
-          while (r.next()) {
-            out.add(new Request(r.getInt(1), r.getString(2), r.getLong(3), r.getInt(4)));
-          }
-        }
-        return out;
+        return RowMapper.list(s, r -> new Request(r.getInt(1), r.getString(2), r.getLong(3), r.getInt(4)));
       }
     });
   }

@@ -4,13 +4,13 @@ import dev.hearth.store.Database;
 import dev.hearth.store.KeysetPager;
 import dev.hearth.store.Page;
 import dev.hearth.store.PageRequest;
+import dev.hearth.store.RowMapper;
 import dev.hearth.store.SqlFilter;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -121,13 +121,7 @@ public final class FileStore {
         s.setString(1, projectId);
         s.setString(2, filename);
         s.setString(3, purpose);
-        List<String> ids = new ArrayList<>();
-        try (ResultSet r = s.executeQuery()) {
-          while (r.next()) {
-            ids.add(r.getString(1));
-          }
-        }
-        return ids;
+        return RowMapper.list(s, r -> r.getString(1));
       }
     });
   }
@@ -139,13 +133,7 @@ public final class FileStore {
           "SELECT id FROM files WHERE expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at LIMIT ?")) {
         s.setLong(1, now.getEpochSecond());
         s.setInt(2, limit);
-        List<String> ids = new ArrayList<>();
-        try (ResultSet r = s.executeQuery()) {
-          while (r.next()) {
-            ids.add(r.getString(1));
-          }
-        }
-        return ids;
+        return RowMapper.list(s, r -> r.getString(1));
       }
     });
   }

@@ -2,6 +2,7 @@ package dev.hearth.server.files;
 
 import dev.hearth.server.http.ApiException;
 import dev.hearth.store.Database;
+import dev.hearth.store.RowMapper;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -114,13 +115,7 @@ final class UploadStore {
       try (PreparedStatement s = c.prepareStatement(
           "SELECT id, upload_id, bytes, created_at FROM upload_parts WHERE upload_id = ? ORDER BY seq")) {
         s.setString(1, uploadId);
-        List<Part> parts = new ArrayList<>();
-        try (ResultSet r = s.executeQuery()) {
-          while (r.next()) {
-            parts.add(new Part(r.getString(1), r.getString(2), r.getLong(3), Instant.ofEpochSecond(r.getLong(4))));
-          }
-        }
-        return parts;
+        return RowMapper.list(s, r -> new Part(r.getString(1), r.getString(2), r.getLong(3), Instant.ofEpochSecond(r.getLong(4))));
       }
     });
   }
@@ -160,13 +155,7 @@ final class UploadStore {
           "SELECT id FROM uploads WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at LIMIT ?")) {
         s.setLong(1, now.getEpochSecond());
         s.setInt(2, limit);
-        List<String> ids = new ArrayList<>();
-        try (ResultSet r = s.executeQuery()) {
-          while (r.next()) {
-            ids.add(r.getString(1));
-          }
-        }
-        return ids;
+        return RowMapper.list(s, r -> r.getString(1));
       }
     });
   }
