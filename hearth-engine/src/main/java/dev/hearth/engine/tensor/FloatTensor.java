@@ -254,10 +254,18 @@ public abstract sealed class FloatTensor permits FloatTypeTensor, Q8_0Tensor, Q4
             return;
         }
         for (int t = from; t < from + n; t++) {
-            int base = outOffset + t * outStride;
-            for (int r = r0; r < r1; r++) {
-                out[base + r] = dot((long) r * cols, xs[t]);
-            }
+            dotRows(xs[t], r0, r1, cols, out, outOffset + t * outStride);
+        }
+    }
+
+    /**
+     * {@code out[base + r] = row r · x} for {@code r0 <= r < r1}, each bitwise {@link #dot(long, Activation)}:
+     * row by row here; a type whose one-row kernel reads the whole input again for every row may take
+     * several rows per pass over a long input.
+     */
+    void dotRows(Activation x, int r0, int r1, int cols, float[] out, int base) {
+        for (int r = r0; r < r1; r++) {
+            out[base + r] = dot((long) r * cols, x);
         }
     }
 

@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class MatMulTest {
 
     /**
-     * Each type at a row length it takes: 512 for the K-quants, 160 for the 32-blocks; the float
+     * Each type at a row length it takes: 512 for the K-quants, 160 for the 32-blocks (Q8_0 also at
+     * {@link Q8_0Tensor#LONG_ROW}); the float
      * types at 160 (whole vector steps at 8 and 16 lanes: their natural-order panels) and at 168 (not
      * a multiple of the vector width: their 4-row tiles and the scalar tail).
      */
@@ -26,7 +27,9 @@ class MatMulTest {
         return Stream.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0,
                 GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K).flatMap(type -> switch (type.blockSize()) {
                     case 256 -> Stream.of(Arguments.of(type, 512));
-                    case 32 -> Stream.of(Arguments.of(type, 160));
+                    // Q8_0 also past its long-row length, where one-row products take four rows per pass
+                    case 32 -> type == GgmlType.Q8_0 ? Stream.of(Arguments.of(type, 160), Arguments.of(type, Q8_0Tensor.LONG_ROW))
+                            : Stream.of(Arguments.of(type, 160));
                     default -> Stream.of(Arguments.of(type, 160),
                             Arguments.of(type, 168));
                 });
