@@ -96,7 +96,9 @@ public final class Q8_0Tensor extends FloatTensor {
      * which the hardware prefetchers follow, where four rows at once are four streams of one row
      * each, too short for them. One thread, a 64 MB matrix (microbenchmark): rows of 8192 stream at
      * 7.0-7.5 GB/s one at a time and 11.7-12.6 four at a time, rows of 4864 at 7.5 and 10.6; rows of
-     * 2048 at 14 one at a time and 7 four at a time.
+     * 2048 at 14 one at a time and 7 four at a time. (Q4_0 stays one row at a time: bound by its
+     * arithmetic rather than its reads, it gained nothing in Llama decode from two rows per pass, and
+     * four rows made its kernel big enough for C2 to leave conversions unintrinsified.)
      */
     static final int LONG_ROW = 4096;
 
