@@ -360,19 +360,28 @@ class UpstreamModelsTest {
       String key = createKey(proxyConfig);
       try (TestServer proxy = TestServer.start(proxyConfig, List.of())) {
         byte[] request = body.formatted("up", 4000).getBytes(StandardCharsets.UTF_8);
-        try (java.net.Socket client = new java.net.Socket(proxy.uri("/").getHost(), proxy.uri("/").getPort())) {
-          client.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
-              + "Authorization: Bearer " + key + "\r\nContent-Type: application/json\r\nContent-Length: "
-              + request.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-          client.getOutputStream().write(request);
-          client.getOutputStream().flush();
-          long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-          int status; // the forwarded request holds the upstream's one slot
-          do {
-            status = slow.post("/v1/chat/completions", body.formatted("tiny", 2)).statusCode();
-          } while (status == 200 && System.nanoTime() < deadline);
-          assertThat(status).isEqualTo(429);
-        } // the client goes away without an answer
+        byte[] head = ("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + key
+            + "\r\nContent-Type: application/json\r\nContent-Length: " + request.length + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
+        boolean busy = false;
+        // Until the forwarded request holds the upstream's one slot: it is in flight there (its
+        // /metrics count this scrape and that request), then a probe is refused. A probe that took the
+        // slot first would have the forwarded request refused, answered at once: it is sent again.
+        for (int attempt = 0; attempt < 10 && !busy; attempt++) {
+          try (java.net.Socket client = new java.net.Socket(proxy.uri("/").getHost(), proxy.uri("/").getPort())) {
+            client.getOutputStream().write(head);
+            client.getOutputStream().write(request);
+            client.getOutputStream().flush();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (inFlight(slow) < 2 && client.getInputStream().available() == 0 && System.nanoTime() < deadline) {
+              Thread.sleep(10);
+            }
+            Thread.sleep(100); // from in flight to the slot
+            busy = client.getInputStream().available() == 0
+                && slow.post("/v1/chat/completions", body.formatted("tiny", 2)).statusCode() == 429;
+          } // with busy: the client goes away without an answer
+        }
+        assertThat(busy).isTrue();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         int status;
         do {
@@ -472,6 +481,13 @@ class UpstreamModelsTest {
     }
     assertThat(b.status()).isEqualTo(Batch.Status.COMPLETED);
     return b;
+  }
+
+  /** The requests {@code server} is serving now, as its /metrics report them (the scrape included). */
+  static int inFlight(TestServer server) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^hearth_http_requests_in_flight ([0-9.]+)$")
+        .matcher(server.get("/metrics").body());
+    return m.find() ? (int) Double.parseDouble(m.group(1)) : 0;
   }
 
   /** Requests, input and output tokens the front's project has on record for {@code model} at {@code endpoint}. */
