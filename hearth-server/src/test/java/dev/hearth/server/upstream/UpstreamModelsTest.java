@@ -309,14 +309,7 @@ class UpstreamModelsTest {
     Path model = TinyLlm.write(own, 4, 256, 4096);
     int eot = TinyLlm.endOfTurn(model);
     try (TestServer slow = TestServer.start(TinyLlm.config(own.resolve("upstream"), model, 1, 0), List.of());
-        TestServer proxy = TestServer.start(frontConfig(own.resolve("front"), """
-            models:
-              - id: qwen2.5-0.5b-instruct
-                enabled: false
-              - id: up
-                engine: upstream
-                options: {base_url: "%s", upstream_model: tiny}
-            """.formatted(slow.baseUrl())), List.of())) {
+        TestServer proxy = TestServer.start(proxyTo(own.resolve("front"), slow), List.of())) {
       String body = "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":%d,"
           + "\"stream\":%s,\"logit_bias\":{\"" + eot + "\":-100}}";
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -331,12 +324,7 @@ class UpstreamModelsTest {
       Envelopes.assertError(slow.post("/v1/chat/completions", body.formatted("tiny", 2, false)), 429);
 
       in.close(); // the client goes away: the front closes its upstream request, which frees the slot
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      int status;
-      do {
-        status = slow.post("/v1/chat/completions", body.formatted("tiny", 2, false)).statusCode();
-      } while (status == 429 && System.nanoTime() < deadline);
-      assertThat(status).isEqualTo(200);
+      assertSlotFrees(slow, body.formatted("tiny", 2, false));
     }
   }
 
@@ -349,14 +337,7 @@ class UpstreamModelsTest {
     String body = "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":%d,"
         + "\"logit_bias\":{\"" + eot + "\":-100}}";
     try (TestServer slow = TestServer.start(TinyLlm.config(own.resolve("upstream"), model, 1, 0), List.of())) {
-      HearthConfig proxyConfig = frontConfig(own.resolve("front"), """
-          models:
-            - id: qwen2.5-0.5b-instruct
-              enabled: false
-            - id: up
-              engine: upstream
-              options: {base_url: "%s", upstream_model: tiny}
-          """.formatted(slow.baseUrl()));
+      HearthConfig proxyConfig = proxyTo(own.resolve("front"), slow);
       String key = createKey(proxyConfig);
       try (TestServer proxy = TestServer.start(proxyConfig, List.of())) {
         byte[] request = body.formatted("up", 4000).getBytes(StandardCharsets.UTF_8);
@@ -382,12 +363,7 @@ class UpstreamModelsTest {
           } // with busy: the client goes away without an answer
         }
         assertThat(busy).isTrue();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        int status;
-        do {
-          status = slow.post("/v1/chat/completions", body.formatted("tiny", 2)).statusCode();
-        } while (status == 429 && System.nanoTime() < deadline);
-        assertThat(status).isEqualTo(200);
+        assertSlotFrees(slow, body.formatted("tiny", 2));
       }
       try (Database db = HearthServer.openDatabase(proxyConfig)) {
         String project = new ProjectStore(db, InstantSource.system()).getOrCreate("default").id();
@@ -481,6 +457,28 @@ class UpstreamModelsTest {
     }
     assertThat(b.status()).isEqualTo(Batch.Status.COMPLETED);
     return b;
+  }
+
+  /** A front with one model, {@code up}, forwarded to {@code upstream}'s {@code tiny}. */
+  static HearthConfig proxyTo(Path dataDir, TestServer upstream) {
+    return frontConfig(dataDir, """
+        models:
+          - id: qwen2.5-0.5b-instruct
+            enabled: false
+          - id: up
+            engine: upstream
+            options: {base_url: "%s", upstream_model: tiny}
+        """.formatted(upstream.baseUrl()));
+  }
+
+  /** {@code upstream}'s one slot is free again within a minute: {@code probe} stops being refused (429). */
+  static void assertSlotFrees(TestServer upstream, String probe) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    int status;
+    do {
+      status = upstream.post("/v1/chat/completions", probe).statusCode();
+    } while (status == 429 && System.nanoTime() < deadline);
+    assertThat(status).isEqualTo(200);
   }
 
   /** The requests {@code server} is serving now, as its /metrics report them (the scrape included). */
