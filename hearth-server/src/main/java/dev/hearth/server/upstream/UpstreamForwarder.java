@@ -55,9 +55,9 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Streams are relayed chunk by chunk as they arrive; when the client goes away the upstream
  * response is closed, which cancels the upstream request. A non-streaming request is cancelled the
- * same way when its client goes away before the answer (its connection is watched meanwhile). Usage is always requested upstream
- * ({@code stream_options.include_usage}, unless the model's {@code stream_usage} is false) and the
- * usage chunk reaches the client only if it asked. Every forwarded request is recorded in the
+ * same way when its client goes away before the answer (its connection is watched meanwhile).
+ * Usage is always requested upstream ({@code stream_options.include_usage}, unless the model's
+ * {@code stream_usage} is false) and the usage chunk reaches the client only if it asked. Every forwarded request is recorded in the
  * project's usage with the upstream's token counts, as a local model's would be (batch lines through
  * the batch dispatcher).
  */
@@ -333,8 +333,7 @@ final class UpstreamForwarder implements AutoCloseable {
     boolean usageOnly = (choices == null || (choices.isArray() && choices.isEmpty())) && c.has("usage");
     if (c.path("usage").isObject() && ctx.attribute(USAGE_RECORDED) == null) {
       ctx.attribute(USAGE_RECORDED, true);
-      UsageRecorder.record(ctx, model.id(), c.path("usage").path("prompt_tokens").asLong(0),
-          c.path("usage").path("completion_tokens").asLong(0));
+      UsageRecorder.record(ctx, model.id(), c.get("usage"));
     }
     if (!clientWantsUsage) {
       if (usageOnly) {
@@ -395,8 +394,12 @@ final class UpstreamForwarder implements AutoCloseable {
             exchange.cancel(true);
             return null;
           }
-        } catch (ExecutionException e) {
-          throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (ExecutionException e) { // what the blocking send would have thrown
+          switch (e.getCause()) {
+            case IOException io -> throw io;
+            case RuntimeException re -> throw re;
+            default -> throw new IOException(e.getCause());
+          }
         }
       }
     } catch (HttpConnectTimeoutException e) {

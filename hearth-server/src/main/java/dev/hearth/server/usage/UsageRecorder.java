@@ -176,8 +176,18 @@ public final class UsageRecorder {
     if (model == null || !model.isString()) {
       return null;
     }
-    JsonNode usage = response.path("usage");
-    return new Counts(model.asString(), usage.path("prompt_tokens").asLong(0), usage.path("completion_tokens").asLong(0));
+    return counts(model.asString(), response.path("usage"));
+  }
+
+  /** {@code usage}'s {@code prompt_tokens} and {@code completion_tokens} (0 where absent) for {@code model}. */
+  private static Counts counts(String model, JsonNode usage) {
+    return new Counts(model, usage.path("prompt_tokens").asLong(0), usage.path("completion_tokens").asLong(0));
+  }
+
+  /** Records one request of the caller of {@code ctx} with the counts of an OpenAI {@code usage} object (a stream's usage chunk). */
+  public static void record(Context ctx, String model, JsonNode usage) {
+    Counts counts = counts(model, usage);
+    record(ctx, counts.model(), counts.input(), counts.output());
   }
 
   private static long input(CompletionUsage u) {
