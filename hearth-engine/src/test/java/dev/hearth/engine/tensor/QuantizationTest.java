@@ -87,6 +87,35 @@ class QuantizationTest {
         assertThat((double) t.dot(32, x, 32, 64)).isCloseTo(dotRange(t, x, 32, 64), within(1e-3));
     }
 
+    /**
+     * The weights the batched path multiplies (a chunk dequantized into {@link Panel}'s split order)
+     * are each weight's value, {@code get(i)}, bit for bit (the 32-blocks, whose panels are in split
+     * order; the float types copy theirs): the one-row kernels share that arithmetic
+     * ({@link MatMulTest}), so a wrong value here would be wrong in both without either test noticing.
+     */
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0"})
+    void panelValuesAreTheWeightsBitForBit(GgmlType type) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Vectors.QUANTIZED_ENABLED, "no vector kernels at this width");
+        Random random = new Random(type.ordinal());
+        int rows = 3;
+        int cols = 160;
+        float[] values = new float[rows * cols];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) random.nextGaussian() * (i % 7 == 0 ? 40 : 1);
+        }
+        FloatTensor t = tensor(type, values);
+        float[] panel = new float[rows * cols];
+        t.dequantizeRows(0, rows, cols, panel);
+        for (int r = 0; r < rows; r++) {
+            for (int k = 0; k < cols; k++) {
+                int at = r * cols + Panel.split(k - k % Vectors.LANES, cols / 2) + k % Vectors.LANES;
+                assertThat(Float.floatToRawIntBits(panel[at])).as("%s row %d, value %d", type, r, k)
+                        .isEqualTo(Float.floatToRawIntBits(t.get((long) r * cols + k)));
+            }
+        }
+    }
+
     static double dotRange(FloatTensor t, float[] x, int from, int n) {
         double s = 0;
         for (int i = from; i < from + n; i++) {
