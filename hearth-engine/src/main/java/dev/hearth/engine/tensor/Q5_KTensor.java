@@ -74,31 +74,55 @@ public final class Q5_KTensor extends KQuantTensor {
     float panelDot(long rowStart, float[] x, int cols, float[] sm) {
         int half = cols / 2;
         FloatVector even = FloatVector.zero(Vectors.FLOATS), odd = even;
-        int off = 0; // int-counted from the row start: C2 optimises such loops better
+        if (Vectors.LANES == 16) {
+            // one flat loop over the row's pairs of sub-blocks, offsets ints from the row start (a
+            // loop per super-block with long offsets ran slower, as in Q4_K): a sub-block is one pair
+            // of vector steps, a pair's 32 bytes of low bits are loaded and widened once for both
+            // (low nibbles the first, high ones the second), with the 32 bytes of fifth bits (which
+            // quants() reloads per step); this body also keeps the method too big for C2 to inline
+            // into its callers (KQuantTensor)
+            MemorySegment row = data;
+            for (int pair = 0, qs = 48, qh = 16, s = 0; pair < cols / 64; pair++) {
+                int sub = 2 * (pair & 3);
+                int xi = pair * 32;
+                // the fifth bits moved up by 4 once: sub-block j's is then a shift and a mask
+                IntVector h0 = ints(row, rowStart + qh).lanewise(VectorOperators.LSHL, 4);
+                IntVector h1 = ints(row, rowStart + qh + 16).lanewise(VectorOperators.LSHL, 4);
+                IntVector p0 = ints(row, rowStart + qs), p1 = ints(row, rowStart + qs + 16);
+                FloatVector scale = FloatVector.broadcast(Vectors.FLOATS, sm[s]);
+                FloatVector min = FloatVector.broadcast(Vectors.FLOATS, sm[s + Q4_KTensor.MINS]);
+                even = ((FloatVector) p0.and(0x0f)
+                        .or(h0.lanewise(VectorOperators.LSHR, sub).and(0x10))
+                        .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
+                        .fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, xi), even);
+                odd = ((FloatVector) p1.and(0x0f)
+                        .or(h1.lanewise(VectorOperators.LSHR, sub).and(0x10))
+                        .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
+                        .fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, half + xi), odd);
+                scale = FloatVector.broadcast(Vectors.FLOATS, sm[s + 1]);
+                min = FloatVector.broadcast(Vectors.FLOATS, sm[s + Q4_KTensor.MINS + 1]);
+                even = ((FloatVector) p0.lanewise(VectorOperators.LSHR, 4)
+                        .or(h0.lanewise(VectorOperators.LSHR, sub + 1).and(0x10))
+                        .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
+                        .fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, xi + 16), even);
+                odd = ((FloatVector) p1.lanewise(VectorOperators.LSHR, 4)
+                        .or(h1.lanewise(VectorOperators.LSHR, sub + 1).and(0x10))
+                        .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
+                        .fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, half + xi + 16), odd);
+                if ((pair & 3) == 3) { // on to the next super-block, past its 48-byte head
+                    qs += 32 + 48;
+                    qh += BLOCK_BYTES;
+                    s += SCALES - 6;
+                } else {
+                    qs += 32;
+                    s += 2;
+                }
+            }
+            return Vectors.tree(even.add(odd));
+        }
+        int off = 0;
         for (int k = 0, s = 0; k < cols; k += KQuants.SUPER_BLOCK, off += BLOCK_BYTES, s += SCALES) {
             long block = rowStart + off;
-            if (Vectors.LANES == 16) {
-                // a sub-block is one pair of vector steps; the super-block's 32 bytes of fifth bits
-                // are loaded and widened once for all eight (quants() reloads them per step); this
-                // body also keeps the method too big for C2 to inline into its callers (KQuantTensor)
-                IntVector h0 = ints(block + 16), h1 = ints(block + 32);
-                for (int sub = 0; sub < 8; sub++) {
-                    long qs = block + 48 + (sub >> 1) * 32L;
-                    int shift = (sub & 1) * 4;
-                    int xi = (k + sub * 32) / 2;
-                    FloatVector scale = FloatVector.broadcast(Vectors.FLOATS, sm[s + sub]);
-                    FloatVector min = FloatVector.broadcast(Vectors.FLOATS, sm[s + Q4_KTensor.MINS + sub]);
-                    even = ((FloatVector) ints(qs).lanewise(VectorOperators.LSHR, shift).and(0x0f)
-                            .or(h0.lanewise(VectorOperators.LSHR, sub).and(1).lanewise(VectorOperators.LSHL, 4))
-                            .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
-                            .fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, xi), even);
-                    odd = ((FloatVector) ints(qs + 16).lanewise(VectorOperators.LSHR, shift).and(0x0f)
-                            .or(h1.lanewise(VectorOperators.LSHR, sub).and(1).lanewise(VectorOperators.LSHL, 4))
-                            .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
-                            .fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, half + xi), odd);
-                }
-                continue;
-            }
             for (int sub = 0; sub < 8; sub++) {
                 FloatVector scale = FloatVector.broadcast(Vectors.FLOATS, sm[s + sub]);
                 FloatVector min = FloatVector.broadcast(Vectors.FLOATS, sm[s + Q4_KTensor.MINS + sub]);
@@ -150,6 +174,10 @@ public final class Q5_KTensor extends KQuantTensor {
     }
 
     private IntVector ints(long offset) {
+        return ints(data, offset);
+    }
+
+    private static IntVector ints(MemorySegment data, long offset) {
         return (IntVector) Vectors.bytes(data, offset).convertShape(VectorOperators.ZERO_EXTEND_B2I, Vectors.INTS, 0);
     }
 }

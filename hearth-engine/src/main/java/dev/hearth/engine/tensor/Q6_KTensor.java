@@ -79,32 +79,45 @@ public final class Q6_KTensor extends KQuantTensor {
     float panelDot(long rowStart, float[] x, int cols, float[] ds) {
         int half = cols / 2;
         FloatVector even = FloatVector.zero(Vectors.FLOATS), odd = even;
-        int off = 0; // int-counted from the row start: C2 optimises such loops better
+        if (Vectors.LANES == 16) {
+            // one flat loop over the row's halves of super-blocks (128 values), offsets ints from the
+            // row start (a loop per super-block with long offsets ran slower, as in Q4_K): a quadrant
+            // is one pair of vector steps; a half's 32 bytes of high bits are loaded and widened once
+            // for its four quadrants (value() reloads them per step); this body also keeps the method
+            // too big for C2 to inline into its callers (KQuantTensor)
+            MemorySegment row = data;
+            for (int h = 0, ql = 0, qh = 128, d = 0; h < cols / 128; h++) {
+                // the high bits moved up by 4 once, so that quadrant g's pair is a shift and a mask
+                IntVector h0 = unsigned(row, rowStart + qh).lanewise(VectorOperators.LSHL, 4);
+                IntVector h1 = unsigned(row, rowStart + qh + 16).lanewise(VectorOperators.LSHL, 4);
+                int xi = h * 64;
+                for (int g = 0; g < 4; g++) {
+                    int q = ql + (g & 1) * 32;
+                    IntVector l0 = unsigned(row, rowStart + q), l1 = unsigned(row, rowStart + q + 16);
+                    l0 = g < 2 ? l0.and(0x0f) : l0.lanewise(VectorOperators.LSHR, 4);
+                    l1 = g < 2 ? l1.and(0x0f) : l1.lanewise(VectorOperators.LSHR, 4);
+                    even = ((FloatVector) l0.or(h0.lanewise(VectorOperators.LSHR, 2 * g).and(0x30))
+                            .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d + 2 * g])
+                            .fma(FloatVector.fromArray(Vectors.FLOATS, x, xi + g * 16), even);
+                    odd = ((FloatVector) l1.or(h1.lanewise(VectorOperators.LSHR, 2 * g).and(0x30))
+                            .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d + 2 * g + 1])
+                            .fma(FloatVector.fromArray(Vectors.FLOATS, x, half + xi + g * 16), odd);
+                }
+                if ((h & 1) == 0) { // the second half of this super-block
+                    ql += 64;
+                    qh += 32;
+                    d += 8;
+                } else { // the next super-block's first half
+                    ql += BLOCK_BYTES - 64;
+                    qh += BLOCK_BYTES - 32;
+                    d += SCALES - 8;
+                }
+            }
+            return Vectors.tree(even.add(odd));
+        }
+        int off = 0;
         for (int k = 0, s = 0; k < cols; k += KQuants.SUPER_BLOCK, off += BLOCK_BYTES, s += SCALES) {
             long block = rowStart + off;
-            if (Vectors.LANES == 16) {
-                // a quadrant is one pair of vector steps; each half's 32 bytes of high bits are
-                // loaded and widened once for its four quadrants (value() reloads them per step);
-                // this body also keeps the method too big for C2 to inline into its callers (KQuantTensor)
-                for (int h = 0; h < 2; h++) {
-                    IntVector h0 = ints(block + 128 + h * 32L), h1 = ints(block + 144 + h * 32L);
-                    for (int g = 0; g < 4; g++) {
-                        long ql = block + h * 64L + (g & 1) * 32;
-                        int xi = (k + h * 128 + g * 32) / 2;
-                        int d = s + h * 8 + 2 * g;
-                        int shift = (g >> 1) * 4;
-                        even = ((FloatVector) ints(ql).lanewise(VectorOperators.LSHR, shift).and(0x0f)
-                                .or(h0.lanewise(VectorOperators.LSHR, 2 * g).and(3).lanewise(VectorOperators.LSHL, 4))
-                                .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d])
-                                .fma(FloatVector.fromArray(Vectors.FLOATS, x, xi), even);
-                        odd = ((FloatVector) ints(ql + 16).lanewise(VectorOperators.LSHR, shift).and(0x0f)
-                                .or(h1.lanewise(VectorOperators.LSHR, 2 * g).and(3).lanewise(VectorOperators.LSHL, 4))
-                                .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d + 1])
-                                .fma(FloatVector.fromArray(Vectors.FLOATS, x, half + xi), odd);
-                    }
-                }
-                continue;
-            }
             for (int h = 0; h < 2; h++) {
                 for (int g = 0; g < 4; g++) {
                     // whole pairs of vector steps: the even one from natural index n at n / 2, the odd at half + n / 2
@@ -166,6 +179,15 @@ public final class Q6_KTensor extends KQuantTensor {
     }
 
     private IntVector ints(long offset) {
+        return ints(data, offset);
+    }
+
+    private static IntVector ints(MemorySegment data, long offset) {
         return (IntVector) Vectors.bytes(data, offset).convertShape(VectorOperators.B2I, Vectors.INTS, 0);
+    }
+
+    /** {@code LANES} bytes, zero-extended (a high nibble is then one shift). */
+    private static IntVector unsigned(MemorySegment data, long offset) {
+        return (IntVector) Vectors.bytes(data, offset).convertShape(VectorOperators.ZERO_EXTEND_B2I, Vectors.INTS, 0);
     }
 }
