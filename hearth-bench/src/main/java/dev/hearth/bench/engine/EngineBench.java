@@ -37,15 +37,15 @@ import java.util.concurrent.TimeUnit;
  * the engine's own). The GGUFs are written once into {@code hearth-bench/target/engine-models}.
  *
  * <pre>
- * ./hearth-bench/bench engine [--model qwen2.5-0.5b|llama-3.2-1b|all] [--type Q8_0|Q4_0|Q4_K|Q5_K|Q6_K|F16|BF16|F32|all]
+ * ./hearth-bench/bench engine [--model qwen2.5-0.5b|llama-3.2-1b|all] [--type Q8_0|Q4_0|Q4_1|Q5_0|Q5_1|Q4_K|Q5_K|Q6_K|F16|BF16|F32|all]
  *                             [--threads N] [--quick] [--no-llama] [--dir DIR]
  * </pre>
  */
 public final class EngineBench {
 
   /** The weight types the bench can write models in. */
-  static final List<GgmlType> WRITABLE = List.of(GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q5_K,
-      GgmlType.Q6_K, GgmlType.F16, GgmlType.BF16, GgmlType.F32);
+  static final List<GgmlType> WRITABLE = List.of(GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q5_0,
+      GgmlType.Q5_1, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.F16, GgmlType.BF16, GgmlType.F32);
 
   public static void main(String[] args) throws Exception {
     boolean quick = has(args, "--quick");

@@ -15,7 +15,7 @@ public sealed interface Activation {
     int length();
 
     /** The input form a weight type consumes: llama.cpp's {@code vec_dot_type} per ggml type. */
-    enum Kind { FLOATS, F16, BF16, Q8_0, Q8_K }
+    enum Kind { FLOATS, F16, BF16, Q8_0, Q8_1, Q8_K }
 
     /**
      * Converts {@code x[offset, offset + n)} to {@code kind}, into {@code reuse}'s arrays when it is of
@@ -41,6 +41,11 @@ public sealed interface Activation {
             }
             case Q8_0 -> {
                 Q8_0 q = reuse instanceof Q8_0 r && r.length() == n ? r : Q8_0.allocate(n);
+                q.fill(x, offset);
+                return q;
+            }
+            case Q8_1 -> {
+                Q8_1 q = reuse instanceof Q8_1 r && r.length() == n ? r : Q8_1.allocate(n);
                 q.fill(x, offset);
                 return q;
             }
@@ -141,6 +146,37 @@ public sealed interface Activation {
                     ((ByteVector) v.convertShape(VectorOperators.F2B, Vectors.BYTES, 0)).intoArray(quants, k);
                     v.mul(scale).intoArray(values, Panel.split(k, half));
                 }
+            }
+        }
+    }
+
+    /**
+     * Q8_1 blocks, for the types whose weights have a minimum (Q4_1, Q5_1): {@link Q8_0}'s quants,
+     * scales and values, and each block's sum as ggml's {@code block_q8_1} keeps it, {@code s =
+     * fp16(d·Σq)} with {@code d = amax / 127} before its own rounding to fp16 (ggml's AVX2
+     * {@code quantize_row_q8_1}): a weight block's minimum multiplies it.
+     */
+    record Q8_1(Q8_0 blocks, float[] sums) implements Activation {
+        @Override
+        public int length() {
+            return blocks.length();
+        }
+
+        static Q8_1 allocate(int n) {
+            return new Q8_1(Q8_0.allocate(n), new float[n / 32]);
+        }
+
+        void fill(float[] x, int offset) {
+            blocks.fill(x, offset);
+            byte[] q = blocks.quants();
+            for (int b = 0; b < sums.length; b++) {
+                float amax = 0f;
+                int sum = 0;
+                for (int j = 0; j < 32; j++) {
+                    amax = Math.max(amax, Math.abs(x[offset + b * 32 + j]));
+                    sum += q[b * 32 + j];
+                }
+                sums[b] = Float.float16ToFloat(Float.floatToFloat16(amax / 127f * sum));
             }
         }
     }

@@ -11,7 +11,7 @@ import java.nio.ByteOrder;
  * to dequantize an element and how to take a dot product with a float vector; matrices are rows
  * laid end to end, row {@code r} of a {@code cols}-wide matrix starting at element {@code r * cols}.
  */
-public abstract sealed class FloatTensor permits FloatTypeTensor, Q8_0Tensor, Q4_0Tensor, KQuantTensor {
+public abstract sealed class FloatTensor permits FloatTypeTensor, Q8_0Tensor, Q4_0Tensor, Block32Tensor, KQuantTensor {
 
     static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -39,6 +39,9 @@ public abstract sealed class FloatTensor permits FloatTypeTensor, Q8_0Tensor, Q4
             case BF16 -> new BF16Tensor(data, size);
             case Q8_0 -> new Q8_0Tensor(data, size);
             case Q4_0 -> new Q4_0Tensor(data, size);
+            case Q4_1 -> new Q4_1Tensor(data, size);
+            case Q5_0 -> new Q5_0Tensor(data, size);
+            case Q5_1 -> new Q5_1Tensor(data, size);
             case Q4_K -> new Q4_KTensor(data, size);
             case Q5_K -> new Q5_KTensor(data, size);
             case Q6_K -> new Q6_KTensor(data, size);
@@ -54,6 +57,9 @@ public abstract sealed class FloatTensor permits FloatTypeTensor, Q8_0Tensor, Q4
             case BF16 -> BF16Tensor.encode(values);
             case Q8_0 -> Q8_0Tensor.quantize(values);
             case Q4_0 -> Q4_0Tensor.quantize(values);
+            case Q4_1 -> Q4_1Tensor.quantize(values);
+            case Q5_0 -> Q5_0Tensor.quantize(values);
+            case Q5_1 -> Q5_1Tensor.quantize(values);
             default -> throw new UnsupportedOperationException("quantizing to " + type + " is not supported yet");
         };
     }
@@ -251,6 +257,7 @@ public abstract sealed class FloatTensor permits FloatTypeTensor, Q8_0Tensor, Q4
             }
             multiplyPanel(panel, r1 - r0, cols, inputs, n, out, outOffset + from * outStride + r0, outStride);
             java.util.Arrays.fill(inputs, 0, n, null);
+            addBlockTerms(xs, from, n, out, outOffset, outStride, r0, r1, cols);
             return;
         }
         for (int t = from; t < from + n; t++) {
@@ -290,6 +297,14 @@ public abstract sealed class FloatTensor permits FloatTypeTensor, Q8_0Tensor, Q4
     void multiplyPanel(float[] w, int rows, int cols, float[][] xs, int n, float[] out, int base, int outStride) {
         Panel.multiply(w, rows, cols, xs, n, out, base, outStride);
     }
+
+    /**
+     * After a panel product: what a type's one-row product adds to the panel's result, added in the
+     * same way ({@code out[outOffset + t * outStride + r]} for activation rows {@code [from, from + n)}
+     * and weight rows {@code [r0, r1)}). Nothing, but for the types with a per-block minimum.
+     */
+    void addBlockTerms(Activation[] xs, int from, int n, float[] out, int outOffset, int outStride, int r0, int r1,
+            int cols) {}
 
     /** The floats a {@link #panelKernels} type multiplies its dequantized weights with. */
     float[] panelInput(Activation x) {

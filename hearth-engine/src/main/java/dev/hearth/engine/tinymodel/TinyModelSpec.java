@@ -32,7 +32,7 @@ public record TinyModelSpec(
 
     public static final Set<String> ARCHITECTURES = Set.of("llama", "qwen2", "qwen3");
     public static final Set<GgmlType> WEIGHT_TYPES = Set.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0,
-            GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K);
+            GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K);
 
     public TinyModelSpec {
         Objects.requireNonNull(architecture, "architecture");
@@ -99,6 +99,9 @@ public record TinyModelSpec(
             case F32 -> 0;
             case F16 -> 1;
             case Q4_0 -> 2;
+            case Q4_1 -> 3;
+            case Q5_0 -> 8;
+            case Q5_1 -> 9;
             case Q8_0 -> 7;
             case BF16 -> 32;
             case Q4_K -> 15;

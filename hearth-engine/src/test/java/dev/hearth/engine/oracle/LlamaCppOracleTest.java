@@ -43,7 +43,8 @@ class LlamaCppOracleTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"llama,F32", "llama,F16", "llama,BF16", "llama,Q8_0", "llama,Q4_0", "qwen2,F32", "qwen2,Q8_0",
-            "qwen2,Q4_0", "llama,Q4_K", "llama,Q5_K", "qwen2,Q6_K", "qwen3,F32"})
+            "qwen2,Q4_0", "llama,Q4_1", "qwen2,Q5_0", "llama,Q5_1", "llama,Q4_K", "llama,Q5_K", "qwen2,Q6_K",
+            "qwen3,F32"})
     void hiddenStatesAndGreedyContinuationMatchLlamaCpp(String arch, GgmlType type) throws IOException {
         Assumptions.assumeFalse(arch.equals("qwen3"),
                 "the llama.cpp inside de.kherud:llama 4.2.0 predates the qwen3 architecture "

@@ -24,8 +24,8 @@ class MatMulTest {
      * a multiple of the vector width: their 4-row tiles and the scalar tail).
      */
     static Stream<Arguments> typesAndWidths() {
-        return Stream.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0,
-                GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K).flatMap(type -> switch (type.blockSize()) {
+        return Stream.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_1,
+                GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K).flatMap(type -> switch (type.blockSize()) {
                     case 256 -> Stream.of(Arguments.of(type, 512));
                     // Q8_0 also past its long-row length, where one-row products take four rows per pass
                     case 32 -> type == GgmlType.Q8_0 ? Stream.of(Arguments.of(type, 160), Arguments.of(type, Q8_0Tensor.LONG_ROW))

@@ -30,7 +30,7 @@ final class TinyModelCommand implements Callable<Integer> {
   @Option(names = "--arch", defaultValue = "llama", description = "llama, qwen2 or qwen3 (default ${DEFAULT-VALUE}).")
   String architecture;
 
-  @Option(names = "--type", defaultValue = "Q8_0", description = "Weight type: F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K, Q6_K.")
+  @Option(names = "--type", defaultValue = "Q8_0", description = "Weight type: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K.")
   String type;
 
   @Option(names = "--layers", defaultValue = "2") int layers;

@@ -1,0 +1,153 @@
+package dev.hearth.engine.tensor;
+
+import dev.hearth.engine.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * What Q4_1, Q5_0 and Q5_1 share: blocks of 32 values whose 16 bytes of nibbles hold element
+ * {@code j} in the low nibble of byte {@code j} and element {@code j + 16} in its high nibble (Q5
+ * types add a fifth bit per element from a 32-bit {@code qh}), Q8_0 inputs, and products that are
+ * {@link Panel} products: the dequantized weights (without their minimum, for Q4_1 and Q5_1) times
+ * the input's dequantized values, in split order, from the packed bytes for one row
+ * ({@link #vectorDot}) and on float panels for a batch ({@link #dequantizeRows}), bitwise alike; the
+ * minimum's terms follow as ggml adds them ({@link #minimumTerms}). Without vectors, each type's ggml
+ * reference dot product.
+ * These are the types llama.cpp's quantizer falls back to in Q4_K_M and Q5_K_M files for matrices
+ * whose rows are not whole super-blocks of 256 (Qwen2.5-0.5B's 896, SmolLM2's 576 and 960).
+ *
+ * <p>Each type spells its kernels out in full: a shared loop that called a per-type hook taking or
+ * returning vectors would box them once C2 stopped inlining it (see {@link Vectors}).
+ */
+abstract sealed class Block32Tensor extends FloatTensor permits Q4_1Tensor, Q5_0Tensor, Q5_1Tensor {
+
+    static final int BLOCK = 32;
+
+    /** {@code n} in lane {@code n}: the shift that brings element {@code n}'s bit of {@code qh} down. */
+    static final IntVector LANE = IntVector.zero(Vectors.INTS).addIndex(1);
+
+    private final GgmlType type;
+    private final int blockBytes;
+    /** Whether a block holds a minimum {@code m} after its scale (Q4_1, Q5_1). */
+    private final boolean minimum;
+
+    Block32Tensor(MemorySegment data, long size, GgmlType type, boolean minimum) {
+        super(data, size, type);
+        this.type = type;
+        this.blockBytes = type.typeSize();
+        this.minimum = minimum;
+    }
+
+    @Override
+    public final GgmlType type() {
+        return type;
+    }
+
+    /** Q8_0, or Q8_1 (with each block's sum) for the types with a minimum, as in ggml. */
+    @Override
+    public final Activation.Kind activationKind() {
+        return minimum ? Activation.Kind.Q8_1 : Activation.Kind.Q8_0;
+    }
+
+    /**
+     * With vectors: the kernel's sum ({@link #vectorDot}), plus, for the types with a minimum, the
+     * minimum times the input block's sum, block by block ({@link #minimumTerms}) as ggml adds them.
+     */
+    @Override
+    public final float dot(long offset, Activation x) {
+        Activation.Q8_0 a = blocks(x);
+        if (offset % BLOCK != 0) {
+            throw new IllegalArgumentException(type() + " rows must start on a block boundary: " + offset);
+        }
+        long block = offset / BLOCK * blockBytes;
+        if (Vectors.QUANTIZED_ENABLED) {
+            float sum = vectorDot(block, a.values(), a.length());
+            return minimum ? sum + minimumTerms(block, ((Activation.Q8_1) x).sums()) : sum;
+        }
+        byte[] q = a.quants();
+        float[] sums = minimum ? ((Activation.Q8_1) x).sums() : null;
+        float sum = 0f;
+        for (int b = 0; b < q.length / BLOCK; b++, block += blockBytes) {
+            sum += scalarBlock(block, q, b * BLOCK, a.scales()[b], minimum ? sums[b] : 0f);
+        }
+        return sum;
+    }
+
+    private static Activation.Q8_0 blocks(Activation x) {
+        return x instanceof Activation.Q8_1 q ? q.blocks() : (Activation.Q8_0) x;
+    }
+
+    /**
+     * ggml's {@code summs} for the row whose first block is at byte {@code block}: each block's minimum
+     * times the input block's sum {@code s} (Q8_1's, rounded to fp16 as ggml keeps it), added in block
+     * order. Kept apart from the kernel's sum, as in ggml, so that its fp16 sums enter as they do there.
+     */
+    final float minimumTerms(long block, float[] sums) {
+        float s = 0f;
+        for (int b = 0; b < sums.length; b++, block += blockBytes) {
+            s += f16(data.get(SHORT_LE, block + 2)) * sums[b];
+        }
+        return s;
+    }
+
+    @Override
+    final void addBlockTerms(Activation[] xs, int from, int n, float[] out, int outOffset, int outStride, int r0, int r1,
+            int cols) {
+        if (!minimum) {
+            return;
+        }
+        long rowBytes = (long) cols / BLOCK * blockBytes;
+        for (int t = from; t < from + n; t++) {
+            float[] sums = ((Activation.Q8_1) xs[t]).sums();
+            for (int r = r0; r < r1; r++) {
+                out[outOffset + t * outStride + r] += minimumTerms(r * rowBytes, sums);
+            }
+        }
+    }
+
+    /**
+     * The ggml reference ({@code ggml_vec_dot_<type>_q8_0/_q8_1}) for one block: the integer dot of
+     * its quants with {@code q[at, at + 32)} times both scales, plus, for the types with a minimum,
+     * the minimum times the input block's sum {@code sy}.
+     */
+    abstract float scalarBlock(long block, byte[] q, int at, float dy, float sy);
+
+    /**
+     * The row whose first block is at byte {@code rowStart} times the split input, in {@link Panel#dot}'s
+     * order, each weight's value {@code d·(q - offset)} without its minimum (see {@link #minimumTerms}).
+     */
+    abstract float vectorDot(long rowStart, float[] x, int cols);
+
+    @Override
+    final boolean panelKernels(int cols) {
+        return Vectors.QUANTIZED_ENABLED;
+    }
+
+    @Override
+    final float[] panelInput(Activation x) {
+        return blocks(x).values();
+    }
+
+    /** The nibble of element {@code within} (0-31) of the block whose 16 nibble bytes start at {@code qs}. */
+    final int nibble(long qs, int within) {
+        int packed = data.get(ValueLayout.JAVA_BYTE, qs + (within & 15)) & 0xff;
+        return within < 16 ? packed & 0x0f : packed >> 4;
+    }
+
+    /** Element {@code within}'s fifth bit from the block's {@code qh} word, as 0 or 16. */
+    static int fifthBit(int qh, int within) {
+        return ((qh >>> within) & 1) << 4;
+    }
+
+    /** {@code LANES} bytes, zero-extended to ints (a high nibble is then one shift). */
+    static IntVector packed(MemorySegment data, long offset) {
+        return (IntVector) Vectors.bytes(data, offset).convertShape(VectorOperators.ZERO_EXTEND_B2I, Vectors.INTS, 0);
+    }
+
+    static FloatVector broadcast(float v) {
+        return FloatVector.broadcast(Vectors.FLOATS, v);
+    }
+}
