@@ -1,14 +1,18 @@
 package dev.hearth.engine.tinymodel;
 
 import dev.hearth.engine.gguf.GgmlType;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Shape and weight type of a random-weight model: architecture ({@code llama}, {@code qwen2} with
  * q/k/v biases, {@code qwen3} with q/k RMS norms), dimensions as llama.cpp names them, the ggml type
  * of the matrices (norms and biases stay F32, as converters write them) and the seed. K-quant
- * matrices (Q4_K, Q5_K, Q6_K) hold random valid blocks rather than quantized floats.
+ * matrices (Q4_K, Q5_K, Q6_K) hold random valid blocks rather than quantized floats. {@code tensorTypes}
+ * gives some matrices a type of their own, by name ({@code ffn_down}, {@code attn_v}, {@code output},
+ * {@code token_embd}, ...), as llama.cpp's Q4_K_M and Q5_K_M files mix types.
  */
 public record TinyModelSpec(
         String architecture,
@@ -22,7 +26,8 @@ public record TinyModelSpec(
         float ropeFreqBase,
         float rmsNormEpsilon,
         long seed,
-        Llama3RopeScaling ropeScaling) {
+        Llama3RopeScaling ropeScaling,
+        Map<String, GgmlType> tensorTypes) {
 
     /**
      * Llama 3.1-style RoPE frequency scaling, written as the {@code rope_freqs.weight} tensor the way
@@ -34,14 +39,24 @@ public record TinyModelSpec(
     public static final Set<GgmlType> WEIGHT_TYPES = Set.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0,
             GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K);
 
+    /** A model whose matrices are all of {@code weightType}. */
+    public TinyModelSpec(String architecture, int blockCount, int embeddingLength, int headCount, int headCountKv,
+            int feedForwardLength, int contextLength, GgmlType weightType, float ropeFreqBase, float rmsNormEpsilon,
+            long seed, Llama3RopeScaling ropeScaling) {
+        this(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength, contextLength,
+                weightType, ropeFreqBase, rmsNormEpsilon, seed, ropeScaling, Map.of());
+    }
+
     public TinyModelSpec {
         Objects.requireNonNull(architecture, "architecture");
         Objects.requireNonNull(weightType, "weightType");
+        tensorTypes = Map.copyOf(tensorTypes);
         if (!ARCHITECTURES.contains(architecture)) {
             throw new IllegalArgumentException("architecture must be one of " + ARCHITECTURES + ": " + architecture);
         }
-        if (!WEIGHT_TYPES.contains(weightType)) {
-            throw new IllegalArgumentException("weight type must be one of " + WEIGHT_TYPES + ": " + weightType);
+        if (!WEIGHT_TYPES.contains(weightType) || !WEIGHT_TYPES.containsAll(tensorTypes.values())) {
+            throw new IllegalArgumentException("weight types must be among " + WEIGHT_TYPES + ": " + weightType + ", "
+                    + tensorTypes);
         }
         if (blockCount < 1 || embeddingLength < 1 || headCount < 1 || headCountKv < 1 || feedForwardLength < 1
                 || contextLength < 1) {
@@ -57,10 +72,12 @@ public record TinyModelSpec(
         if (ropeScaling != null && !architecture.equals("llama")) {
             throw new IllegalArgumentException("Llama 3 RoPE scaling applies to the llama architecture only");
         }
-        int block = weightType.blockSize();
-        if (embeddingLength % block != 0 || feedForwardLength % block != 0) {
-            throw new IllegalArgumentException(weightType + " rows need embedding and feed-forward lengths that are"
-                    + " multiples of " + block);
+        for (GgmlType type : Stream.concat(Stream.of(weightType), tensorTypes.values().stream()).distinct().toList()) {
+            int block = type.blockSize();
+            if (embeddingLength % block != 0 || feedForwardLength % block != 0) {
+                throw new IllegalArgumentException(type + " rows need embedding and feed-forward lengths that are"
+                        + " multiples of " + block);
+            }
         }
     }
 
@@ -71,22 +88,41 @@ public record TinyModelSpec(
 
     public TinyModelSpec withWeightType(GgmlType type) {
         return new TinyModelSpec(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength,
-                contextLength, type, ropeFreqBase, rmsNormEpsilon, seed, ropeScaling);
+                contextLength, type, ropeFreqBase, rmsNormEpsilon, seed, ropeScaling, tensorTypes);
     }
 
     public TinyModelSpec withSeed(long newSeed) {
         return new TinyModelSpec(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength,
-                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, newSeed, ropeScaling);
+                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, newSeed, ropeScaling, tensorTypes);
     }
 
     public TinyModelSpec withDimensions(int blocks, int embedding, int heads, int kvHeads, int feedForward, int context) {
         return new TinyModelSpec(architecture, blocks, embedding, heads, kvHeads, feedForward, context, weightType,
-                ropeFreqBase, rmsNormEpsilon, seed, ropeScaling);
+                ropeFreqBase, rmsNormEpsilon, seed, ropeScaling, tensorTypes);
     }
 
     public TinyModelSpec withRopeScaling(Llama3RopeScaling scaling) {
         return new TinyModelSpec(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength,
-                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, seed, scaling);
+                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, seed, scaling, tensorTypes);
+    }
+
+    /**
+     * The named matrices ({@code ffn_down} for {@code blk.N.ffn_down.weight}, {@code output},
+     * {@code token_embd}) in a type of their own, the rest in {@link #weightType}.
+     */
+    public TinyModelSpec withTensorTypes(Map<String, GgmlType> types) {
+        return new TinyModelSpec(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength,
+                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, seed, ropeScaling, types);
+    }
+
+    /** The type of the matrix named {@code name} ({@code blk.0.attn_v.weight}, say). */
+    public GgmlType matrixType(String name) {
+        for (Map.Entry<String, GgmlType> e : tensorTypes.entrySet()) {
+            if (name.equals(e.getKey() + ".weight") || name.endsWith("." + e.getKey() + ".weight")) {
+                return e.getValue();
+            }
+        }
+        return weightType;
     }
 
     public int headSize() {

@@ -32,7 +32,7 @@ public final class TinyModelWriter {
         }
 
         public GgmlType type(TinyModelSpec spec) {
-            return role == Role.NORM || role == Role.BIAS ? GgmlType.F32 : spec.weightType();
+            return role == Role.NORM || role == Role.BIAS ? GgmlType.F32 : spec.matrixType(name);
         }
     }
 

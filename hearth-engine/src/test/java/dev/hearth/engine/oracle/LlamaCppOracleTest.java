@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -56,6 +57,29 @@ class LlamaCppOracleTest {
         try (GgufFile gguf = GgufFile.open(file)) {
             Model model = ModelLoader.load(gguf);
             compareHiddenStates(model, file, type);
+            compareGreedy(model, file, "The hearth was", 24);
+        }
+    }
+
+    /**
+     * A model that mixes types as llama.cpp's Q4_K_M files do (Q4_K matrices, Q6_K for the feed-forward
+     * output, the fallbacks Q5_0/Q5_1 and Q8_0 elsewhere, a Q4_1 embedding table): every product
+     * consumes its own input form (Q8_K, Q8_0, Q8_1) from one layer input, q/k/v of three types share a
+     * parallel region, and the result still matches llama.cpp.
+     */
+    @Test
+    void aModelMixingTypesMatchesLlamaCpp() throws IOException {
+        TinyModelSpec spec = TinyModelSpec.of("llama").withDimensions(2, 256, 4, 2, 512, CONTEXT)
+                .withWeightType(GgmlType.Q4_K)
+                .withTensorTypes(Map.of("ffn_down", GgmlType.Q6_K, "attn_v", GgmlType.Q5_0, "attn_k", GgmlType.Q5_1,
+                        "output", GgmlType.Q8_0, "token_embd", GgmlType.Q4_1));
+        Path file = tmp.resolve("llama-mixed.gguf");
+        TinyModelWriter.write(spec, TinyVocabulary.byteLevelBpe(200), file);
+        try (GgufFile gguf = GgufFile.open(file)) {
+            assertThat(gguf.tensors().stream().map(t -> t.type()).distinct())
+                    .contains(GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q8_0, GgmlType.Q4_1);
+            Model model = ModelLoader.load(gguf);
+            compareHiddenStates(model, file, GgmlType.Q4_K);
             compareGreedy(model, file, "The hearth was", 24);
         }
     }
