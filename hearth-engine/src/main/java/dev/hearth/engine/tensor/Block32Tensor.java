@@ -86,24 +86,51 @@ abstract sealed class Block32Tensor extends FloatTensor permits Q4_1Tensor, Q5_0
      * order. Kept apart from the kernel's sum, as in ggml, so that its fp16 sums enter as they do there.
      */
     final float minimumTerms(long block, float[] sums) {
+        float[] m = room(sums.length);
+        minimums(block, sums.length, m);
+        return minimumTerms(m, sums);
+    }
+
+    private static final ThreadLocal<float[]> MINIMUMS = ThreadLocal.withInitial(() -> new float[0]);
+
+    /** This thread's room for a row's {@code blocks} minimums. */
+    private static float[] room(int blocks) {
+        float[] m = MINIMUMS.get();
+        if (m.length < blocks) {
+            m = new float[blocks];
+            MINIMUMS.set(m);
+        }
+        return m;
+    }
+
+    /** The minimums of the {@code blocks} blocks from byte {@code block}, as floats. */
+    private void minimums(long block, int blocks, float[] m) {
+        for (int b = 0; b < blocks; b++, block += blockBytes) {
+            m[b] = f16(data.get(SHORT_LE, block + 2));
+        }
+    }
+
+    private static float minimumTerms(float[] m, float[] sums) {
         float s = 0f;
-        for (int b = 0; b < sums.length; b++, block += blockBytes) {
-            s += f16(data.get(SHORT_LE, block + 2)) * sums[b];
+        for (int b = 0; b < sums.length; b++) {
+            s += m[b] * sums[b];
         }
         return s;
     }
 
+    /** A row's minimums are read once for all the batch's inputs. */
     @Override
     final void addBlockTerms(Activation[] xs, int from, int n, float[] out, int outOffset, int outStride, int r0, int r1,
             int cols) {
         if (!minimum) {
             return;
         }
-        long rowBytes = (long) cols / BLOCK * blockBytes;
-        for (int t = from; t < from + n; t++) {
-            float[] sums = ((Activation.Q8_1) xs[t]).sums();
-            for (int r = r0; r < r1; r++) {
-                out[outOffset + t * outStride + r] += minimumTerms(r * rowBytes, sums);
+        int blocks = cols / BLOCK;
+        float[] m = room(blocks);
+        for (int r = r0; r < r1; r++) {
+            minimums((long) r * blocks * blockBytes, blocks, m);
+            for (int t = from; t < from + n; t++) {
+                out[outOffset + t * outStride + r] += minimumTerms(m, ((Activation.Q8_1) xs[t]).sums());
             }
         }
     }
