@@ -26,7 +26,7 @@ abstract sealed class Block32Tensor extends FloatTensor permits Q4_1Tensor, Q5_0
 
     static final int BLOCK = 32;
 
-    /** {@code n} in lane {@code n}: the shift that brings element {@code n}'s bit of {@code qh} down. */
+    /** {@code n} in lane {@code n}: the shift that brings element {@code e + n}'s bit of {@code qh >>> e} down. */
     static final IntVector LANE = IntVector.zero(Vectors.INTS).addIndex(1);
 
     private final GgmlType type;
@@ -158,6 +158,27 @@ abstract sealed class Block32Tensor extends FloatTensor permits Q4_1Tensor, Q5_0
         return blocks(x).values();
     }
 
+    /**
+     * Rows {@code [r0, r1)}, dequantized into {@code panel} row after row, each in {@link Panel}'s split
+     * order, a block at a time ({@link #dequantizeBlock}).
+     */
+    @Override
+    final void dequantizeRows(int r0, int r1, int cols, float[] panel) {
+        long block = (long) r0 * (cols / BLOCK) * blockBytes;
+        int half = cols / 2;
+        for (int r = 0; r < r1 - r0; r++) {
+            for (int k = 0; k < cols; k += BLOCK, block += blockBytes) {
+                dequantizeBlock(block, panel, r * cols, k, half);
+            }
+        }
+    }
+
+    /**
+     * The block at byte {@code block}, elements {@code k...} of its row, into the row of {@code panel}
+     * that starts at {@code row}: each value as {@link #vectorDot} computes it.
+     */
+    abstract void dequantizeBlock(long block, float[] panel, int row, int k, int half);
+
     /** The nibble of element {@code within} (0-31) of the block whose 16 nibble bytes start at {@code qs}. */
     final int nibble(long qs, int within) {
         int packed = data.get(ValueLayout.JAVA_BYTE, qs + (within & 15)) & 0xff;
@@ -169,12 +190,65 @@ abstract sealed class Block32Tensor extends FloatTensor permits Q4_1Tensor, Q5_0
         return ((qh >>> within) & 1) << 4;
     }
 
-    /** {@code LANES} bytes, zero-extended to ints (a high nibble is then one shift). */
-    static IntVector packed(MemorySegment data, long offset) {
-        return (IntVector) Vectors.bytes(data, offset).convertShape(VectorOperators.ZERO_EXTEND_B2I, Vectors.INTS, 0);
+    /**
+     * The nibbles of the {@code LANES} elements from {@code e} (a multiple of {@code LANES}) of the
+     * block whose 16 nibble bytes start at {@code qs}: low nibbles of bytes {@code e...} below 16, high
+     * nibbles of bytes {@code e - 16...} from there.
+     */
+    static IntVector nibbles(MemorySegment data, long qs, int e) {
+        IntVector p = (IntVector) Vectors.bytes(data, qs + (e & 15)).convertShape(VectorOperators.ZERO_EXTEND_B2I, Vectors.INTS, 0);
+        return e < 16 ? p.and(0x0f) : p.lanewise(VectorOperators.LSHR, 4);
+    }
+
+    /** {@link #nibbles} with each element's fifth bit from {@code qh} above them: the Q5 quants. */
+    static IntVector fiveBits(MemorySegment data, long qs, int qh, int e) {
+        return nibbles(data, qs, e)
+                .or(IntVector.broadcast(Vectors.INTS, (qh >>> e) << 4).lanewise(VectorOperators.LSHR, LANE).and(0x10));
     }
 
     static FloatVector broadcast(float v) {
         return FloatVector.broadcast(Vectors.FLOATS, v);
+    }
+
+    /** ggml's quantizers' signed maximum: the value of largest magnitude in {@code v[b, b + 32)}, the first of equals. */
+    static float signedMax(float[] v, int b) {
+        float amax = 0f;
+        float max = 0f;
+        for (int j = 0; j < BLOCK; j++) {
+            if (amax < Math.abs(v[b + j])) {
+                amax = Math.abs(v[b + j]);
+                max = v[b + j];
+            }
+        }
+        return max;
+    }
+
+    /** The least and greatest of {@code v[b, b + 32)}. */
+    static float[] range(float[] v, int b) {
+        float min = Float.MAX_VALUE;
+        float max = -Float.MAX_VALUE;
+        for (int j = 0; j < BLOCK; j++) {
+            min = Math.min(min, v[b + j]);
+            max = Math.max(max, v[b + j]);
+        }
+        return new float[] {min, max};
+    }
+
+    /** A block's 32 quants as its 16 nibble bytes: element {@code j} low, {@code j + 16} high. */
+    static byte[] nibbleBytes(int[] q) {
+        byte[] qs = new byte[BLOCK / 2];
+        for (int j = 0; j < BLOCK / 2; j++) {
+            qs[j] = (byte) ((q[j] & 0x0f) | ((q[j + BLOCK / 2] & 0x0f) << 4));
+        }
+        return qs;
+    }
+
+    /** A block's 32 five-bit quants' fifth bits, bit {@code j} for element {@code j}. */
+    static int fifthBits(int[] q) {
+        int qh = 0;
+        for (int j = 0; j < BLOCK; j++) {
+            qh |= ((q[j] & 0x10) >> 4) << j;
+        }
+        return qh;
     }
 }

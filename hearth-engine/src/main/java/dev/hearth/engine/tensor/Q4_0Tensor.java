@@ -189,16 +189,7 @@ public final class Q4_0Tensor extends FloatTensor {
         requireMultiple(values, BLOCK, GgmlType.Q4_0);
         ByteBuffer out = ByteBuffer.allocate(values.length / BLOCK * BLOCK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         for (int b = 0; b < values.length; b += BLOCK) {
-            float amax = 0f;
-            float max = 0f;
-            for (int j = 0; j < BLOCK; j++) {
-                float v = values[b + j];
-                if (amax < Math.abs(v)) {
-                    amax = Math.abs(v);
-                    max = v;
-                }
-            }
-            float d = max / -8f;
+            float d = Block32Tensor.signedMax(values, b) / -8f;
             float id = d != 0f ? 1f / d : 0f;
             out.putShort(f16Bits(d));
             for (int j = 0; j < BLOCK / 2; j++) {

@@ -5,7 +5,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -43,8 +42,7 @@ public final class Q5_1Tensor extends Block32Tensor {
 
     /**
      * Two chains, even and odd vector steps, over the packed row and the split input; each value
-     * {@code d * q}, the minimum's terms left to {@link #minimumTerms}. Steps take their nibbles and
-     * fifth bits as in {@link Q5_0Tensor}.
+     * {@code d * q}, the minimum's terms left to {@link #minimumTerms}.
      */
     @Override
     float vectorDot(long rowStart, float[] x, int cols) {
@@ -57,39 +55,24 @@ public final class Q5_1Tensor extends Block32Tensor {
             int qh = row.get(INT_LE, rowStart + block + 4);
             for (int e = 0; e < BLOCK; e += 2 * Vectors.LANES) {
                 int f = e + Vectors.LANES;
-                IntVector p0 = packed(row, rowStart + block + 8 + (e & 15));
-                IntVector p1 = packed(row, rowStart + block + 8 + (f & 15));
-                IntVector q0 = (e < 16 ? p0.and(0x0f) : p0.lanewise(VectorOperators.LSHR, 4))
-                        .or(IntVector.broadcast(Vectors.INTS, (qh >>> e) << 4).lanewise(VectorOperators.LSHR, LANE).and(0x10));
-                IntVector q1 = (f < 16 ? p1.and(0x0f) : p1.lanewise(VectorOperators.LSHR, 4))
-                        .or(IntVector.broadcast(Vectors.INTS, (qh >>> f) << 4).lanewise(VectorOperators.LSHR, LANE).and(0x10));
-                even = ((FloatVector) q0.convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(d)
+                even = ((FloatVector) fiveBits(row, rowStart + block + 8, qh, e)
+                        .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(d)
                         .fma(FloatVector.fromArray(Vectors.FLOATS, x, Panel.split(k + e, half)), even);
-                odd = ((FloatVector) q1.convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(d)
+                odd = ((FloatVector) fiveBits(row, rowStart + block + 8, qh, f)
+                        .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(d)
                         .fma(FloatVector.fromArray(Vectors.FLOATS, x, Panel.split(k + f, half)), odd);
             }
         }
         return Vectors.tree(even.add(odd));
     }
 
-    /** {@code d * q} per element, computed as {@link #vectorDot} computes it, each row in {@link Panel}'s split order. */
     @Override
-    void dequantizeRows(int r0, int r1, int cols, float[] panel) {
-        long block = (long) r0 * (cols / BLOCK) * BLOCK_BYTES;
-        int half = cols / 2;
-        for (int r = 0; r < r1 - r0; r++) {
-            int row = r * cols;
-            for (int k = 0; k < cols; k += BLOCK, block += BLOCK_BYTES) {
-                FloatVector d = broadcast(f16(data.get(SHORT_LE, block)));
-                int qh = data.get(INT_LE, block + 4);
-                for (int e = 0; e < BLOCK; e += Vectors.LANES) {
-                    IntVector p = packed(data, block + 8 + (e & 15));
-                    IntVector q = (e < 16 ? p.and(0x0f) : p.lanewise(VectorOperators.LSHR, 4))
-                            .or(IntVector.broadcast(Vectors.INTS, (qh >>> e) << 4).lanewise(VectorOperators.LSHR, LANE).and(0x10));
-                    ((FloatVector) q.convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(d)
-                            .intoArray(panel, row + Panel.split(k + e, half));
-                }
-            }
+    void dequantizeBlock(long block, float[] panel, int row, int k, int half) {
+        FloatVector d = broadcast(f16(data.get(SHORT_LE, block)));
+        int qh = data.get(INT_LE, block + 4);
+        for (int e = 0; e < BLOCK; e += Vectors.LANES) {
+            ((FloatVector) fiveBits(data, block + 8, qh, e).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
+                    .mul(d).intoArray(panel, row + Panel.split(k + e, half));
         }
     }
 
@@ -97,25 +80,15 @@ public final class Q5_1Tensor extends Block32Tensor {
     static byte[] quantize(float[] values) {
         requireMultiple(values, BLOCK, GgmlType.Q5_1);
         ByteBuffer out = ByteBuffer.allocate(values.length / BLOCK * BLOCK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        int[] q = new int[BLOCK];
         for (int b = 0; b < values.length; b += BLOCK) {
-            float min = Float.MAX_VALUE;
-            float max = -Float.MAX_VALUE;
-            for (int j = 0; j < BLOCK; j++) {
-                min = Math.min(min, values[b + j]);
-                max = Math.max(max, values[b + j]);
-            }
-            float d = (max - min) / 31f;
+            float[] range = range(values, b);
+            float d = (range[1] - range[0]) / 31f;
             float id = d != 0f ? 1f / d : 0f;
-            byte[] qs = new byte[BLOCK / 2];
-            int qh = 0;
-            for (int j = 0; j < BLOCK / 2; j++) {
-                int lo = ((int) ((values[b + j] - min) * id + 0.5f)) & 0xff;
-                int hi = ((int) ((values[b + BLOCK / 2 + j] - min) * id + 0.5f)) & 0xff;
-                qs[j] = (byte) ((lo & 0x0f) | ((hi & 0x0f) << 4));
-                qh |= ((lo & 0x10) >> 4) << j;
-                qh |= ((hi & 0x10) >> 4) << (j + BLOCK / 2);
+            for (int j = 0; j < BLOCK; j++) {
+                q[j] = ((int) ((values[b + j] - range[0]) * id + 0.5f)) & 0xff;
             }
-            out.putShort(f16Bits(d)).putShort(f16Bits(min)).putInt(qh).put(qs);
+            out.putShort(f16Bits(d)).putShort(f16Bits(range[0])).putInt(fifthBits(q)).put(nibbleBytes(q));
         }
         return out.array();
     }
