@@ -36,7 +36,8 @@ class ModelTest {
      */
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"llama,F32,1e-4", "qwen2,F32,1e-4", "qwen3,F32,1e-4", "llama,F16,2e-2", "qwen3,BF16,1e-1",
-            "qwen2,Q8_0,5e-2", "qwen3,Q4_0,5e-2", "llama,Q4_K,5e-2", "qwen2,Q5_K,5e-2", "qwen3,Q6_K,5e-2"})
+            "qwen2,Q8_0,5e-2", "qwen3,Q4_0,5e-2", "llama,Q4_1,5e-2", "qwen2,Q5_0,5e-2", "qwen3,Q5_1,5e-2",
+            "llama,Q4_K,5e-2", "qwen2,Q5_K,5e-2", "qwen3,Q6_K,5e-2"})
     void agreesWithNaiveReference(String arch, GgmlType type, double tolerance) throws IOException {
         int width = type.blockSize() == 256 ? 256 : 64;
         TinyModelSpec spec = TinyModelSpec.of(arch).withDimensions(2, width, 4, 2, 2 * width, 64).withWeightType(type);
@@ -80,7 +81,8 @@ class ModelTest {
 
     /** Same input, same bits: before and after the JIT has compiled (and intrinsified) the kernels. */
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q5_K", "Q6_K"})
+    @org.junit.jupiter.params.provider.EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1",
+            "Q4_K", "Q5_K", "Q6_K"})
     void logitsDoNotDependOnJitState(GgmlType type) throws IOException {
         int width = type.blockSize() == 256 ? 256 : 64;
         TinyModelSpec spec = TinyModelSpec.of("llama").withDimensions(1, width, 4, 2, width, 64).withWeightType(type);
@@ -171,7 +173,8 @@ class ModelTest {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"llama,F32", "llama,F16", "llama,BF16", "llama,Q8_0", "llama,Q4_0", "llama,Q4_K", "llama,Q5_K", "llama,Q6_K",
             "qwen2,F32", "qwen2,F16", "qwen2,BF16", "qwen2,Q8_0", "qwen2,Q4_0", "qwen2,Q4_K", "qwen2,Q5_K", "qwen2,Q6_K",
-            "qwen3,F32", "qwen3,F16", "qwen3,BF16", "qwen3,Q8_0", "qwen3,Q4_0", "qwen3,Q4_K", "qwen3,Q5_K", "qwen3,Q6_K"})
+            "qwen3,F32", "qwen3,F16", "qwen3,BF16", "qwen3,Q8_0", "qwen3,Q4_0", "qwen3,Q4_K", "qwen3,Q5_K", "qwen3,Q6_K",
+            "llama,Q4_1", "qwen2,Q5_0", "qwen3,Q5_1"})
     void batchedPassesAreBitwiseTheSequentialOnes(String arch, GgmlType type) throws IOException {
         int width = type.blockSize() == 256 ? 256 : 64;
         TinyModelSpec spec = TinyModelSpec.of(arch).withDimensions(2, width, 4, 2, 2 * width, 64).withWeightType(type);

@@ -73,7 +73,7 @@ class TinyModelWriterTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"llama,F32", "llama,F16", "llama,BF16", "llama,Q8_0", "llama,Q4_0", "qwen2,Q8_0", "qwen3,F16", "qwen3,Q4_0",
-            "llama,Q4_K", "qwen2,Q5_K", "qwen3,Q6_K"})
+            "llama,Q4_1", "qwen2,Q5_0", "qwen3,Q5_1", "llama,Q4_K", "qwen2,Q5_K", "qwen3,Q6_K"})
     void writesWhatLlamaCppExpectsAndReadsBackIdentically(String arch, GgmlType type) throws IOException {
         boolean kQuant = type.blockSize() == 256;
         int width = kQuant ? 256 : 64;
@@ -199,5 +199,21 @@ class TinyModelWriterTest {
         assertThatThrownBy(() -> TinyModelSpec.of("llama").withDimensions(1, 64, 4, 3, 128, 64))
                 .hasMessageContaining("kv heads");
         assertThatThrownBy(() -> TinyModelSpec.of("gpt2")).hasMessageContaining("architecture");
+        // a matrix of its own type must fit the shape too, and be a type the writer writes
+        assertThatThrownBy(() -> TinyModelSpec.of("llama").withWeightType(GgmlType.Q8_0)
+                .withTensorTypes(java.util.Map.of("ffn_down", GgmlType.Q6_K)))
+                .hasMessageContaining("Q6_K rows need").hasMessageContaining("multiples of 256");
+        assertThatThrownBy(() -> TinyModelSpec.of("llama").withTensorTypes(java.util.Map.of("attn_v", GgmlType.IQ2_XXS)))
+                .hasMessageContaining("weight types must be among");
+    }
+
+    @Test
+    void namedMatricesTakeTheirOwnType() {
+        TinyModelSpec spec = TinyModelSpec.of("llama").withWeightType(GgmlType.Q8_0)
+                .withTensorTypes(java.util.Map.of("attn_v", GgmlType.Q5_0, "output", GgmlType.Q4_1));
+        assertThat(spec.matrixType("blk.1.attn_v.weight")).isEqualTo(GgmlType.Q5_0);
+        assertThat(spec.matrixType("output.weight")).isEqualTo(GgmlType.Q4_1);
+        assertThat(spec.matrixType("blk.0.attn_output.weight")).isEqualTo(GgmlType.Q8_0); // not "output"
+        assertThat(spec.matrixType("blk.0.attn_k.weight")).isEqualTo(GgmlType.Q8_0);
     }
 }
