@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -42,7 +43,8 @@ public final class Q5_1Tensor extends Block32Tensor {
 
     /**
      * Two chains, even and odd vector steps, over the packed row and the split input; each value
-     * {@code d * q}, the minimum's terms left to {@link #minimumTerms}.
+     * {@code d * q}, the minimum's terms left to {@link #minimumTerms}; with 16 lanes looked up in the
+     * block's 32 values ({@link #fiveBitIndex}).
      */
     @Override
     float vectorDot(long rowStart, float[] x, int cols) {
@@ -51,8 +53,17 @@ public final class Q5_1Tensor extends Block32Tensor {
         MemorySegment row = data;
         int block = 0; // int-counted from the row start: C2 optimises such loops better
         for (int k = 0; k < cols; k += BLOCK, block += BLOCK_BYTES) {
-            FloatVector d = broadcast(f16(row.get(SHORT_LE, rowStart + block)));
+            float scale = f16(row.get(SHORT_LE, rowStart + block));
             int qh = row.get(INT_LE, rowStart + block + 4);
+            if (Vectors.LANES == BLOCK / 2) { // the block's 32 values q * d as two vectors
+                IntVector low = IOTA.mul(scale).reinterpretAsInts(), high = IOTA.add(16f).mul(scale).reinterpretAsInts();
+                even = fiveBitIndex(row, rowStart + block + 8, qh, 0).selectFrom(low, high).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(Vectors.FLOATS, x, k / 2), even);
+                odd = fiveBitIndex(row, rowStart + block + 8, qh, 16).selectFrom(low, high).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(Vectors.FLOATS, x, half + k / 2), odd);
+                continue;
+            }
+            FloatVector d = broadcast(scale);
             for (int e = 0; e < BLOCK; e += 2 * Vectors.LANES) {
                 int f = e + Vectors.LANES;
                 even = ((FloatVector) fiveBits(row, rowStart + block + 8, qh, e)
@@ -68,8 +79,17 @@ public final class Q5_1Tensor extends Block32Tensor {
 
     @Override
     void dequantizeBlock(long block, float[] panel, int row, int k, int half) {
-        FloatVector d = broadcast(f16(data.get(SHORT_LE, block)));
+        float scale = f16(data.get(SHORT_LE, block));
         int qh = data.get(INT_LE, block + 4);
+        if (Vectors.LANES == BLOCK / 2) {
+            IntVector low = IOTA.mul(scale).reinterpretAsInts(), high = IOTA.add(16f).mul(scale).reinterpretAsInts();
+            fiveBitIndex(data, block + 8, qh, 0).selectFrom(low, high).reinterpretAsFloats()
+                    .intoArray(panel, row + Panel.split(k, half));
+            fiveBitIndex(data, block + 8, qh, 16).selectFrom(low, high).reinterpretAsFloats()
+                    .intoArray(panel, row + Panel.split(k + 16, half));
+            return;
+        }
+        FloatVector d = broadcast(scale);
         for (int e = 0; e < BLOCK; e += Vectors.LANES) {
             ((FloatVector) fiveBits(data, block + 8, qh, e).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
                     .mul(d).intoArray(panel, row + Panel.split(k + e, half));
