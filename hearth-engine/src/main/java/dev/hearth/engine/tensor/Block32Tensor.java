@@ -53,8 +53,8 @@ abstract sealed class Block32Tensor extends FloatTensor permits Q4_1Tensor, Q5_0
     }
 
     /**
-     * With vectors: the kernel's sum ({@link #vectorDot}), plus, for the types with a minimum, the
-     * minimum times the input block's sum, block by block ({@link #minimumTerms}) as ggml adds them.
+     * With vectors: the kernel ({@link #vectorDot}), which for the types with a minimum adds the
+     * minimum's terms after its sum, as ggml does (see {@link #minimumTerms}).
      */
     @Override
     public final float dot(long offset, Activation x) {
@@ -64,8 +64,7 @@ abstract sealed class Block32Tensor extends FloatTensor permits Q4_1Tensor, Q5_0
         }
         long block = offset / BLOCK * blockBytes;
         if (Vectors.QUANTIZED_ENABLED) {
-            float sum = vectorDot(block, a.values(), a.length());
-            return minimum ? sum + minimumTerms(block, ((Activation.Q8_1) x).sums()) : sum;
+            return vectorDot(block, a.values(), a.length(), minimum ? ((Activation.Q8_1) x).sums() : null);
         }
         byte[] q = a.quants();
         float[] sums = minimum ? ((Activation.Q8_1) x).sums() : null;
@@ -78,17 +77,6 @@ abstract sealed class Block32Tensor extends FloatTensor permits Q4_1Tensor, Q5_0
 
     private static Activation.Q8_0 blocks(Activation x) {
         return x instanceof Activation.Q8_1 q ? q.blocks() : (Activation.Q8_0) x;
-    }
-
-    /**
-     * ggml's {@code summs} for the row whose first block is at byte {@code block}: each block's minimum
-     * times the input block's sum {@code s} (Q8_1's, rounded to fp16 as ggml keeps it), added in block
-     * order. Kept apart from the kernel's sum, as in ggml, so that its fp16 sums enter as they do there.
-     */
-    final float minimumTerms(long block, float[] sums) {
-        float[] m = room(sums.length);
-        minimums(block, sums.length, m);
-        return minimumTerms(m, sums);
     }
 
     private static final ThreadLocal<float[]> MINIMUMS = ThreadLocal.withInitial(() -> new float[0]);
@@ -110,7 +98,13 @@ abstract sealed class Block32Tensor extends FloatTensor permits Q4_1Tensor, Q5_0
         }
     }
 
-    private static float minimumTerms(float[] m, float[] sums) {
+    /**
+     * ggml's {@code summs} for a row with minimums {@code m}: each block's minimum times the input
+     * block's sum {@code s} (Q8_1's, rounded to fp16 as ggml keeps it), added in block order, and
+     * added to the kernel's sum after it, as in ggml, so that its fp16 sums enter as they do there.
+     * The one-row kernels of Q4_1 and Q5_1 run the same chain beside their vector work.
+     */
+    static float minimumTerms(float[] m, float[] sums) {
         float s = 0f;
         for (int b = 0; b < sums.length; b++) {
             s += m[b] * sums[b];
@@ -144,9 +138,10 @@ abstract sealed class Block32Tensor extends FloatTensor permits Q4_1Tensor, Q5_0
 
     /**
      * The row whose first block is at byte {@code rowStart} times the split input, in {@link Panel#dot}'s
-     * order, each weight's value {@code d·(q - offset)} without its minimum (see {@link #minimumTerms}).
+     * order, each weight's value {@code d·(q - offset)} without its minimum; then, for the types with
+     * one, plus {@link #minimumTerms} of the input's block sums {@code sums}.
      */
-    abstract float vectorDot(long rowStart, float[] x, int cols);
+    abstract float vectorDot(long rowStart, float[] x, int cols, float[] sums);
 
     @Override
     final boolean panelKernels(int cols) {

@@ -38,16 +38,18 @@ public final class Q4_1Tensor extends Block32Tensor {
     }
 
     /**
-     * Two chains, even and odd vector steps, over the packed row and the split input; each value
-     * {@code d * q}, the minimum's terms left to {@link #minimumTerms}.
+     * Two chains, even and odd vector steps, over the packed row and the split input, each value
+     * {@code d * q}; then plus the minimum's terms ({@link #minimumTerms}).
      */
     @Override
-    float vectorDot(long rowStart, float[] x, int cols) {
+    float vectorDot(long rowStart, float[] x, int cols, float[] sums) {
         int half = cols / 2;
         FloatVector even = FloatVector.zero(Vectors.FLOATS), odd = even;
+        float terms = 0f; // minimumTerms' chain, beside the vector work
         MemorySegment row = data;
         int block = 0; // int-counted from the row start: C2 optimises such loops better
         for (int k = 0; k < cols; k += BLOCK, block += BLOCK_BYTES) {
+            terms += f16(row.get(SHORT_LE, rowStart + block + 2)) * sums[k / BLOCK];
             FloatVector d = broadcast(f16(row.get(SHORT_LE, rowStart + block)));
             for (int e = 0; e < BLOCK; e += 2 * Vectors.LANES) {
                 int f = e + Vectors.LANES;
@@ -57,7 +59,7 @@ public final class Q4_1Tensor extends Block32Tensor {
                         .mul(d).fma(FloatVector.fromArray(Vectors.FLOATS, x, Panel.split(k + f, half)), odd);
             }
         }
-        return Vectors.tree(even.add(odd));
+        return Vectors.tree(even.add(odd)) + terms;
     }
 
     @Override

@@ -46,7 +46,7 @@ public final class Q5_0Tensor extends Block32Tensor {
      * values ({@link #fiveBitIndex}).
      */
     @Override
-    float vectorDot(long rowStart, float[] x, int cols) {
+    float vectorDot(long rowStart, float[] x, int cols, float[] sums) {
         int half = cols / 2;
         FloatVector even = FloatVector.zero(Vectors.FLOATS), odd = even;
         MemorySegment row = data;

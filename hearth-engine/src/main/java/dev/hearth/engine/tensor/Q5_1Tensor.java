@@ -42,17 +42,19 @@ public final class Q5_1Tensor extends Block32Tensor {
     }
 
     /**
-     * Two chains, even and odd vector steps, over the packed row and the split input; each value
-     * {@code d * q}, the minimum's terms left to {@link #minimumTerms}; with 16 lanes looked up in the
-     * block's 32 values ({@link #fiveBitIndex}).
+     * Two chains, even and odd vector steps, over the packed row and the split input, each value
+     * {@code d * q} (with 16 lanes looked up in the block's 32 values, {@link #fiveBitIndex}); then
+     * plus the minimum's terms ({@link #minimumTerms}).
      */
     @Override
-    float vectorDot(long rowStart, float[] x, int cols) {
+    float vectorDot(long rowStart, float[] x, int cols, float[] sums) {
         int half = cols / 2;
         FloatVector even = FloatVector.zero(Vectors.FLOATS), odd = even;
+        float terms = 0f; // minimumTerms' chain, beside the vector work
         MemorySegment row = data;
         int block = 0; // int-counted from the row start: C2 optimises such loops better
         for (int k = 0; k < cols; k += BLOCK, block += BLOCK_BYTES) {
+            terms += f16(row.get(SHORT_LE, rowStart + block + 2)) * sums[k / BLOCK];
             float scale = f16(row.get(SHORT_LE, rowStart + block));
             int qh = row.get(INT_LE, rowStart + block + 4);
             if (Vectors.LANES == BLOCK / 2) { // the block's 32 values q * d as two vectors
@@ -74,7 +76,7 @@ public final class Q5_1Tensor extends Block32Tensor {
                         .fma(FloatVector.fromArray(Vectors.FLOATS, x, Panel.split(k + f, half)), odd);
             }
         }
-        return Vectors.tree(even.add(odd));
+        return Vectors.tree(even.add(odd)) + terms;
     }
 
     @Override
