@@ -70,11 +70,21 @@ public final class ModelLoader {
 
     private static FloatTensor matrix(GgufFile file, String name, int columns, int rows) {
         GgufTensorInfo info = info(file, name, columns, rows);
-        return FloatTensor.of(info.type(), file.tensorData(info), info.elementCount());
+        return tensor(file, info);
     }
 
     private static float[] vector(GgufFile file, String name, int length) {
-        GgufTensorInfo info = info(file, name, length);
-        return FloatTensor.of(info.type(), file.tensorData(info), length).toFloatArray();
+        return tensor(file, info(file, name, length)).toFloatArray();
+    }
+
+    /** The tensor, or an error that names it and its type when the engine cannot read that type. */
+    private static FloatTensor tensor(GgufFile file, GgufTensorInfo info) {
+        try {
+            return FloatTensor.of(info.type(), file.tensorData(info), info.elementCount());
+        } catch (UnsupportedOperationException e) {
+            throw new IllegalArgumentException("tensor '" + info.name() + "' is " + info.type()
+                    + ", a weight type Hearth's engine does not read yet (it reads F32, F16, BF16, Q8_0, Q4_0, Q4_1,"
+                    + " Q5_0, Q5_1, Q4_K, Q5_K and Q6_K)", e);
+        }
     }
 }

@@ -296,6 +296,43 @@ class ModelTest {
         return s;
     }
 
+    /**
+     * A file with a weight type the engine does not read (a Q2_K matrix, written here by retyping a
+     * Q8_0 one in the tensor table: its data then fits in the old tensor's room) fails to load with
+     * the tensor's name and type, not a bare UnsupportedOperationException.
+     */
+    @Test
+    void aTensorOfAnUnreadTypeIsNamedWhenTheModelFailsToLoad() throws IOException {
+        Path file = write(TinyModelSpec.of("llama").withDimensions(1, 256, 4, 2, 256, 64).withWeightType(GgmlType.Q8_0));
+        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        byte[] name = "blk.0.attn_q.weight".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int at = indexOf(bytes, name) + name.length + 4 + 2 * 8; // past the name, n_dims and two dims: the type
+        assertThat(java.nio.ByteBuffer.wrap(bytes, at, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt())
+                .isEqualTo(GgmlType.Q8_0.id());
+        java.nio.ByteBuffer.wrap(bytes, at, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(GgmlType.Q2_K.id());
+        Path retyped = tmp.resolve("q2_k.gguf");
+        java.nio.file.Files.write(retyped, bytes);
+        try (GgufFile gguf = GgufFile.open(retyped)) {
+            assertThatThrownBy(() -> ModelLoader.load(gguf))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("'blk.0.attn_q.weight' is Q2_K")
+                    .hasMessageContaining("does not read yet");
+        }
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found");
+    }
+
     private static void assertClose(float[] actual, float[] expected, double tolerance) {
         assertThat(actual).hasSameSizeAs(expected);
         for (int i = 0; i < actual.length; i++) {
