@@ -112,7 +112,13 @@ abstract sealed class Block32Tensor extends FloatTensor permits Q4_1Tensor, Q5_0
         return s;
     }
 
-    /** A row's minimums are read once for all the batch's inputs. */
+    private static final ThreadLocal<float[]> BATCH_SUMS = ThreadLocal.withInitial(() -> new float[0]);
+
+    /**
+     * A row's minimums are read once for all the batch's inputs, and {@link #minimumTerms} runs for
+     * {@code LANES} inputs at once: their block sums transposed, each lane the same multiply and add in
+     * block order as the scalar chain, so the same bits.
+     */
     @Override
     final void addBlockTerms(Activation[] xs, int from, int n, float[] out, int outOffset, int outStride, int r0, int r1,
             int cols) {
@@ -120,11 +126,33 @@ abstract sealed class Block32Tensor extends FloatTensor permits Q4_1Tensor, Q5_0
             return;
         }
         int blocks = cols / BLOCK;
+        int lanes = Vectors.LANES;
+        int stride = (n + lanes - 1) / lanes * lanes;
+        float[] sums = BATCH_SUMS.get();
+        if (sums.length < blocks * stride) {
+            sums = new float[blocks * stride];
+            BATCH_SUMS.set(sums);
+        }
+        java.util.Arrays.fill(sums, 0, blocks * stride, 0f);
+        for (int t = 0; t < n; t++) {
+            float[] s = ((Activation.Q8_1) xs[from + t]).sums();
+            for (int b = 0; b < blocks; b++) {
+                sums[b * stride + t] = s[b];
+            }
+        }
         float[] m = room(blocks);
+        float[] terms = new float[lanes];
         for (int r = r0; r < r1; r++) {
             minimums((long) r * blocks * blockBytes, blocks, m);
-            for (int t = from; t < from + n; t++) {
-                out[outOffset + t * outStride + r] += minimumTerms(m, ((Activation.Q8_1) xs[t]).sums());
+            for (int t0 = 0; t0 < n; t0 += lanes) {
+                FloatVector acc = FloatVector.zero(Vectors.FLOATS);
+                for (int b = 0; b < blocks; b++) {
+                    acc = acc.add(FloatVector.fromArray(Vectors.FLOATS, sums, b * stride + t0).mul(m[b]));
+                }
+                acc.intoArray(terms, 0);
+                for (int t = t0; t < Math.min(n, t0 + lanes); t++) {
+                    out[outOffset + (from + t) * outStride + r] += terms[t - t0];
+                }
             }
         }
     }

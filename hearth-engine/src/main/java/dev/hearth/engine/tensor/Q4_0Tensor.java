@@ -92,7 +92,7 @@ public final class Q4_0Tensor extends FloatTensor {
      * With 16 lanes, the block's sixteen values {@code (n - 8) * d}, as int bits: {@code
      * packed.selectFrom(table)} takes lane {@code packed & 15} of it, the low nibble's value, and the
      * high nibble's after a shift by 4. One multiply per 32 weights replaces two conversions and two
-     * multiplies (one-row products 6% faster over an L2-resident matrix; the same over rows of 8192,
+     * dequantizing FMAs (one-row products 6% faster over an L2-resident matrix; the same over rows of 8192,
      * whose reads of the input bound them).
      */
     private static IntVector table(float d) {
