@@ -44,8 +44,15 @@ abstract sealed class KQuantTensor extends FloatTensor permits Q4_KTensor, Q5_KT
             throw new IllegalArgumentException(type() + " dot products take whole rows: offset " + offset);
         }
         float[] sm = rowScales(cols);
-        scales(block, cols, sm);
+        if (!kernelScales()) {
+            scales(block, cols, sm);
+        }
         return panelDot(block, a.values(), cols, sm);
+    }
+
+    /** Whether {@link #panelDot} fills its row's scale table itself, a super-block at a time (Q6_K at 16 lanes). */
+    boolean kernelScales() {
+        return false;
     }
 
     /** This thread's scale table, room for a row of {@code cols} values (contents left over). */

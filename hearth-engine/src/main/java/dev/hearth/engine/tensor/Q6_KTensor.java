@@ -87,6 +87,10 @@ public final class Q6_KTensor extends KQuantTensor {
             // too big for C2 to inline into its callers (KQuantTensor)
             MemorySegment row = data;
             for (int h = 0, ql = 0, qh = 128, d = 0; h < cols / 128; h++) {
+                if ((h & 1) == 0) { // a super-block starts at ql: its sixteen d·sc, as scales() computes them
+                    ((FloatVector) ints(row, rowStart + ql + 192).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
+                            .mul(f16(row.get(SHORT_LE, rowStart + ql + 208))).intoArray(ds, d);
+                }
                 // the high bits moved up by 4 once, so that quadrant g's pair is a shift and a mask
                 IntVector h0 = unsigned(row, rowStart + qh).lanewise(VectorOperators.LSHL, 4);
                 IntVector h1 = unsigned(row, rowStart + qh + 16).lanewise(VectorOperators.LSHL, 4);
@@ -151,6 +155,16 @@ public final class Q6_KTensor extends KQuantTensor {
                 }
             }
         }
+    }
+
+    /**
+     * With 16 lanes the one-row kernel computes a super-block's scales as it reaches it: a pass of
+     * their own ahead of it was 18% of a Q6_K decode profile, mostly waiting for the line that holds
+     * them.
+     */
+    @Override
+    boolean kernelScales() {
+        return Vectors.LANES == 16;
     }
 
     /** {@code d·sc} of each super-block's sixteen sub-blocks (signed bytes at 192), {@link #SCALES} floats apart. */
