@@ -25,7 +25,7 @@ class ThroughputTest {
     Path tmp;
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q5_K", "Q6_K"})
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K"})
     void decodeTokensPerSecond(GgmlType type) throws IOException {
         TinyModelSpec spec = TinyModelSpec.of("llama").withDimensions(8, 1024, 16, 4, 2816, 512).withWeightType(type);
         Path file = tmp.resolve("bench-" + type + ".gguf");
