@@ -10,7 +10,8 @@ import jdk.incubator.vector.VectorOperators;
 /**
  * What Q4_1, Q5_0 and Q5_1 share: blocks of 32 values whose 16 bytes of nibbles hold element
  * {@code j} in the low nibble of byte {@code j} and element {@code j + 16} in its high nibble (Q5
- * types add a fifth bit per element from a 32-bit {@code qh}), Q8_0 inputs, and products that are
+ * types add a fifth bit per element from a 32-bit {@code qh}), Q8_0 inputs (Q8_1, with each block's
+ * sum, for the types with a minimum), and products that are
  * {@link Panel} products: the dequantized weights (without their minimum, for Q4_1 and Q5_1) times
  * the input's dequantized values, in split order, from the packed bytes for one row
  * ({@link #vectorDot}) and on float panels for a batch ({@link #dequantizeRows}), bitwise alike; the
@@ -19,8 +20,9 @@ import jdk.incubator.vector.VectorOperators;
  * These are the types llama.cpp's quantizer falls back to in Q4_K_M and Q5_K_M files for matrices
  * whose rows are not whole super-blocks of 256 (Qwen2.5-0.5B's 896, SmolLM2's 576 and 960).
  *
- * <p>Each type spells its kernels out in full: a shared loop that called a per-type hook taking or
- * returning vectors would box them once C2 stopped inlining it (see {@link Vectors}).
+ * <p>Each type spells out its one-row kernel: a shared loop that called a per-type hook taking or
+ * returning its accumulators would box them once C2 stopped inlining it (see {@link Vectors}). The
+ * panel fill is shared ({@link #dequantizeRows}); its per-block hook keeps its vectors inside.
  */
 abstract sealed class Block32Tensor extends FloatTensor permits Q4_1Tensor, Q5_0Tensor, Q5_1Tensor {
 
