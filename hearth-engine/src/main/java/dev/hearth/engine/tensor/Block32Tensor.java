@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorOperators;
  * {@link Panel} products: the dequantized weights (without their minimum, for Q4_1 and Q5_1) times
  * the input's dequantized values, in split order, from the packed bytes for one row
  * ({@link #vectorDot}) and on float panels for a batch ({@link #dequantizeRows}), bitwise alike; the
- * minimum's terms follow as ggml adds them ({@link #minimumTerms}). Without vectors, each type's ggml
+ * minimum's terms follow as ggml adds them ({@link #addBlockTerms}). Without vectors, each type's ggml
  * reference dot product.
  * These are the types llama.cpp's quantizer falls back to in Q4_K_M and Q5_K_M files for matrices
  * whose rows are not whole super-blocks of 256 (Qwen2.5-0.5B's 896, SmolLM2's 576 and 960).
@@ -36,11 +36,11 @@ abstract sealed class Block32Tensor extends FloatTensor permits Q4_1Tensor, Q5_0
     /** Whether a block holds a minimum {@code m} after its scale (Q4_1, Q5_1). */
     private final boolean minimum;
 
-    Block32Tensor(MemorySegment data, long size, GgmlType type, boolean minimum) {
+    Block32Tensor(MemorySegment data, long size, GgmlType type) {
         super(data, size, type);
         this.type = type;
         this.blockBytes = type.typeSize();
-        this.minimum = minimum;
+        this.minimum = type == GgmlType.Q4_1 || type == GgmlType.Q5_1;
     }
 
     @Override
@@ -56,7 +56,7 @@ abstract sealed class Block32Tensor extends FloatTensor permits Q4_1Tensor, Q5_0
 
     /**
      * With vectors: the kernel ({@link #vectorDot}), which for the types with a minimum adds the
-     * minimum's terms after its sum, as ggml does (see {@link #minimumTerms}).
+     * minimum's terms after its sum, as ggml does (see {@link #addBlockTerms}).
      */
     @Override
     public final float dot(long offset, Activation x) {
@@ -100,26 +100,16 @@ abstract sealed class Block32Tensor extends FloatTensor permits Q4_1Tensor, Q5_0
         }
     }
 
-    /**
-     * ggml's {@code summs} for a row with minimums {@code m}: each block's minimum times the input
-     * block's sum {@code s} (Q8_1's, rounded to fp16 as ggml keeps it), added in block order, and
-     * added to the kernel's sum after it, as in ggml, so that its fp16 sums enter as they do there.
-     * The one-row kernels of Q4_1 and Q5_1 run the same chain beside their vector work.
-     */
-    static float minimumTerms(float[] m, float[] sums) {
-        float s = 0f;
-        for (int b = 0; b < sums.length; b++) {
-            s += m[b] * sums[b];
-        }
-        return s;
-    }
-
     private static final ThreadLocal<float[]> BATCH_SUMS = ThreadLocal.withInitial(() -> new float[0]);
 
     /**
-     * A row's minimums are read once for all the batch's inputs, and {@link #minimumTerms} runs for
-     * {@code LANES} inputs at once: their block sums transposed, each lane the same multiply and add in
-     * block order as the scalar chain, so the same bits.
+     * ggml's {@code summs}, the minimum's terms of the types that have one: each block's minimum times
+     * the input block's sum {@code s} (Q8_1's, rounded to fp16 as ggml keeps it), added in block order
+     * from 0f, and added to the kernel's sum after it, as in ggml, so that its fp16 sums enter as they
+     * do there. The one-row kernels of Q4_1 and Q5_1 run that chain beside their vector work; here a
+     * row's minimums are read once for all the batch's inputs and the chain runs for {@code LANES}
+     * inputs at once (their block sums transposed), each lane the same multiply and add in block order,
+     * so the same bits.
      */
     @Override
     final void addBlockTerms(Activation[] xs, int from, int n, float[] out, int outOffset, int outStride, int r0, int r1,
@@ -130,12 +120,13 @@ abstract sealed class Block32Tensor extends FloatTensor permits Q4_1Tensor, Q5_0
         int blocks = cols / BLOCK;
         int lanes = Vectors.LANES;
         int stride = (n + lanes - 1) / lanes * lanes;
+        int termsAt = blocks * stride; // then room for one vector of results
         float[] sums = BATCH_SUMS.get();
-        if (sums.length < blocks * stride) {
-            sums = new float[blocks * stride];
+        if (sums.length < termsAt + lanes) {
+            sums = new float[termsAt + lanes];
             BATCH_SUMS.set(sums);
         }
-        java.util.Arrays.fill(sums, 0, blocks * stride, 0f);
+        java.util.Arrays.fill(sums, 0, termsAt, 0f);
         for (int t = 0; t < n; t++) {
             float[] s = ((Activation.Q8_1) xs[from + t]).sums();
             for (int b = 0; b < blocks; b++) {
@@ -143,7 +134,6 @@ abstract sealed class Block32Tensor extends FloatTensor permits Q4_1Tensor, Q5_0
             }
         }
         float[] m = room(blocks);
-        float[] terms = new float[lanes];
         for (int r = r0; r < r1; r++) {
             minimums((long) r * blocks * blockBytes, blocks, m);
             for (int t0 = 0; t0 < n; t0 += lanes) {
@@ -151,9 +141,9 @@ abstract sealed class Block32Tensor extends FloatTensor permits Q4_1Tensor, Q5_0
                 for (int b = 0; b < blocks; b++) {
                     acc = acc.add(FloatVector.fromArray(Vectors.FLOATS, sums, b * stride + t0).mul(m[b]));
                 }
-                acc.intoArray(terms, 0);
+                acc.intoArray(sums, termsAt);
                 for (int t = t0; t < Math.min(n, t0 + lanes); t++) {
-                    out[outOffset + (from + t) * outStride + r] += terms[t - t0];
+                    out[outOffset + (from + t) * outStride + r] += sums[termsAt + t - t0];
                 }
             }
         }
@@ -169,7 +159,7 @@ abstract sealed class Block32Tensor extends FloatTensor permits Q4_1Tensor, Q5_0
     /**
      * The row whose first block is at byte {@code rowStart} times the split input, in {@link Panel#dot}'s
      * order, each weight's value {@code d·(q - offset)} without its minimum; then, for the types with
-     * one, plus {@link #minimumTerms} of the input's block sums {@code sums}.
+     * one, plus the minimum's terms ({@link #addBlockTerms}) of the input's block sums {@code sums}.
      */
     abstract float vectorDot(long rowStart, float[] x, int cols, float[] sums);
 
@@ -235,8 +225,43 @@ abstract sealed class Block32Tensor extends FloatTensor permits Q4_1Tensor, Q5_0
     private static final IntVector LOW_BITS = IntVector.broadcast(Vectors.INTS, 1).lanewise(VectorOperators.LSHL, LANE);
     private static final IntVector HIGH_BITS = LOW_BITS.lanewise(VectorOperators.LSHL, 16);
 
-    /** {@code n} in lane {@code n}, for the value tables of the five-bit types (16 lanes). */
-    static final FloatVector IOTA = FloatVector.zero(Vectors.FLOATS).addIndex(1);
+    /** {@code n} in lane {@code n}: the five-bit types' values 0-15 (16 lanes). */
+    private static final FloatVector IOTA = FloatVector.zero(Vectors.FLOATS).addIndex(1);
+    private static final FloatVector IOTA_16 = IOTA.add(16f);
+    private static final FloatVector IOTA_MINUS_16 = IOTA.sub(16f);
+
+    /**
+     * With 16 lanes, a five-bit block's 32 values {@code (q - offset) * d} (offset 16 for Q5_0, 0 for
+     * Q5_1), each rounded once, as int bits: those of {@code q} 0-15 ({@code high} false) or 16-31,
+     * the two tables {@link #fiveBitIndex} looks into. One multiply each.
+     */
+    static IntVector fiveBitTable(float d, int offset, boolean high) {
+        FloatVector q = offset == 16 ? (high ? IOTA : IOTA_MINUS_16) : (high ? IOTA_16 : IOTA);
+        return q.mul(d).reinterpretAsInts();
+    }
+
+    /**
+     * The panel fill of a five-bit block ({@code qh} at {@code block + qhAt}, nibbles after it):
+     * {@code (q - offset) * d}, as the types' one-row kernels compute it.
+     */
+    final void dequantizeFiveBits(long block, int qhAt, int offset, float[] panel, int row, int k, int half) {
+        float scale = f16(data.get(SHORT_LE, block));
+        int qh = data.get(INT_LE, block + qhAt);
+        long qs = block + qhAt + 4;
+        if (Vectors.LANES == BLOCK / 2) {
+            IntVector low = fiveBitTable(scale, offset, false), high = fiveBitTable(scale, offset, true);
+            fiveBitIndex(data, qs, qh, 0).selectFrom(low, high).reinterpretAsFloats()
+                    .intoArray(panel, row + Panel.split(k, half));
+            fiveBitIndex(data, qs, qh, 16).selectFrom(low, high).reinterpretAsFloats()
+                    .intoArray(panel, row + Panel.split(k + 16, half));
+            return;
+        }
+        FloatVector d = broadcast(scale);
+        for (int e = 0; e < BLOCK; e += Vectors.LANES) {
+            ((FloatVector) fiveBits(data, qs, qh, e).sub(offset).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
+                    .mul(d).intoArray(panel, row + Panel.split(k + e, half));
+        }
+    }
 
     /**
      * With 16 lanes ({@code e} 0 or 16): the five-bit quants of {@link #fiveBits}, computed as the

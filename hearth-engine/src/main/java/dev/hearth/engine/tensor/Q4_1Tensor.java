@@ -17,7 +17,7 @@ public final class Q4_1Tensor extends Block32Tensor {
     static final int BLOCK_BYTES = 20;
 
     Q4_1Tensor(MemorySegment data, long size) {
-        super(data, size, GgmlType.Q4_1, true);
+        super(data, size, GgmlType.Q4_1);
     }
 
     @Override
@@ -39,13 +39,13 @@ public final class Q4_1Tensor extends Block32Tensor {
 
     /**
      * Two chains, even and odd vector steps, over the packed row and the split input, each value
-     * {@code d * q}; then plus the minimum's terms ({@link #minimumTerms}).
+     * {@code d * q}; then plus the minimum's terms ({@link #addBlockTerms}).
      */
     @Override
     float vectorDot(long rowStart, float[] x, int cols, float[] sums) {
         int half = cols / 2;
         FloatVector even = FloatVector.zero(Vectors.FLOATS), odd = even;
-        float terms = 0f; // minimumTerms' chain, beside the vector work
+        float terms = 0f; // the minimum's terms (addBlockTerms' chain), beside the vector work
         MemorySegment row = data;
         int block = 0; // int-counted from the row start: C2 optimises such loops better
         for (int k = 0; k < cols; k += BLOCK, block += BLOCK_BYTES) {

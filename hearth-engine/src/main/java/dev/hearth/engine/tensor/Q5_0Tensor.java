@@ -18,7 +18,7 @@ public final class Q5_0Tensor extends Block32Tensor {
     static final int BLOCK_BYTES = 22;
 
     Q5_0Tensor(MemorySegment data, long size) {
-        super(data, size, GgmlType.Q5_0, false);
+        super(data, size, GgmlType.Q5_0);
     }
 
     @Override
@@ -55,7 +55,7 @@ public final class Q5_0Tensor extends Block32Tensor {
             float scale = f16(row.get(SHORT_LE, rowStart + block));
             int qh = row.get(INT_LE, rowStart + block + 2);
             if (Vectors.LANES == BLOCK / 2) { // the block's 32 values (q - 16) * d as two vectors
-                IntVector low = IOTA.sub(16f).mul(scale).reinterpretAsInts(), high = IOTA.mul(scale).reinterpretAsInts();
+                IntVector low = fiveBitTable(scale, 16, false), high = fiveBitTable(scale, 16, true);
                 even = fiveBitIndex(row, rowStart + block + 6, qh, 0).selectFrom(low, high).reinterpretAsFloats()
                         .fma(FloatVector.fromArray(Vectors.FLOATS, x, k / 2), even);
                 odd = fiveBitIndex(row, rowStart + block + 6, qh, 16).selectFrom(low, high).reinterpretAsFloats()
@@ -78,21 +78,7 @@ public final class Q5_0Tensor extends Block32Tensor {
 
     @Override
     void dequantizeBlock(long block, float[] panel, int row, int k, int half) {
-        float scale = f16(data.get(SHORT_LE, block));
-        int qh = data.get(INT_LE, block + 2);
-        if (Vectors.LANES == BLOCK / 2) {
-            IntVector low = IOTA.sub(16f).mul(scale).reinterpretAsInts(), high = IOTA.mul(scale).reinterpretAsInts();
-            fiveBitIndex(data, block + 6, qh, 0).selectFrom(low, high).reinterpretAsFloats()
-                    .intoArray(panel, row + Panel.split(k, half));
-            fiveBitIndex(data, block + 6, qh, 16).selectFrom(low, high).reinterpretAsFloats()
-                    .intoArray(panel, row + Panel.split(k + 16, half));
-            return;
-        }
-        FloatVector d = broadcast(scale);
-        for (int e = 0; e < BLOCK; e += Vectors.LANES) {
-            ((FloatVector) fiveBits(data, block + 6, qh, e).sub(16).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
-                    .mul(d).intoArray(panel, row + Panel.split(k + e, half));
-        }
+        dequantizeFiveBits(block, 2, 16, panel, row, k, half);
     }
 
     /**

@@ -19,7 +19,7 @@ public final class Q5_1Tensor extends Block32Tensor {
     static final int BLOCK_BYTES = 24;
 
     Q5_1Tensor(MemorySegment data, long size) {
-        super(data, size, GgmlType.Q5_1, true);
+        super(data, size, GgmlType.Q5_1);
     }
 
     @Override
@@ -44,13 +44,13 @@ public final class Q5_1Tensor extends Block32Tensor {
     /**
      * Two chains, even and odd vector steps, over the packed row and the split input, each value
      * {@code d * q} (with 16 lanes looked up in the block's 32 values, {@link #fiveBitIndex}); then
-     * plus the minimum's terms ({@link #minimumTerms}).
+     * plus the minimum's terms ({@link #addBlockTerms}).
      */
     @Override
     float vectorDot(long rowStart, float[] x, int cols, float[] sums) {
         int half = cols / 2;
         FloatVector even = FloatVector.zero(Vectors.FLOATS), odd = even;
-        float terms = 0f; // minimumTerms' chain, beside the vector work
+        float terms = 0f; // the minimum's terms (addBlockTerms' chain), beside the vector work
         MemorySegment row = data;
         int block = 0; // int-counted from the row start: C2 optimises such loops better
         for (int k = 0; k < cols; k += BLOCK, block += BLOCK_BYTES) {
@@ -58,7 +58,7 @@ public final class Q5_1Tensor extends Block32Tensor {
             float scale = f16(row.get(SHORT_LE, rowStart + block));
             int qh = row.get(INT_LE, rowStart + block + 4);
             if (Vectors.LANES == BLOCK / 2) { // the block's 32 values q * d as two vectors
-                IntVector low = IOTA.mul(scale).reinterpretAsInts(), high = IOTA.add(16f).mul(scale).reinterpretAsInts();
+                IntVector low = fiveBitTable(scale, 0, false), high = fiveBitTable(scale, 0, true);
                 even = fiveBitIndex(row, rowStart + block + 8, qh, 0).selectFrom(low, high).reinterpretAsFloats()
                         .fma(FloatVector.fromArray(Vectors.FLOATS, x, k / 2), even);
                 odd = fiveBitIndex(row, rowStart + block + 8, qh, 16).selectFrom(low, high).reinterpretAsFloats()
@@ -81,21 +81,7 @@ public final class Q5_1Tensor extends Block32Tensor {
 
     @Override
     void dequantizeBlock(long block, float[] panel, int row, int k, int half) {
-        float scale = f16(data.get(SHORT_LE, block));
-        int qh = data.get(INT_LE, block + 4);
-        if (Vectors.LANES == BLOCK / 2) {
-            IntVector low = IOTA.mul(scale).reinterpretAsInts(), high = IOTA.add(16f).mul(scale).reinterpretAsInts();
-            fiveBitIndex(data, block + 8, qh, 0).selectFrom(low, high).reinterpretAsFloats()
-                    .intoArray(panel, row + Panel.split(k, half));
-            fiveBitIndex(data, block + 8, qh, 16).selectFrom(low, high).reinterpretAsFloats()
-                    .intoArray(panel, row + Panel.split(k + 16, half));
-            return;
-        }
-        FloatVector d = broadcast(scale);
-        for (int e = 0; e < BLOCK; e += Vectors.LANES) {
-            ((FloatVector) fiveBits(data, block + 8, qh, e).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
-                    .mul(d).intoArray(panel, row + Panel.split(k + e, half));
-        }
+        dequantizeFiveBits(block, 4, 0, panel, row, k, half);
     }
 
     /** quantize_row_q5_1_ref: {@code d = (max - min) / 31}, {@code m = min}, q = (int)((x - min) / d + 0.5). */
