@@ -82,9 +82,9 @@ public final class Q6_KTensor extends KQuantTensor {
         if (Vectors.LANES == 16) {
             // one flat loop over the row's halves of super-blocks (128 values), offsets ints from the
             // row start (a loop per super-block with long offsets ran slower, as in Q4_K): a quadrant
-            // is one pair of vector steps; a half's 32 bytes of high bits are loaded and widened once
-            // for its four quadrants (value() reloads them per step); this body also keeps the method
-            // too big for C2 to inline into its callers (KQuantTensor)
+            // is one pair of vector steps; a half's 32 bytes of high bits and 64 of low bits are loaded
+            // and widened once for its four quadrants (value() reloads them per step); this body also
+            // keeps the method too big for C2 to inline into its callers (KQuantTensor)
             MemorySegment row = data;
             for (int h = 0, ql = 0, qh = 128, d = 0; h < cols / 128; h++) {
                 if ((h & 1) == 0) { // a super-block starts at ql: its sixteen d·sc, as scales() computes them
@@ -94,19 +94,37 @@ public final class Q6_KTensor extends KQuantTensor {
                 // the high bits moved up by 4 once, so that quadrant g's pair is a shift and a mask
                 IntVector h0 = unsigned(row, rowStart + qh).lanewise(VectorOperators.LSHL, 4);
                 IntVector h1 = unsigned(row, rowStart + qh + 16).lanewise(VectorOperators.LSHL, 4);
+                // the half's 64 low-bit bytes widened once: quadrants g and g + 2 take the low and
+                // high nibbles of the same 32 bytes. The four quadrants are written out: as a loop over
+                // g (shift counts, sources and scale indices depending on g) the kernel ran 25% slower,
+                // widening per quadrant another 10%
+                IntVector la0 = unsigned(row, rowStart + ql), la1 = unsigned(row, rowStart + ql + 16);
+                IntVector lb0 = unsigned(row, rowStart + ql + 32), lb1 = unsigned(row, rowStart + ql + 48);
                 int xi = h * 64;
-                for (int g = 0; g < 4; g++) {
-                    int q = ql + (g & 1) * 32;
-                    IntVector l0 = unsigned(row, rowStart + q), l1 = unsigned(row, rowStart + q + 16);
-                    l0 = g < 2 ? l0.and(0x0f) : l0.lanewise(VectorOperators.LSHR, 4);
-                    l1 = g < 2 ? l1.and(0x0f) : l1.lanewise(VectorOperators.LSHR, 4);
-                    even = ((FloatVector) l0.or(h0.lanewise(VectorOperators.LSHR, 2 * g).and(0x30))
-                            .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d + 2 * g])
-                            .fma(FloatVector.fromArray(Vectors.FLOATS, x, xi + g * 16), even);
-                    odd = ((FloatVector) l1.or(h1.lanewise(VectorOperators.LSHR, 2 * g).and(0x30))
-                            .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d + 2 * g + 1])
-                            .fma(FloatVector.fromArray(Vectors.FLOATS, x, half + xi + g * 16), odd);
-                }
+                even = ((FloatVector) la0.and(0x0f).or(h0.and(0x30))
+                        .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d])
+                        .fma(FloatVector.fromArray(Vectors.FLOATS, x, xi), even);
+                odd = ((FloatVector) la1.and(0x0f).or(h1.and(0x30))
+                        .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d + 1])
+                        .fma(FloatVector.fromArray(Vectors.FLOATS, x, half + xi), odd);
+                even = ((FloatVector) lb0.and(0x0f).or(h0.lanewise(VectorOperators.LSHR, 2).and(0x30))
+                        .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d + 2])
+                        .fma(FloatVector.fromArray(Vectors.FLOATS, x, xi + 16), even);
+                odd = ((FloatVector) lb1.and(0x0f).or(h1.lanewise(VectorOperators.LSHR, 2).and(0x30))
+                        .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d + 3])
+                        .fma(FloatVector.fromArray(Vectors.FLOATS, x, half + xi + 16), odd);
+                even = ((FloatVector) la0.lanewise(VectorOperators.LSHR, 4).or(h0.lanewise(VectorOperators.LSHR, 4).and(0x30))
+                        .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d + 4])
+                        .fma(FloatVector.fromArray(Vectors.FLOATS, x, xi + 32), even);
+                odd = ((FloatVector) la1.lanewise(VectorOperators.LSHR, 4).or(h1.lanewise(VectorOperators.LSHR, 4).and(0x30))
+                        .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d + 5])
+                        .fma(FloatVector.fromArray(Vectors.FLOATS, x, half + xi + 32), odd);
+                even = ((FloatVector) lb0.lanewise(VectorOperators.LSHR, 4).or(h0.lanewise(VectorOperators.LSHR, 6).and(0x30))
+                        .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d + 6])
+                        .fma(FloatVector.fromArray(Vectors.FLOATS, x, xi + 48), even);
+                odd = ((FloatVector) lb1.lanewise(VectorOperators.LSHR, 4).or(h1.lanewise(VectorOperators.LSHR, 6).and(0x30))
+                        .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d + 7])
+                        .fma(FloatVector.fromArray(Vectors.FLOATS, x, half + xi + 48), odd);
                 if ((h & 1) == 0) { // the second half of this super-block
                     ql += 64;
                     qh += 32;
