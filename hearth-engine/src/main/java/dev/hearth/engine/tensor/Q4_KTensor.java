@@ -108,23 +108,41 @@ public final class Q4_KTensor extends KQuantTensor {
             }
             return Vectors.tree(even.add(odd));
         }
-        int off = 0;
-        for (int k = 0, s = 0; k < cols; k += KQuants.SUPER_BLOCK, off += BLOCK_BYTES, s += SCALES) {
-            long block = rowStart + off;
-            for (int sub = 0; sub < 8; sub++) {
-                FloatVector scale = FloatVector.broadcast(Vectors.FLOATS, sm[s + sub]);
-                FloatVector min = FloatVector.broadcast(Vectors.FLOATS, sm[s + MINS + sub]);
-                long qs = block + 16 + (sub >> 1) * 32L;
-                int shift = (sub & 1) * 4;
-                // a sub-block's 32 values are whole pairs of vector steps: the even step of a pair
-                // starting at natural index n lies at n / 2 in the split input, the odd one at half + n / 2
-                int xi = (k + sub * 32) / 2;
-                for (int l = 0; l < 32; l += 2 * Vectors.LANES) {
-                    even = nibbles(qs + l, shift).fma(scale, min)
-                            .fma(FloatVector.fromArray(Vectors.FLOATS, x, xi + l / 2), even);
-                    odd = nibbles(qs + l + Vectors.LANES, shift).fma(scale, min)
-                            .fma(FloatVector.fromArray(Vectors.FLOATS, x, half + xi + l / 2), odd);
-                }
+        // 8 lanes: the same flat loop, each 16-wide step of the 16-lane body two 8-wide ones (vector
+        // step j of a sub-block is even for j = 0, 2 and odd for 1, 3), sub-block by sub-block as
+        // Panel's chains take them; a pair's 32 bytes widened once for both sub-blocks (as a loop
+        // over sub-blocks, each step widening its bytes and shifting by a count depending on the
+        // sub-block, the kernel ran at 4.0-4.7 G weights/s against 6.2-7.6 at 8 lanes)
+        for (int pair = 0, off = 16, s = 0; pair < cols / 64; pair++) {
+            int xi = pair * 32;
+            IntVector p0 = packed(row, rowStart + off), p1 = packed(row, rowStart + off + 8);
+            IntVector p2 = packed(row, rowStart + off + 16), p3 = packed(row, rowStart + off + 24);
+            FloatVector scale = FloatVector.broadcast(Vectors.FLOATS, sm[s]);
+            FloatVector min = FloatVector.broadcast(Vectors.FLOATS, sm[s + MINS]);
+            even = ((FloatVector) p0.and(0x0f).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
+                    .fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, xi), even);
+            odd = ((FloatVector) p1.and(0x0f).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
+                    .fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, half + xi), odd);
+            even = ((FloatVector) p2.and(0x0f).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
+                    .fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, xi + 8), even);
+            odd = ((FloatVector) p3.and(0x0f).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
+                    .fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, half + xi + 8), odd);
+            scale = FloatVector.broadcast(Vectors.FLOATS, sm[s + 1]);
+            min = FloatVector.broadcast(Vectors.FLOATS, sm[s + MINS + 1]);
+            even = ((FloatVector) p0.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
+                    .fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, xi + 16), even);
+            odd = ((FloatVector) p1.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
+                    .fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, half + xi + 16), odd);
+            even = ((FloatVector) p2.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
+                    .fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, xi + 24), even);
+            odd = ((FloatVector) p3.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
+                    .fma(scale, min).fma(FloatVector.fromArray(Vectors.FLOATS, x, half + xi + 24), odd);
+            if ((pair & 3) == 3) {
+                off += 32 + 16;
+                s += SCALES - 6;
+            } else {
+                off += 32;
+                s += 2;
             }
         }
         return Vectors.tree(even.add(odd));
