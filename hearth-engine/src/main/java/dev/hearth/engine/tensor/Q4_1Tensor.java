@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -50,14 +51,34 @@ public final class Q4_1Tensor extends Block32Tensor {
         int block = 0; // int-counted from the row start: C2 optimises such loops better
         for (int k = 0; k < cols; k += BLOCK, block += BLOCK_BYTES) {
             terms += f16(row.get(SHORT_LE, rowStart + block + 2)) * sums[k / BLOCK];
-            FloatVector d = broadcast(f16(row.get(SHORT_LE, rowStart + block)));
-            for (int e = 0; e < BLOCK; e += 2 * Vectors.LANES) {
-                int f = e + Vectors.LANES;
-                even = ((FloatVector) nibbles(row, rowStart + block + 4, e).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
-                        .mul(d).fma(FloatVector.fromArray(Vectors.FLOATS, x, Panel.split(k + e, half)), even);
-                odd = ((FloatVector) nibbles(row, rowStart + block + 4, f).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
-                        .mul(d).fma(FloatVector.fromArray(Vectors.FLOATS, x, Panel.split(k + f, half)), odd);
+            float scale = f16(row.get(SHORT_LE, rowStart + block));
+            if (Vectors.LANES == BLOCK / 2) { // low nibbles the even step, high ones the odd step
+                FloatVector d = broadcast(scale);
+                IntVector p = unsigned(row, rowStart + block + 4);
+                even = ((FloatVector) p.and(0x0f).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(d)
+                        .fma(FloatVector.fromArray(Vectors.FLOATS, x, k / 2), even);
+                odd = ((FloatVector) p.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(d)
+                        .fma(FloatVector.fromArray(Vectors.FLOATS, x, half + k / 2), odd);
+                continue;
             }
+            // 8 lanes: the block's 16 quant bytes widened once as two vectors, low nibbles its steps at
+            // k and k + 8, high nibbles those at k + 16 and k + 24 (even, odd, even, odd); widened per
+            // step, with the nibble and the split index chosen per step, it ran at half the speed
+            FloatVector d = broadcast(scale);
+            IntVector p0 = unsigned(row, rowStart + block + 4), p1 = unsigned(row, rowStart + block + 12);
+            int at = k / 2;
+            even = ((FloatVector) p0.and(0x0f)
+                    .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(d)
+                    .fma(FloatVector.fromArray(Vectors.FLOATS, x, at), even);
+            odd = ((FloatVector) p1.and(0x0f)
+                    .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(d)
+                    .fma(FloatVector.fromArray(Vectors.FLOATS, x, half + at), odd);
+            even = ((FloatVector) p0.lanewise(VectorOperators.LSHR, 4)
+                    .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(d)
+                    .fma(FloatVector.fromArray(Vectors.FLOATS, x, at + 8), even);
+            odd = ((FloatVector) p1.lanewise(VectorOperators.LSHR, 4)
+                    .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(d)
+                    .fma(FloatVector.fromArray(Vectors.FLOATS, x, half + at + 8), odd);
         }
         return Vectors.tree(even.add(odd)) + terms;
     }
