@@ -137,24 +137,80 @@ public final class Q6_KTensor extends KQuantTensor {
             }
             return Vectors.tree(even.add(odd));
         }
-        int off = 0;
-        for (int k = 0, s = 0; k < cols; k += KQuants.SUPER_BLOCK, off += BLOCK_BYTES, s += SCALES) {
-            long block = rowStart + off;
-            for (int h = 0; h < 2; h++) {
-                for (int g = 0; g < 4; g++) {
-                    // whole pairs of vector steps: the even one from natural index n at n / 2, the odd at half + n / 2
-                    int xi = (k + h * 128 + g * 32) / 2;
-                    for (int l = 0; l < 32; l += 2 * Vectors.LANES) {
-                        int m = l + Vectors.LANES;
-                        even = value(block, h, g, l, ds[s + h * 8 + l / 16 + 2 * g])
-                                .fma(FloatVector.fromArray(Vectors.FLOATS, x, xi + l / 2), even);
-                        odd = value(block, h, g, m, ds[s + h * 8 + m / 16 + 2 * g])
-                                .fma(FloatVector.fromArray(Vectors.FLOATS, x, half + xi + l / 2), odd);
-                    }
-                }
+        // 8 lanes: the even chain and the odd chain in a pass each (chain8), each pass the 16-lane
+        // body's shape; both chains in one written-out body passed C2's inlining budget and boxed
+        // its vectors, and as loops over quadrants and steps the kernel ran at half the speed
+        float[] chains = CHAINS.get();
+        chain8(rowStart, x, cols, ds, 0, chains);
+        chain8(rowStart, x, cols, ds, 1, chains);
+        return Vectors.tree(FloatVector.fromArray(Vectors.FLOATS, chains, 0)
+                .add(FloatVector.fromArray(Vectors.FLOATS, chains, Vectors.LANES)));
+    }
+
+    /** Each thread's two 8-lane chains, even then odd ({@link #chain8}). */
+    private static final ThreadLocal<float[]> CHAINS = ThreadLocal.withInitial(() -> new float[2 * Vectors.LANES]);
+
+    /**
+     * One of {@link #panelDot}'s two chains at 8 lanes, into {@code chains[parity * 8...]}: the even
+     * chain ({@code parity} 0) takes the steps j = 0, 2 of every quadrant, the odd one j = 1, 3 (step
+     * j covers a quadrant's elements 8j..8j+7; steps 0-1 take its first sub-block's scale, 2-3 the
+     * second's), each in natural order as Panel's chains take them. The even pass fills the
+     * super-blocks' scales, as scales() computes them, for the odd pass to read.
+     */
+    private void chain8(long rowStart, float[] x, int cols, float[] ds, int parity, float[] chains) {
+        FloatVector chain = FloatVector.zero(Vectors.FLOATS);
+        MemorySegment row = data;
+        long start = rowStart + 8 * parity;
+        int xs = parity * (cols / 2);
+        for (int h = 0, ql = 0, qh = 128, d = 0; h < cols / 128; h++) {
+            if (parity == 0 && (h & 1) == 0) { // a super-block starts at ql: its sixteen d·sc
+                float scale = f16(row.get(SHORT_LE, rowStart + ql + 208));
+                ((FloatVector) ints(row, rowStart + ql + 192).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
+                        .mul(scale).intoArray(ds, d);
+                ((FloatVector) ints(row, rowStart + ql + 200).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
+                        .mul(scale).intoArray(ds, d + 8);
+            }
+            // the chain's steps m = 0, 1 (j = parity + 2m) of the half's low and high bits
+            IntVector h0 = unsigned(row, start + qh).lanewise(VectorOperators.LSHL, 4);
+            IntVector h1 = unsigned(row, start + qh + 16).lanewise(VectorOperators.LSHL, 4);
+            IntVector a0 = unsigned(row, start + ql), a1 = unsigned(row, start + ql + 16);
+            IntVector b0 = unsigned(row, start + ql + 32), b1 = unsigned(row, start + ql + 48);
+            int xi = xs + h * 64;
+            chain = ((FloatVector) a0.and(0x0f).or(h0.and(0x30))
+                    .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d])
+                    .fma(FloatVector.fromArray(Vectors.FLOATS, x, xi), chain);
+            chain = ((FloatVector) a1.and(0x0f).or(h1.and(0x30))
+                    .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d + 1])
+                    .fma(FloatVector.fromArray(Vectors.FLOATS, x, xi + 8), chain);
+            chain = ((FloatVector) b0.and(0x0f).or(h0.lanewise(VectorOperators.LSHR, 2).and(0x30))
+                    .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d + 2])
+                    .fma(FloatVector.fromArray(Vectors.FLOATS, x, xi + 16), chain);
+            chain = ((FloatVector) b1.and(0x0f).or(h1.lanewise(VectorOperators.LSHR, 2).and(0x30))
+                    .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d + 3])
+                    .fma(FloatVector.fromArray(Vectors.FLOATS, x, xi + 24), chain);
+            chain = ((FloatVector) a0.lanewise(VectorOperators.LSHR, 4).or(h0.lanewise(VectorOperators.LSHR, 4).and(0x30))
+                    .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d + 4])
+                    .fma(FloatVector.fromArray(Vectors.FLOATS, x, xi + 32), chain);
+            chain = ((FloatVector) a1.lanewise(VectorOperators.LSHR, 4).or(h1.lanewise(VectorOperators.LSHR, 4).and(0x30))
+                    .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d + 5])
+                    .fma(FloatVector.fromArray(Vectors.FLOATS, x, xi + 40), chain);
+            chain = ((FloatVector) b0.lanewise(VectorOperators.LSHR, 4).or(h0.lanewise(VectorOperators.LSHR, 6).and(0x30))
+                    .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d + 6])
+                    .fma(FloatVector.fromArray(Vectors.FLOATS, x, xi + 48), chain);
+            chain = ((FloatVector) b1.lanewise(VectorOperators.LSHR, 4).or(h1.lanewise(VectorOperators.LSHR, 6).and(0x30))
+                    .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d + 7])
+                    .fma(FloatVector.fromArray(Vectors.FLOATS, x, xi + 56), chain);
+            if ((h & 1) == 0) {
+                ql += 64;
+                qh += 32;
+                d += 8;
+            } else {
+                ql += BLOCK_BYTES - 64;
+                qh += BLOCK_BYTES - 32;
+                d += SCALES - 8;
             }
         }
-        return Vectors.tree(even.add(odd));
+        chain.intoArray(chains, parity * Vectors.LANES);
     }
 
     /** The row whose first super-block is at byte {@code block}, dequantized into {@code out[at...]} in {@link Panel}'s split order. */
@@ -176,13 +232,12 @@ public final class Q6_KTensor extends KQuantTensor {
     }
 
     /**
-     * With 16 lanes the one-row kernel computes a super-block's scales as it reaches it: a pass of
-     * their own ahead of it was 18% of a Q6_K decode profile, mostly waiting for the line that holds
-     * them.
+     * The one-row kernels compute a super-block's scales as they reach it: a pass of their own ahead
+     * of them was 18% of a Q6_K decode profile (16 lanes), mostly waiting for the line that holds them.
      */
     @Override
     boolean kernelScales() {
-        return Vectors.LANES == 16;
+        return true;
     }
 
     /** {@code d·sc} of each super-block's sixteen sub-blocks (signed bytes at 192), {@link #SCALES} floats apart. */
