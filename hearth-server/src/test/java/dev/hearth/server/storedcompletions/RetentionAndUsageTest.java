@@ -47,9 +47,12 @@ class RetentionAndUsageTest {
 
   record Keys(String shortKey, String longKey, String shortProject, String shortKeyId) {}
 
+  Path model;
+
   HearthConfig config() {
     Path data = dir.resolve("data");
-    TinyLlm.config(data, TinyLlm.write(dir), 4, 16); // writes data/tiny-models.yaml
+    model = TinyLlm.write(dir);
+    TinyLlm.config(data, model, 4, 16); // writes data/tiny-models.yaml
     return ConfigLoader.defaults().file(data.resolve("tiny-models.yaml")).set("data_dir", data.toString())
         .set("server.port", "0").set("files.sweep_interval_seconds", "1").load();
   }
@@ -132,10 +135,12 @@ class RetentionAndUsageTest {
       assertThat(m.find()).isTrue();
       prompt += Long.parseLong(m.group(1));
       completion += Long.parseLong(m.group(2));
-      // a stream without include_usage is recorded too (4 tokens), and the client gets no usage chunk
+      // a stream without include_usage is recorded too, and the client gets no usage chunk; its end of
+      // turn is banned so that it runs to max_tokens (4), the count this test cannot read from it
       String quiet = s.post("/v1/chat/completions", "{\"model\":\"tiny\",\"max_tokens\":4,\"stream\":true,"
+          + "\"logit_bias\":{\"" + TinyLlm.endOfTurn(model) + "\":-100},"
           + "\"messages\":[{\"role\":\"user\",\"content\":\"stream me\"}]}").body();
-      assertThat(quiet).doesNotContain("\"usage\":{").contains("[DONE]");
+      assertThat(quiet).doesNotContain("\"usage\":{").contains("[DONE]").contains("\"finish_reason\":\"length\"");
       prompt += Long.parseLong(m.group(1));
       completion += 4;
       JsonNode legacy = Envelopes.json(s.post("/v1/completions", "{\"model\":\"tiny\",\"max_tokens\":2,\"prompt\":\"abc\"}").body());
