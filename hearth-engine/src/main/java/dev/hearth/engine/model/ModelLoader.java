@@ -83,8 +83,8 @@ public final class ModelLoader {
             return FloatTensor.of(info.type(), file.tensorData(info), info.elementCount());
         } catch (UnsupportedOperationException e) {
             throw new IllegalArgumentException("tensor '" + info.name() + "' is " + info.type()
-                    + ", a weight type Hearth's engine does not read yet (it reads F32, F16, BF16, Q8_0, Q4_0, Q4_1,"
-                    + " Q5_0, Q5_1, Q4_K, Q5_K and Q6_K)", e);
+                    + ", a weight type Hearth's engine does not read yet (it reads "
+                    + FloatTensor.READABLE.stream().map(Enum::name).collect(java.util.stream.Collectors.joining(", ")) + ")", e);
         }
     }
 }

@@ -211,13 +211,8 @@ abstract sealed class Block32Tensor extends FloatTensor permits Q4_1Tensor, Q5_0
      * nibbles of bytes {@code e - 16...} from there.
      */
     static IntVector nibbles(MemorySegment data, long qs, int e) {
-        IntVector p = unsigned(data, qs + (e & 15));
+        IntVector p = Vectors.unsigned(data, qs + (e & 15));
         return e < 16 ? p.and(0x0f) : p.lanewise(VectorOperators.LSHR, 4);
-    }
-
-    /** {@code LANES} bytes at {@code offset}, zero-extended to ints (a high nibble is then one shift). */
-    static IntVector unsigned(MemorySegment data, long offset) {
-        return (IntVector) Vectors.bytes(data, offset).convertShape(VectorOperators.ZERO_EXTEND_B2I, Vectors.INTS, 0);
     }
 
     /** {@link #nibbles} with each element's fifth bit from {@code qh} above them: the Q5 quants. */

@@ -31,7 +31,12 @@ public abstract sealed class FloatTensor permits FloatTypeTensor, Q8_0Tensor, Q4
         this.size = size;
     }
 
-    /** Wraps {@code data} as a tensor of {@code size} elements of {@code type}. */
+    /** The weight types {@link #of} reads. */
+    public static final java.util.Set<GgmlType> READABLE = java.util.Collections.unmodifiableSet(java.util.EnumSet.of(
+            GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q5_0,
+            GgmlType.Q5_1, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K));
+
+    /** Wraps {@code data} as a tensor of {@code size} elements of {@code type} (one of {@link #READABLE}). */
     public static FloatTensor of(GgmlType type, MemorySegment data, long size) {
         return switch (type) {
             case F32 -> new F32Tensor(data, size);
@@ -45,7 +50,7 @@ public abstract sealed class FloatTensor permits FloatTypeTensor, Q8_0Tensor, Q4
             case Q4_K -> new Q4_KTensor(data, size);
             case Q5_K -> new Q5_KTensor(data, size);
             case Q6_K -> new Q6_KTensor(data, size);
-            default -> throw new UnsupportedOperationException("tensor type " + type + " is not supported yet");
+            default -> throw new UnsupportedOperationException("tensor type " + type + " is not supported yet (reads " + READABLE + ")");
         };
     }
 

@@ -50,7 +50,7 @@ abstract sealed class KQuantTensor extends FloatTensor permits Q4_KTensor, Q5_KT
         return panelDot(block, a.values(), cols, sm);
     }
 
-    /** Whether {@link #panelDot} fills its row's scale table itself, a super-block at a time (Q6_K at 16 lanes). */
+    /** Whether {@link #panelDot} fills its row's scale table itself, a super-block at a time (Q6_K). */
     boolean kernelScales() {
         return false;
     }

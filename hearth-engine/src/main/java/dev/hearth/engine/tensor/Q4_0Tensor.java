@@ -72,19 +72,6 @@ public final class Q4_0Tensor extends FloatTensor {
         return sum;
     }
 
-    /**
-     * {@code LANES} bytes, zero-extended to ints: nibbles are cheap to take apart there (unlike in
-     * bytes, which x86 cannot shift), the high one in one shift. Low nibbles of a block's 16 bytes
-     * are its first 16 values, high nibbles the last 16, and each value is {@code (nibble - 8) * d}
-     * rounded once, as {@link #get} computes it (so a zero keeps the sign of {@code d}). With 16 lanes
-     * the sixteen possible values of a block are one vector ({@link #table}), and each nibble picks its
-     * value from it. (Written out at each use: a helper taking the widened vector breaks
-     * {@link Vectors}' rule.)
-     */
-    private static IntVector packed(MemorySegment segment, long offset) {
-        return (IntVector) Vectors.bytes(segment, offset).convertShape(VectorOperators.ZERO_EXTEND_B2I, Vectors.INTS, 0);
-    }
-
     /** {@code n - 8} in lane {@code n}: the nibbles' values before scaling (16 lanes only). */
     private static final FloatVector MINUS_8 = FloatVector.zero(Vectors.FLOATS).addIndex(1).sub(8f);
 
@@ -101,8 +88,12 @@ public final class Q4_0Tensor extends FloatTensor {
 
     /**
      * Two chains, even and odd vector steps, as {@link Panel#dot}, over the packed row and the split
-     * input. With 16 lanes a block's low nibbles are its even step and the high ones its odd step.
-     * The loop counts in ints from the row's start: C2 optimises int-indexed loops better (10-20% here).
+     * input. A block's bytes are zero-extended to ints ({@link Vectors#unsigned}), where nibbles are
+     * cheap to take apart (x86 cannot shift bytes): low nibbles are its first 16 values, high nibbles
+     * the last 16, each value {@code (nibble - 8) * d} rounded once, as {@link #get} computes it (so a
+     * zero keeps the sign of {@code d}). With 16 lanes a block's low nibbles are its even step and the
+     * high ones its odd step, each picking its value from {@link #table}. The loop counts in ints
+     * from the row's start: C2 optimises int-indexed loops better (10-20% here).
      */
     private float vectorDot(long rowStart, float[] x, int cols) {
         int half = cols / 2;
@@ -113,7 +104,7 @@ public final class Q4_0Tensor extends FloatTensor {
             float scale = f16(row.get(SHORT_LE, rowStart + block));
             if (Vectors.LANES == BLOCK / 2) {
                 IntVector table = table(scale);
-                IntVector packed = packed(row, rowStart + block + 2);
+                IntVector packed = Vectors.unsigned(row, rowStart + block + 2);
                 even = packed.selectFrom(table).reinterpretAsFloats()
                         .fma(FloatVector.fromArray(Vectors.FLOATS, x, k / 2), even);
                 odd = packed.lanewise(VectorOperators.LSHR, 4).selectFrom(table).reinterpretAsFloats()
@@ -125,7 +116,7 @@ public final class Q4_0Tensor extends FloatTensor {
             // step, with split indices computed per step, it ran at half the speed (3.7-4.4 against
             // 7.6-9.5 G weights/s)
             FloatVector d = FloatVector.broadcast(Vectors.FLOATS, scale);
-            IntVector p0 = packed(row, rowStart + block + 2), p1 = packed(row, rowStart + block + 10);
+            IntVector p0 = Vectors.unsigned(row, rowStart + block + 2), p1 = Vectors.unsigned(row, rowStart + block + 10);
             int at = k / 2;
             even = ((FloatVector) p0.and(0x0f).sub(8).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(d)
                     .fma(FloatVector.fromArray(Vectors.FLOATS, x, at), even);
@@ -160,7 +151,7 @@ public final class Q4_0Tensor extends FloatTensor {
                 float scale = f16(data.get(SHORT_LE, block));
                 if (Vectors.LANES == BLOCK / 2) {
                     IntVector table = table(scale);
-                    IntVector packed = packed(data, block + 2);
+                    IntVector packed = Vectors.unsigned(data, block + 2);
                     packed.selectFrom(table).reinterpretAsFloats().intoArray(panel, row + Panel.split(k, half));
                     packed.lanewise(VectorOperators.LSHR, 4).selectFrom(table).reinterpretAsFloats()
                             .intoArray(panel, row + Panel.split(k + BLOCK / 2, half));
@@ -168,7 +159,7 @@ public final class Q4_0Tensor extends FloatTensor {
                 }
                 FloatVector d = FloatVector.broadcast(Vectors.FLOATS, scale);
                 for (int j = 0; j < BLOCK / 2; j += Vectors.LANES) {
-                    IntVector packed = packed(data, block + 2 + j);
+                    IntVector packed = Vectors.unsigned(data, block + 2 + j);
                     ((FloatVector) packed.and(0x0f).sub(8).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(d)
                             .intoArray(panel, row + Panel.split(k + j, half));
                     ((FloatVector) packed.lanewise(VectorOperators.LSHR, 4).sub(8).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(d)

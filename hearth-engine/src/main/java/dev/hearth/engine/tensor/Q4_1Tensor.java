@@ -54,7 +54,7 @@ public final class Q4_1Tensor extends Block32Tensor {
             float scale = f16(row.get(SHORT_LE, rowStart + block));
             if (Vectors.LANES == BLOCK / 2) { // low nibbles the even step, high ones the odd step
                 FloatVector d = broadcast(scale);
-                IntVector p = unsigned(row, rowStart + block + 4);
+                IntVector p = Vectors.unsigned(row, rowStart + block + 4);
                 even = ((FloatVector) p.and(0x0f).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(d)
                         .fma(FloatVector.fromArray(Vectors.FLOATS, x, k / 2), even);
                 odd = ((FloatVector) p.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(d)
@@ -65,7 +65,7 @@ public final class Q4_1Tensor extends Block32Tensor {
             // k and k + 8, high nibbles those at k + 16 and k + 24 (even, odd, even, odd); widened per
             // step, with the nibble and the split index chosen per step, it ran at half the speed
             FloatVector d = broadcast(scale);
-            IntVector p0 = unsigned(row, rowStart + block + 4), p1 = unsigned(row, rowStart + block + 12);
+            IntVector p0 = Vectors.unsigned(row, rowStart + block + 4), p1 = Vectors.unsigned(row, rowStart + block + 12);
             int at = k / 2;
             even = ((FloatVector) p0.and(0x0f)
                     .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(d)

@@ -85,7 +85,7 @@ public final class Q4_KTensor extends KQuantTensor {
             // low nibbles the first sub-block, high ones the second
             for (int pair = 0, off = 16, s = 0; pair < cols / 64; pair++) {
                 int xi = pair * 32;
-                IntVector p0 = packed(row, rowStart + off), p1 = packed(row, rowStart + off + 16);
+                IntVector p0 = Vectors.unsigned(row, rowStart + off), p1 = Vectors.unsigned(row, rowStart + off + 16);
                 FloatVector scale = FloatVector.broadcast(Vectors.FLOATS, sm[s]);
                 FloatVector min = FloatVector.broadcast(Vectors.FLOATS, sm[s + MINS]);
                 even = ((FloatVector) p0.and(0x0f).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
@@ -115,8 +115,8 @@ public final class Q4_KTensor extends KQuantTensor {
         // sub-block, the kernel ran at 4.0-4.7 G weights/s against 6.2-7.6 at 8 lanes)
         for (int pair = 0, off = 16, s = 0; pair < cols / 64; pair++) {
             int xi = pair * 32;
-            IntVector p0 = packed(row, rowStart + off), p1 = packed(row, rowStart + off + 8);
-            IntVector p2 = packed(row, rowStart + off + 16), p3 = packed(row, rowStart + off + 24);
+            IntVector p0 = Vectors.unsigned(row, rowStart + off), p1 = Vectors.unsigned(row, rowStart + off + 8);
+            IntVector p2 = Vectors.unsigned(row, rowStart + off + 16), p3 = Vectors.unsigned(row, rowStart + off + 24);
             FloatVector scale = FloatVector.broadcast(Vectors.FLOATS, sm[s]);
             FloatVector min = FloatVector.broadcast(Vectors.FLOATS, sm[s + MINS]);
             even = ((FloatVector) p0.and(0x0f).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
@@ -203,11 +203,7 @@ public final class Q4_KTensor extends KQuantTensor {
 
     /** {@code LANES} bytes, zero-extended to ints (so the high nibble is one shift). */
     private IntVector packed(long offset) {
-        return packed(data, offset);
-    }
-
-    private static IntVector packed(MemorySegment data, long offset) {
-        return (IntVector) Vectors.bytes(data, offset).convertShape(VectorOperators.ZERO_EXTEND_B2I, Vectors.INTS, 0);
+        return Vectors.unsigned(data, offset);
     }
 
     /**

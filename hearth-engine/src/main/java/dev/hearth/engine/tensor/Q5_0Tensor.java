@@ -82,7 +82,7 @@ public final class Q5_0Tensor extends Block32Tensor {
         for (int k = 0; k < cols; k += BLOCK, block += BLOCK_BYTES) {
             FloatVector d = broadcast(f16(row.get(SHORT_LE, rowStart + block)));
             int qh = row.get(INT_LE, rowStart + block + 2);
-            IntVector p0 = unsigned(row, rowStart + block + 6), p1 = unsigned(row, rowStart + block + 14);
+            IntVector p0 = Vectors.unsigned(row, rowStart + block + 6), p1 = Vectors.unsigned(row, rowStart + block + 14);
             int at = k / 2;
             even = ((FloatVector) p0.and(0x0f).or(IntVector.broadcast(Vectors.INTS, qh << 4).lanewise(VectorOperators.LSHR, LANE).and(0x10))
                     .sub(16).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(d)

@@ -85,7 +85,7 @@ public final class Q5_1Tensor extends Block32Tensor {
             terms += f16(row.get(SHORT_LE, rowStart + block + 2)) * sums[k / BLOCK];
             FloatVector d = broadcast(f16(row.get(SHORT_LE, rowStart + block)));
             int qh = row.get(INT_LE, rowStart + block + 4);
-            IntVector p0 = unsigned(row, rowStart + block + 8), p1 = unsigned(row, rowStart + block + 16);
+            IntVector p0 = Vectors.unsigned(row, rowStart + block + 8), p1 = Vectors.unsigned(row, rowStart + block + 16);
             int at = k / 2;
             even = ((FloatVector) p0.and(0x0f).or(IntVector.broadcast(Vectors.INTS, qh << 4).lanewise(VectorOperators.LSHR, LANE).and(0x10))
                     .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(d)

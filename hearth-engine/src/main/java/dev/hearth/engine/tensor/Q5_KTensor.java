@@ -89,13 +89,13 @@ public final class Q5_KTensor extends KQuantTensor {
                 // pair: sub-block j's bit is then at 4 for the pair's first and at 5 for its second
                 // (widened per pair and shifted by a count that depends on the pair, 8% slower)
                 if ((pair & 3) == 0) {
-                    h0 = ints(row, rowStart + qh).lanewise(VectorOperators.LSHL, 4);
-                    h1 = ints(row, rowStart + qh + 16).lanewise(VectorOperators.LSHL, 4);
+                    h0 = Vectors.unsigned(row, rowStart + qh).lanewise(VectorOperators.LSHL, 4);
+                    h1 = Vectors.unsigned(row, rowStart + qh + 16).lanewise(VectorOperators.LSHL, 4);
                 } else {
                     h0 = h0.lanewise(VectorOperators.LSHR, 2);
                     h1 = h1.lanewise(VectorOperators.LSHR, 2);
                 }
-                IntVector p0 = ints(row, rowStart + qs), p1 = ints(row, rowStart + qs + 16);
+                IntVector p0 = Vectors.unsigned(row, rowStart + qs), p1 = Vectors.unsigned(row, rowStart + qs + 16);
                 FloatVector scale = FloatVector.broadcast(Vectors.FLOATS, sm[s]);
                 FloatVector min = FloatVector.broadcast(Vectors.FLOATS, sm[s + Q4_KTensor.MINS]);
                 even = ((FloatVector) p0.and(0x0f)
@@ -136,18 +136,18 @@ public final class Q5_KTensor extends KQuantTensor {
         for (int pair = 0, qs = 48, qh = 16, s = 0; pair < cols / 64; pair++) {
             int xi = pair * 32;
             if ((pair & 3) == 0) {
-                h0 = ints(row, rowStart + qh).lanewise(VectorOperators.LSHL, 4);
-                h1 = ints(row, rowStart + qh + 8).lanewise(VectorOperators.LSHL, 4);
-                h2 = ints(row, rowStart + qh + 16).lanewise(VectorOperators.LSHL, 4);
-                h3 = ints(row, rowStart + qh + 24).lanewise(VectorOperators.LSHL, 4);
+                h0 = Vectors.unsigned(row, rowStart + qh).lanewise(VectorOperators.LSHL, 4);
+                h1 = Vectors.unsigned(row, rowStart + qh + 8).lanewise(VectorOperators.LSHL, 4);
+                h2 = Vectors.unsigned(row, rowStart + qh + 16).lanewise(VectorOperators.LSHL, 4);
+                h3 = Vectors.unsigned(row, rowStart + qh + 24).lanewise(VectorOperators.LSHL, 4);
             } else {
                 h0 = h0.lanewise(VectorOperators.LSHR, 2);
                 h1 = h1.lanewise(VectorOperators.LSHR, 2);
                 h2 = h2.lanewise(VectorOperators.LSHR, 2);
                 h3 = h3.lanewise(VectorOperators.LSHR, 2);
             }
-            IntVector p0 = ints(row, rowStart + qs), p1 = ints(row, rowStart + qs + 8);
-            IntVector p2 = ints(row, rowStart + qs + 16), p3 = ints(row, rowStart + qs + 24);
+            IntVector p0 = Vectors.unsigned(row, rowStart + qs), p1 = Vectors.unsigned(row, rowStart + qs + 8);
+            IntVector p2 = Vectors.unsigned(row, rowStart + qs + 16), p3 = Vectors.unsigned(row, rowStart + qs + 24);
             FloatVector scale = FloatVector.broadcast(Vectors.FLOATS, sm[s]);
             FloatVector min = FloatVector.broadcast(Vectors.FLOATS, sm[s + Q4_KTensor.MINS]);
             even = ((FloatVector) p0.and(0x0f).or(h0.and(0x10))
@@ -223,10 +223,6 @@ public final class Q5_KTensor extends KQuantTensor {
     }
 
     private IntVector ints(long offset) {
-        return ints(data, offset);
-    }
-
-    private static IntVector ints(MemorySegment data, long offset) {
-        return (IntVector) Vectors.bytes(data, offset).convertShape(VectorOperators.ZERO_EXTEND_B2I, Vectors.INTS, 0);
+        return Vectors.unsigned(data, offset);
     }
 }

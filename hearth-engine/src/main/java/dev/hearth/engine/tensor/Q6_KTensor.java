@@ -77,9 +77,9 @@ public final class Q6_KTensor extends KQuantTensor {
      */
     @Override
     float panelDot(long rowStart, float[] x, int cols, float[] ds) {
-        int half = cols / 2;
-        FloatVector even = FloatVector.zero(Vectors.FLOATS), odd = even;
         if (Vectors.LANES == 16) {
+            int half = cols / 2;
+            FloatVector even = FloatVector.zero(Vectors.FLOATS), odd = even;
             // one flat loop over the row's halves of super-blocks (128 values), offsets ints from the
             // row start (a loop per super-block with long offsets ran slower, as in Q4_K): a quadrant
             // is one pair of vector steps; a half's 32 bytes of high bits and 64 of low bits are loaded
@@ -92,14 +92,14 @@ public final class Q6_KTensor extends KQuantTensor {
                             .mul(f16(row.get(SHORT_LE, rowStart + ql + 208))).intoArray(ds, d);
                 }
                 // the high bits moved up by 4 once, so that quadrant g's pair is a shift and a mask
-                IntVector h0 = unsigned(row, rowStart + qh).lanewise(VectorOperators.LSHL, 4);
-                IntVector h1 = unsigned(row, rowStart + qh + 16).lanewise(VectorOperators.LSHL, 4);
+                IntVector h0 = Vectors.unsigned(row, rowStart + qh).lanewise(VectorOperators.LSHL, 4);
+                IntVector h1 = Vectors.unsigned(row, rowStart + qh + 16).lanewise(VectorOperators.LSHL, 4);
                 // the half's 64 low-bit bytes widened once: quadrants g and g + 2 take the low and
                 // high nibbles of the same 32 bytes. The four quadrants are written out: as a loop over
                 // g (shift counts, sources and scale indices depending on g) the kernel ran 25% slower,
                 // widening per quadrant another 10%
-                IntVector la0 = unsigned(row, rowStart + ql), la1 = unsigned(row, rowStart + ql + 16);
-                IntVector lb0 = unsigned(row, rowStart + ql + 32), lb1 = unsigned(row, rowStart + ql + 48);
+                IntVector la0 = Vectors.unsigned(row, rowStart + ql), la1 = Vectors.unsigned(row, rowStart + ql + 16);
+                IntVector lb0 = Vectors.unsigned(row, rowStart + ql + 32), lb1 = Vectors.unsigned(row, rowStart + ql + 48);
                 int xi = h * 64;
                 even = ((FloatVector) la0.and(0x0f).or(h0.and(0x30))
                         .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d])
@@ -171,10 +171,10 @@ public final class Q6_KTensor extends KQuantTensor {
                         .mul(scale).intoArray(ds, d + 8);
             }
             // the chain's steps m = 0, 1 (j = parity + 2m) of the half's low and high bits
-            IntVector h0 = unsigned(row, start + qh).lanewise(VectorOperators.LSHL, 4);
-            IntVector h1 = unsigned(row, start + qh + 16).lanewise(VectorOperators.LSHL, 4);
-            IntVector a0 = unsigned(row, start + ql), a1 = unsigned(row, start + ql + 16);
-            IntVector b0 = unsigned(row, start + ql + 32), b1 = unsigned(row, start + ql + 48);
+            IntVector h0 = Vectors.unsigned(row, start + qh).lanewise(VectorOperators.LSHL, 4);
+            IntVector h1 = Vectors.unsigned(row, start + qh + 16).lanewise(VectorOperators.LSHL, 4);
+            IntVector a0 = Vectors.unsigned(row, start + ql), a1 = Vectors.unsigned(row, start + ql + 16);
+            IntVector b0 = Vectors.unsigned(row, start + ql + 32), b1 = Vectors.unsigned(row, start + ql + 48);
             int xi = xs + h * 64;
             chain = ((FloatVector) a0.and(0x0f).or(h0.and(0x30))
                     .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d])
@@ -273,8 +273,4 @@ public final class Q6_KTensor extends KQuantTensor {
         return (IntVector) Vectors.bytes(data, offset).convertShape(VectorOperators.B2I, Vectors.INTS, 0);
     }
 
-    /** {@code LANES} bytes, zero-extended (a high nibble is then one shift). */
-    private static IntVector unsigned(MemorySegment data, long offset) {
-        return (IntVector) Vectors.bytes(data, offset).convertShape(VectorOperators.ZERO_EXTEND_B2I, Vectors.INTS, 0);
-    }
 }

@@ -2,6 +2,7 @@ package dev.hearth.engine.tensor;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
@@ -102,6 +103,11 @@ final class Vectors {
     /** {@code LANES} signed bytes at {@code offset}, widened to floats (one float vector). */
     static FloatVector widened(java.lang.foreign.MemorySegment data, long offset) {
         return (FloatVector) bytes(data, offset).convertShape(VectorOperators.B2F, FLOATS, 0);
+    }
+
+    /** {@code LANES} bytes at {@code offset}, zero-extended to ints (a byte's high nibble is then one shift). */
+    static IntVector unsigned(java.lang.foreign.MemorySegment data, long offset) {
+        return (IntVector) bytes(data, offset).convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
     }
 
     static ByteVector bytes(byte[] data, int offset) {

@@ -1,6 +1,7 @@
 package dev.hearth.engine.tinymodel;
 
 import dev.hearth.engine.gguf.GgmlType;
+import dev.hearth.engine.tensor.FloatTensor;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -36,8 +37,8 @@ public record TinyModelSpec(
     public record Llama3RopeScaling(float factor, float lowFreqFactor, float highFreqFactor, int originalContextLength) {}
 
     public static final Set<String> ARCHITECTURES = Set.of("llama", "qwen2", "qwen3");
-    public static final Set<GgmlType> WEIGHT_TYPES = Set.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0,
-            GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K);
+    /** Every type the engine reads ({@link FloatTensor#READABLE}), the writer writes. */
+    public static final Set<GgmlType> WEIGHT_TYPES = FloatTensor.READABLE;
 
     /** A model whose matrices are all of {@code weightType}. */
     public TinyModelSpec(String architecture, int blockCount, int embeddingLength, int headCount, int headCountKv,
