@@ -68,6 +68,7 @@ public final class HttpApp implements AutoCloseable {
               config.routes.before(ctx -> begin(ctx, metrics));
               config.routes.before("/v1/*", ctx -> authenticate(ctx, authenticator));
               config.routes.after(HttpApp::processingTime);
+              config.routes.after(HttpApp::drainUnreadBody);
               config.routes.exception(ApiException.class, (e, ctx) -> errors.write(ctx, e));
               config.routes.exception(HttpResponseException.class, (e, ctx) -> errors.write(ctx, e));
               // A list cursor that names no object of the caller's is found only when the store pages.
@@ -157,6 +158,37 @@ public final class HttpApp implements AutoCloseable {
     Long started = ctx.attribute(STARTED_AT);
     if (started != null && !ctx.res().isCommitted()) {
       ctx.header("openai-processing-ms", Long.toString((System.nanoTime() - started) / 1_000_000));
+    }
+  }
+
+  /** How long {@link #drainUnreadBody} goes on reading a body the server did not read. */
+  static final java.time.Duration LINGER = java.time.Duration.ofSeconds(30);
+
+  /**
+   * Reads and discards what is left of a request body the server answered without reading: a body
+   * over {@code server.max_request_bytes} refused from its {@code Content-Length}, an upload refused
+   * for its content type, its key or its size. Jetty would close the connection with those bytes
+   * unread, and the kernel then resets it, so a client still sending loses the response (the Java client reported
+   * "HTTP/1.1 header parser received no bytes" for two 413s in ten with 8 MB bodies). Reading them
+   * first, for up to {@link #LINGER} as nginx's lingering close does, lets every client see its
+   * error and keeps the connection usable. A body already read ends at once.
+   */
+  private static void drainUnreadBody(Context ctx) {
+    if (ctx.res().isCommitted()) {
+      return; // a streamed response: its request was read before it began
+    }
+    long deadline = System.nanoTime() + LINGER.toNanos();
+    try {
+      java.io.InputStream in = ctx.req().getInputStream();
+      if (in.read() < 0) {
+        return; // the usual case, with nothing to allocate
+      }
+      byte[] discard = new byte[64 * 1024];
+      while (in.read(discard) >= 0 && System.nanoTime() < deadline) {
+        // discarded
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // the client went away, or the body was taken apart as multipart: nothing left to spare it
     }
   }
 
