@@ -257,6 +257,9 @@ public abstract sealed class FloatTensor permits FloatTypeTensor, Q8_0Tensor, Q4
      */
     private void panelRowsTimesBlock(Activation[] xs, int from, int n, float[] out, int outOffset, int outStride,
             int r0, int r1, int cols) {
+        if (n >= 2 && n <= TOGETHER && dotRowsTogether(xs, from, n, out, outOffset, outStride, r0, r1, cols)) {
+            return;
+        }
         if (n >= TILE) {
             float[] panel = Panel.weights(PANEL_ROWS * cols);
             float[][] inputs = PANEL_INPUTS.get();
@@ -279,6 +282,22 @@ public abstract sealed class FloatTensor permits FloatTypeTensor, Q8_0Tensor, Q4
         for (int t = from; t < from + n; t++) {
             dotRows(xs[t], r0, r1, cols, out, outOffset + t * outStride);
         }
+    }
+
+    /** Most activation rows {@link #dotRowsTogether} takes. */
+    static final int TOGETHER = 4;
+
+    /**
+     * {@code out[outOffset + t * outStride + r] = row r · xs[t]} for the {@code n} activation rows
+     * {@code [from, from + n)}, {@code 2 <= n <= TOGETHER}, and weight rows {@code [r0, r1)}, each
+     * bitwise {@link #dot(long, Activation)}, with every weight block decoded once for all {@code n}
+     * inputs: what a batch of two to four sequences needs, where a panel's store and reload costs
+     * more than it saves and separate one-row products decode each block {@code n} times. Returns
+     * {@code false}, having written nothing, where the type has no such kernel.
+     */
+    boolean dotRowsTogether(Activation[] xs, int from, int n, float[] out, int outOffset, int outStride, int r0,
+            int r1, int cols) {
+        return false;
     }
 
     /**

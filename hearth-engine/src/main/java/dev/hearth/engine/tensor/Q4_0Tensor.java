@@ -130,6 +130,153 @@ public final class Q4_0Tensor extends FloatTensor {
         return Vectors.tree(even.add(odd));
     }
 
+    /**
+     * Two to four inputs at once ({@link FloatTensor#dotRowsTogether}): each block's values are
+     * decoded once and multiplied into every input's two chains, in {@link #vectorDot}'s order. An
+     * input missing from four ({@code n == 3}) repeats the last one, its result left unwritten.
+     */
+    @Override
+    boolean dotRowsTogether(Activation[] xs, int from, int n, float[] out, int outOffset, int outStride, int r0,
+            int r1, int cols) {
+        if (!panelKernels(cols)) {
+            return false;
+        }
+        float[] x0 = panelInput(xs[from]), x1 = panelInput(xs[from + 1]);
+        float[] x2 = n > 2 ? panelInput(xs[from + 2]) : x1, x3 = n > 3 ? panelInput(xs[from + 3]) : x2;
+        long rowBytes = (long) cols / BLOCK * BLOCK_BYTES;
+        for (int r = r0; r < r1; r++) {
+            int at = outOffset + from * outStride + r;
+            if (n == 2 && Vectors.LANES == BLOCK / 2) {
+                dot2(r * rowBytes, x0, x1, cols, out, at, outStride);
+            } else if (n == 2) {
+                dot2Narrow(r * rowBytes, x0, x1, cols, out, at, outStride);
+            } else if (Vectors.LANES == BLOCK / 2) {
+                dot4(r * rowBytes, x0, x1, x2, x3, cols, out, at, outStride, n);
+            } else {
+                dot4Narrow(r * rowBytes, x0, x1, x2, x3, cols, out, at, outStride, n);
+            }
+        }
+        return true;
+    }
+
+    /** {@link #vectorDot}'s 16-lane body for two inputs. */
+    private void dot2(long rowStart, float[] x0, float[] x1, int cols, float[] out, int at, int stride) {
+        int half = cols / 2;
+        FloatVector e0 = FloatVector.zero(Vectors.FLOATS), o0 = e0, e1 = e0, o1 = e0;
+        MemorySegment row = data;
+        int block = 0;
+        for (int k = 0; k < cols; k += BLOCK, block += BLOCK_BYTES) {
+            IntVector table = table(f16(row.get(SHORT_LE, rowStart + block)));
+            IntVector packed = Vectors.unsigned(row, rowStart + block + 2);
+            FloatVector lo = packed.selectFrom(table).reinterpretAsFloats();
+            FloatVector hi = packed.lanewise(VectorOperators.LSHR, 4).selectFrom(table).reinterpretAsFloats();
+            int a = k / 2, b = half + k / 2;
+            e0 = lo.fma(FloatVector.fromArray(Vectors.FLOATS, x0, a), e0);
+            o0 = hi.fma(FloatVector.fromArray(Vectors.FLOATS, x0, b), o0);
+            e1 = lo.fma(FloatVector.fromArray(Vectors.FLOATS, x1, a), e1);
+            o1 = hi.fma(FloatVector.fromArray(Vectors.FLOATS, x1, b), o1);
+        }
+        out[at] = Vectors.tree(e0.add(o0));
+        out[at + stride] = Vectors.tree(e1.add(o1));
+    }
+
+    /** {@link #vectorDot}'s 16-lane body for four inputs, of which the first {@code n} are written. */
+    private void dot4(long rowStart, float[] x0, float[] x1, float[] x2, float[] x3, int cols, float[] out, int at,
+            int stride, int n) {
+        int half = cols / 2;
+        FloatVector e0 = FloatVector.zero(Vectors.FLOATS), o0 = e0, e1 = e0, o1 = e0, e2 = e0, o2 = e0, e3 = e0, o3 = e0;
+        MemorySegment row = data;
+        int block = 0;
+        for (int k = 0; k < cols; k += BLOCK, block += BLOCK_BYTES) {
+            IntVector table = table(f16(row.get(SHORT_LE, rowStart + block)));
+            IntVector packed = Vectors.unsigned(row, rowStart + block + 2);
+            FloatVector lo = packed.selectFrom(table).reinterpretAsFloats();
+            FloatVector hi = packed.lanewise(VectorOperators.LSHR, 4).selectFrom(table).reinterpretAsFloats();
+            int a = k / 2, b = half + k / 2;
+            e0 = lo.fma(FloatVector.fromArray(Vectors.FLOATS, x0, a), e0);
+            o0 = hi.fma(FloatVector.fromArray(Vectors.FLOATS, x0, b), o0);
+            e1 = lo.fma(FloatVector.fromArray(Vectors.FLOATS, x1, a), e1);
+            o1 = hi.fma(FloatVector.fromArray(Vectors.FLOATS, x1, b), o1);
+            e2 = lo.fma(FloatVector.fromArray(Vectors.FLOATS, x2, a), e2);
+            o2 = hi.fma(FloatVector.fromArray(Vectors.FLOATS, x2, b), o2);
+            e3 = lo.fma(FloatVector.fromArray(Vectors.FLOATS, x3, a), e3);
+            o3 = hi.fma(FloatVector.fromArray(Vectors.FLOATS, x3, b), o3);
+        }
+        out[at] = Vectors.tree(e0.add(o0));
+        out[at + stride] = Vectors.tree(e1.add(o1));
+        out[at + 2 * stride] = Vectors.tree(e2.add(o2));
+        if (n > 3) {
+            out[at + 3 * stride] = Vectors.tree(e3.add(o3));
+        }
+    }
+
+    /** {@link #vectorDot}'s 8-lane body for two inputs: the block's four value vectors decoded once. */
+    private void dot2Narrow(long rowStart, float[] x0, float[] x1, int cols, float[] out, int at, int stride) {
+        int half = cols / 2;
+        FloatVector e0 = FloatVector.zero(Vectors.FLOATS), o0 = e0, e1 = e0, o1 = e0;
+        MemorySegment row = data;
+        int block = 0;
+        for (int k = 0; k < cols; k += BLOCK, block += BLOCK_BYTES) {
+            FloatVector d = FloatVector.broadcast(Vectors.FLOATS, f16(row.get(SHORT_LE, rowStart + block)));
+            IntVector p0 = Vectors.unsigned(row, rowStart + block + 2), p1 = Vectors.unsigned(row, rowStart + block + 10);
+            FloatVector w0 = ((FloatVector) p0.and(0x0f).sub(8).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(d);
+            FloatVector w1 = ((FloatVector) p1.and(0x0f).sub(8).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(d);
+            FloatVector w2 = ((FloatVector) p0.lanewise(VectorOperators.LSHR, 4).sub(8).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(d);
+            FloatVector w3 = ((FloatVector) p1.lanewise(VectorOperators.LSHR, 4).sub(8).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(d);
+            int a = k / 2, b = half + k / 2;
+            e0 = w0.fma(FloatVector.fromArray(Vectors.FLOATS, x0, a), e0);
+            o0 = w1.fma(FloatVector.fromArray(Vectors.FLOATS, x0, b), o0);
+            e0 = w2.fma(FloatVector.fromArray(Vectors.FLOATS, x0, a + 8), e0);
+            o0 = w3.fma(FloatVector.fromArray(Vectors.FLOATS, x0, b + 8), o0);
+            e1 = w0.fma(FloatVector.fromArray(Vectors.FLOATS, x1, a), e1);
+            o1 = w1.fma(FloatVector.fromArray(Vectors.FLOATS, x1, b), o1);
+            e1 = w2.fma(FloatVector.fromArray(Vectors.FLOATS, x1, a + 8), e1);
+            o1 = w3.fma(FloatVector.fromArray(Vectors.FLOATS, x1, b + 8), o1);
+        }
+        out[at] = Vectors.tree(e0.add(o0));
+        out[at + stride] = Vectors.tree(e1.add(o1));
+    }
+
+    /** {@link #dot2Narrow} for four inputs, of which the first {@code n} are written. */
+    private void dot4Narrow(long rowStart, float[] x0, float[] x1, float[] x2, float[] x3, int cols, float[] out,
+            int at, int stride, int n) {
+        int half = cols / 2;
+        FloatVector e0 = FloatVector.zero(Vectors.FLOATS), o0 = e0, e1 = e0, o1 = e0, e2 = e0, o2 = e0, e3 = e0, o3 = e0;
+        MemorySegment row = data;
+        int block = 0;
+        for (int k = 0; k < cols; k += BLOCK, block += BLOCK_BYTES) {
+            FloatVector d = FloatVector.broadcast(Vectors.FLOATS, f16(row.get(SHORT_LE, rowStart + block)));
+            IntVector p0 = Vectors.unsigned(row, rowStart + block + 2), p1 = Vectors.unsigned(row, rowStart + block + 10);
+            FloatVector w0 = ((FloatVector) p0.and(0x0f).sub(8).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(d);
+            FloatVector w1 = ((FloatVector) p1.and(0x0f).sub(8).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(d);
+            FloatVector w2 = ((FloatVector) p0.lanewise(VectorOperators.LSHR, 4).sub(8).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(d);
+            FloatVector w3 = ((FloatVector) p1.lanewise(VectorOperators.LSHR, 4).sub(8).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(d);
+            int a = k / 2, b = half + k / 2;
+            e0 = w0.fma(FloatVector.fromArray(Vectors.FLOATS, x0, a), e0);
+            o0 = w1.fma(FloatVector.fromArray(Vectors.FLOATS, x0, b), o0);
+            e0 = w2.fma(FloatVector.fromArray(Vectors.FLOATS, x0, a + 8), e0);
+            o0 = w3.fma(FloatVector.fromArray(Vectors.FLOATS, x0, b + 8), o0);
+            e1 = w0.fma(FloatVector.fromArray(Vectors.FLOATS, x1, a), e1);
+            o1 = w1.fma(FloatVector.fromArray(Vectors.FLOATS, x1, b), o1);
+            e1 = w2.fma(FloatVector.fromArray(Vectors.FLOATS, x1, a + 8), e1);
+            o1 = w3.fma(FloatVector.fromArray(Vectors.FLOATS, x1, b + 8), o1);
+            e2 = w0.fma(FloatVector.fromArray(Vectors.FLOATS, x2, a), e2);
+            o2 = w1.fma(FloatVector.fromArray(Vectors.FLOATS, x2, b), o2);
+            e2 = w2.fma(FloatVector.fromArray(Vectors.FLOATS, x2, a + 8), e2);
+            o2 = w3.fma(FloatVector.fromArray(Vectors.FLOATS, x2, b + 8), o2);
+            e3 = w0.fma(FloatVector.fromArray(Vectors.FLOATS, x3, a), e3);
+            o3 = w1.fma(FloatVector.fromArray(Vectors.FLOATS, x3, b), o3);
+            e3 = w2.fma(FloatVector.fromArray(Vectors.FLOATS, x3, a + 8), e3);
+            o3 = w3.fma(FloatVector.fromArray(Vectors.FLOATS, x3, b + 8), o3);
+        }
+        out[at] = Vectors.tree(e0.add(o0));
+        out[at + stride] = Vectors.tree(e1.add(o1));
+        out[at + 2 * stride] = Vectors.tree(e2.add(o2));
+        if (n > 3) {
+            out[at + 3 * stride] = Vectors.tree(e3.add(o3));
+        }
+    }
+
     @Override
     boolean panelKernels(int cols) {
         return Vectors.QUANTIZED_ENABLED && Vectors.LANES <= BLOCK / 2;

@@ -156,6 +156,85 @@ public final class Q8_0Tensor extends FloatTensor {
         out[at + 3] = Vectors.tree(e3.add(o3));
     }
 
+    /**
+     * Two to four inputs at once ({@link FloatTensor#dotRowsTogether}): each vector step's weights
+     * are widened and scaled once and multiplied into every input's two chains, in
+     * {@link #vectorDot}'s order. An input missing from four ({@code n == 3}) repeats the last one,
+     * its result left unwritten.
+     */
+    @Override
+    boolean dotRowsTogether(Activation[] xs, int from, int n, float[] out, int outOffset, int outStride, int r0,
+            int r1, int cols) {
+        if (!panelKernels(cols)) {
+            return false;
+        }
+        float[] x0 = panelInput(xs[from]), x1 = panelInput(xs[from + 1]);
+        float[] x2 = n > 2 ? panelInput(xs[from + 2]) : x1, x3 = n > 3 ? panelInput(xs[from + 3]) : x2;
+        long rowBytes = (long) cols / BLOCK * BLOCK_BYTES;
+        for (int r = r0; r < r1; r++) {
+            int at = outOffset + from * outStride + r;
+            if (n == 2) {
+                dot2(r * rowBytes, x0, x1, cols, out, at, outStride);
+            } else {
+                dot4(r * rowBytes, x0, x1, x2, x3, cols, out, at, outStride, n);
+            }
+        }
+        return true;
+    }
+
+    /** {@link #vectorDot} for two inputs. */
+    private void dot2(long rowStart, float[] x0, float[] x1, int cols, float[] out, int at, int stride) {
+        int half = cols / 2;
+        FloatVector e0 = FloatVector.zero(Vectors.FLOATS), o0 = e0, e1 = e0, o1 = e0;
+        MemorySegment row = data;
+        int block = 0;
+        for (int k = 0; k < cols; k += BLOCK, block += BLOCK_BYTES) {
+            FloatVector d = FloatVector.broadcast(Vectors.FLOATS, f16(row.get(SHORT_LE, rowStart + block)));
+            for (int j = 0; j < BLOCK; j += 2 * Vectors.LANES) {
+                int a = (k + j) / 2, b = half + a;
+                FloatVector we = Vectors.widened(row, rowStart + block + 2 + j).mul(d);
+                FloatVector wo = Vectors.widened(row, rowStart + block + 2 + j + Vectors.LANES).mul(d);
+                e0 = we.fma(FloatVector.fromArray(Vectors.FLOATS, x0, a), e0);
+                o0 = wo.fma(FloatVector.fromArray(Vectors.FLOATS, x0, b), o0);
+                e1 = we.fma(FloatVector.fromArray(Vectors.FLOATS, x1, a), e1);
+                o1 = wo.fma(FloatVector.fromArray(Vectors.FLOATS, x1, b), o1);
+            }
+        }
+        out[at] = Vectors.tree(e0.add(o0));
+        out[at + stride] = Vectors.tree(e1.add(o1));
+    }
+
+    /** {@link #vectorDot} for four inputs, of which the first {@code n} are written. */
+    private void dot4(long rowStart, float[] x0, float[] x1, float[] x2, float[] x3, int cols, float[] out, int at,
+            int stride, int n) {
+        int half = cols / 2;
+        FloatVector e0 = FloatVector.zero(Vectors.FLOATS), o0 = e0, e1 = e0, o1 = e0, e2 = e0, o2 = e0, e3 = e0, o3 = e0;
+        MemorySegment row = data;
+        int block = 0;
+        for (int k = 0; k < cols; k += BLOCK, block += BLOCK_BYTES) {
+            FloatVector d = FloatVector.broadcast(Vectors.FLOATS, f16(row.get(SHORT_LE, rowStart + block)));
+            for (int j = 0; j < BLOCK; j += 2 * Vectors.LANES) {
+                int a = (k + j) / 2, b = half + a;
+                FloatVector we = Vectors.widened(row, rowStart + block + 2 + j).mul(d);
+                FloatVector wo = Vectors.widened(row, rowStart + block + 2 + j + Vectors.LANES).mul(d);
+                e0 = we.fma(FloatVector.fromArray(Vectors.FLOATS, x0, a), e0);
+                o0 = wo.fma(FloatVector.fromArray(Vectors.FLOATS, x0, b), o0);
+                e1 = we.fma(FloatVector.fromArray(Vectors.FLOATS, x1, a), e1);
+                o1 = wo.fma(FloatVector.fromArray(Vectors.FLOATS, x1, b), o1);
+                e2 = we.fma(FloatVector.fromArray(Vectors.FLOATS, x2, a), e2);
+                o2 = wo.fma(FloatVector.fromArray(Vectors.FLOATS, x2, b), o2);
+                e3 = we.fma(FloatVector.fromArray(Vectors.FLOATS, x3, a), e3);
+                o3 = wo.fma(FloatVector.fromArray(Vectors.FLOATS, x3, b), o3);
+            }
+        }
+        out[at] = Vectors.tree(e0.add(o0));
+        out[at + stride] = Vectors.tree(e1.add(o1));
+        out[at + 2 * stride] = Vectors.tree(e2.add(o2));
+        if (n > 3) {
+            out[at + 3 * stride] = Vectors.tree(e3.add(o3));
+        }
+    }
+
     @Override
     boolean panelKernels(int cols) {
         return Vectors.QUANTIZED_ENABLED;
