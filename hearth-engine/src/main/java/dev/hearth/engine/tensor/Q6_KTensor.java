@@ -147,6 +147,161 @@ public final class Q6_KTensor extends KQuantTensor {
                 .add(FloatVector.fromArray(Vectors.FLOATS, chains, Vectors.LANES)));
     }
 
+    /** 16 lanes: two to four inputs share each quadrant's decoded values ({@link #dot2}, {@link #dot4}). */
+    @Override
+    boolean together(int n) {
+        return Vectors.LANES == 16;
+    }
+
+    @Override
+    void panelDotTogether(long rowStart, float[] x0, float[] x1, float[] x2, float[] x3, int n, int cols, float[] ds,
+            float[] out, int at, int stride) {
+        if (n == 2) {
+            dot2(rowStart, x0, x1, cols, ds, out, at, stride);
+        } else {
+            dot4(rowStart, x0, x1, x2, x3, cols, ds, out, at, stride, n);
+        }
+    }
+
+    /**
+     * {@link #panelDot}'s 16-lane body for two inputs, with the row's scales from {@link #scales}
+     * (the same values the kernel computes in place): each quadrant's values decoded once and
+     * multiplied into both inputs' chains.
+     */
+    private void dot2(long rowStart, float[] x0, float[] x1, int cols, float[] ds, float[] out, int at, int stride) {
+        int half = cols / 2;
+        FloatVector e0 = FloatVector.zero(Vectors.FLOATS), o0 = e0, e1 = e0, o1 = e0;
+        MemorySegment row = data;
+        for (int h = 0, ql = 0, qh = 128, d = 0; h < cols / 128; h++) {
+            IntVector h0 = Vectors.unsigned(row, rowStart + qh).lanewise(VectorOperators.LSHL, 4);
+            IntVector h1 = Vectors.unsigned(row, rowStart + qh + 16).lanewise(VectorOperators.LSHL, 4);
+            IntVector la0 = Vectors.unsigned(row, rowStart + ql), la1 = Vectors.unsigned(row, rowStart + ql + 16);
+            IntVector lb0 = Vectors.unsigned(row, rowStart + ql + 32), lb1 = Vectors.unsigned(row, rowStart + ql + 48);
+            int a = h * 64, b = half + a;
+            FloatVector w = ((FloatVector) la0.and(0x0f).or(h0.and(0x30))
+                    .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d]);
+            e0 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x0, a), e0);
+            e1 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x1, a), e1);
+            w = ((FloatVector) la1.and(0x0f).or(h1.and(0x30))
+                    .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d + 1]);
+            o0 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x0, b), o0);
+            o1 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x1, b), o1);
+            w = ((FloatVector) lb0.and(0x0f).or(h0.lanewise(VectorOperators.LSHR, 2).and(0x30))
+                    .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d + 2]);
+            e0 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x0, a + 16), e0);
+            e1 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x1, a + 16), e1);
+            w = ((FloatVector) lb1.and(0x0f).or(h1.lanewise(VectorOperators.LSHR, 2).and(0x30))
+                    .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d + 3]);
+            o0 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x0, b + 16), o0);
+            o1 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x1, b + 16), o1);
+            w = ((FloatVector) la0.lanewise(VectorOperators.LSHR, 4).or(h0.lanewise(VectorOperators.LSHR, 4).and(0x30))
+                    .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d + 4]);
+            e0 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x0, a + 32), e0);
+            e1 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x1, a + 32), e1);
+            w = ((FloatVector) la1.lanewise(VectorOperators.LSHR, 4).or(h1.lanewise(VectorOperators.LSHR, 4).and(0x30))
+                    .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d + 5]);
+            o0 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x0, b + 32), o0);
+            o1 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x1, b + 32), o1);
+            w = ((FloatVector) lb0.lanewise(VectorOperators.LSHR, 4).or(h0.lanewise(VectorOperators.LSHR, 6).and(0x30))
+                    .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d + 6]);
+            e0 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x0, a + 48), e0);
+            e1 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x1, a + 48), e1);
+            w = ((FloatVector) lb1.lanewise(VectorOperators.LSHR, 4).or(h1.lanewise(VectorOperators.LSHR, 6).and(0x30))
+                    .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d + 7]);
+            o0 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x0, b + 48), o0);
+            o1 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x1, b + 48), o1);
+            if ((h & 1) == 0) {
+                ql += 64;
+                qh += 32;
+                d += 8;
+            } else {
+                ql += BLOCK_BYTES - 64;
+                qh += BLOCK_BYTES - 32;
+                d += SCALES - 8;
+            }
+        }
+        out[at] = Vectors.tree(e0.add(o0));
+        out[at + stride] = Vectors.tree(e1.add(o1));
+    }
+
+    /** {@link #dot2} for four inputs, of which the first {@code n} are written. */
+    private void dot4(long rowStart, float[] x0, float[] x1, float[] x2, float[] x3, int cols, float[] ds, float[] out,
+            int at, int stride, int n) {
+        int half = cols / 2;
+        FloatVector e0 = FloatVector.zero(Vectors.FLOATS), o0 = e0, e1 = e0, o1 = e0, e2 = e0, o2 = e0, e3 = e0, o3 = e0;
+        MemorySegment row = data;
+        for (int h = 0, ql = 0, qh = 128, d = 0; h < cols / 128; h++) {
+            IntVector h0 = Vectors.unsigned(row, rowStart + qh).lanewise(VectorOperators.LSHL, 4);
+            IntVector h1 = Vectors.unsigned(row, rowStart + qh + 16).lanewise(VectorOperators.LSHL, 4);
+            IntVector la0 = Vectors.unsigned(row, rowStart + ql), la1 = Vectors.unsigned(row, rowStart + ql + 16);
+            IntVector lb0 = Vectors.unsigned(row, rowStart + ql + 32), lb1 = Vectors.unsigned(row, rowStart + ql + 48);
+            int a = h * 64, b = half + a;
+            FloatVector w = ((FloatVector) la0.and(0x0f).or(h0.and(0x30))
+                    .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d]);
+            e0 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x0, a), e0);
+            e1 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x1, a), e1);
+            e2 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x2, a), e2);
+            e3 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x3, a), e3);
+            w = ((FloatVector) la1.and(0x0f).or(h1.and(0x30))
+                    .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d + 1]);
+            o0 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x0, b), o0);
+            o1 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x1, b), o1);
+            o2 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x2, b), o2);
+            o3 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x3, b), o3);
+            w = ((FloatVector) lb0.and(0x0f).or(h0.lanewise(VectorOperators.LSHR, 2).and(0x30))
+                    .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d + 2]);
+            e0 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x0, a + 16), e0);
+            e1 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x1, a + 16), e1);
+            e2 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x2, a + 16), e2);
+            e3 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x3, a + 16), e3);
+            w = ((FloatVector) lb1.and(0x0f).or(h1.lanewise(VectorOperators.LSHR, 2).and(0x30))
+                    .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d + 3]);
+            o0 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x0, b + 16), o0);
+            o1 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x1, b + 16), o1);
+            o2 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x2, b + 16), o2);
+            o3 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x3, b + 16), o3);
+            w = ((FloatVector) la0.lanewise(VectorOperators.LSHR, 4).or(h0.lanewise(VectorOperators.LSHR, 4).and(0x30))
+                    .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d + 4]);
+            e0 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x0, a + 32), e0);
+            e1 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x1, a + 32), e1);
+            e2 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x2, a + 32), e2);
+            e3 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x3, a + 32), e3);
+            w = ((FloatVector) la1.lanewise(VectorOperators.LSHR, 4).or(h1.lanewise(VectorOperators.LSHR, 4).and(0x30))
+                    .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d + 5]);
+            o0 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x0, b + 32), o0);
+            o1 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x1, b + 32), o1);
+            o2 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x2, b + 32), o2);
+            o3 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x3, b + 32), o3);
+            w = ((FloatVector) lb0.lanewise(VectorOperators.LSHR, 4).or(h0.lanewise(VectorOperators.LSHR, 6).and(0x30))
+                    .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d + 6]);
+            e0 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x0, a + 48), e0);
+            e1 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x1, a + 48), e1);
+            e2 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x2, a + 48), e2);
+            e3 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x3, a + 48), e3);
+            w = ((FloatVector) lb1.lanewise(VectorOperators.LSHR, 4).or(h1.lanewise(VectorOperators.LSHR, 6).and(0x30))
+                    .sub(32).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(ds[d + 7]);
+            o0 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x0, b + 48), o0);
+            o1 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x1, b + 48), o1);
+            o2 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x2, b + 48), o2);
+            o3 = w.fma(FloatVector.fromArray(Vectors.FLOATS, x3, b + 48), o3);
+            if ((h & 1) == 0) {
+                ql += 64;
+                qh += 32;
+                d += 8;
+            } else {
+                ql += BLOCK_BYTES - 64;
+                qh += BLOCK_BYTES - 32;
+                d += SCALES - 8;
+            }
+        }
+        out[at] = Vectors.tree(e0.add(o0));
+        out[at + stride] = Vectors.tree(e1.add(o1));
+        out[at + 2 * stride] = Vectors.tree(e2.add(o2));
+        if (n > 3) {
+            out[at + 3 * stride] = Vectors.tree(e3.add(o3));
+        }
+    }
+
     /** Each thread's two 8-lane chains, even then odd ({@link #chain8}). */
     private static final ThreadLocal<float[]> CHAINS = ThreadLocal.withInitial(() -> new float[2 * Vectors.LANES]);
 
