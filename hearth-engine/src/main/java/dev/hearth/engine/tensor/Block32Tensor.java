@@ -215,15 +215,17 @@ abstract sealed class Block32Tensor extends FloatTensor permits Q4_1Tensor, Q5_0
         return e < 16 ? p.and(0x0f) : p.lanewise(VectorOperators.LSHR, 4);
     }
 
-    /** {@link #nibbles} with each element's fifth bit from {@code qh} above them: the Q5 quants. */
+    /**
+     * {@link #nibbles} with each element's fifth bit from {@code qh} above them: the Q5 quants, with 16
+     * lanes also the index into a block's 32 values held in two vectors ({@code selectFrom(low, high)}).
+     * No masked operation: the index was once a masked add of 16 ({@code add(16, mask)}, faster in a
+     * microbenchmark), but now and then C2 compiled that add as the Vector API's Java fallback, and Q5_0
+     * decode ran at 3 tok/s instead of 16-19 in four runs of seven (Qwen2.5-0.5B shape).
+     */
     static IntVector fiveBits(MemorySegment data, long qs, int qh, int e) {
         return nibbles(data, qs, e)
                 .or(IntVector.broadcast(Vectors.INTS, (qh >>> e) << 4).lanewise(VectorOperators.LSHR, LANE).and(0x10));
     }
-
-    /** With 16 lanes: lane {@code j} holds bit {@code j} (for the first 16 elements) or {@code 16 + j}. */
-    private static final IntVector LOW_BITS = IntVector.broadcast(Vectors.INTS, 1).lanewise(VectorOperators.LSHL, LANE);
-    private static final IntVector HIGH_BITS = LOW_BITS.lanewise(VectorOperators.LSHL, 16);
 
     /** {@code n} in lane {@code n}: the five-bit types' values 0-15 (16 lanes). */
     private static final FloatVector IOTA = FloatVector.zero(Vectors.FLOATS).addIndex(1);
@@ -233,7 +235,7 @@ abstract sealed class Block32Tensor extends FloatTensor permits Q4_1Tensor, Q5_0
     /**
      * With 16 lanes, a five-bit block's 32 values {@code (q - offset) * d} (offset 16 for Q5_0, 0 for
      * Q5_1), each rounded once, as int bits: those of {@code q} 0-15 ({@code high} false) or 16-31,
-     * the two tables {@link #fiveBitIndex} looks into. One multiply each.
+     * the two tables {@link #fiveBits} indexes. One multiply each.
      */
     static IntVector fiveBitTable(float d, int offset, boolean high) {
         FloatVector q = offset == 16 ? (high ? IOTA : IOTA_MINUS_16) : (high ? IOTA_16 : IOTA);
@@ -250,9 +252,9 @@ abstract sealed class Block32Tensor extends FloatTensor permits Q4_1Tensor, Q5_0
         long qs = block + qhAt + 4;
         if (Vectors.LANES == BLOCK / 2) {
             IntVector low = fiveBitTable(scale, offset, false), high = fiveBitTable(scale, offset, true);
-            fiveBitIndex(data, qs, qh, 0).selectFrom(low, high).reinterpretAsFloats()
+            fiveBits(data, qs, qh, 0).selectFrom(low, high).reinterpretAsFloats()
                     .intoArray(panel, row + Panel.split(k, half));
-            fiveBitIndex(data, qs, qh, 16).selectFrom(low, high).reinterpretAsFloats()
+            fiveBits(data, qs, qh, 16).selectFrom(low, high).reinterpretAsFloats()
                     .intoArray(panel, row + Panel.split(k + 16, half));
             return;
         }
@@ -261,18 +263,6 @@ abstract sealed class Block32Tensor extends FloatTensor permits Q4_1Tensor, Q5_0
             ((FloatVector) fiveBits(data, qs, qh, e).sub(offset).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
                     .mul(d).intoArray(panel, row + Panel.split(k + e, half));
         }
-    }
-
-    /**
-     * With 16 lanes ({@code e} 0 or 16): the five-bit quants of {@link #fiveBits}, computed as the
-     * nibble plus 16 where {@code qh} has the fifth bit, an index into a block's 32 values held in two
-     * vectors ({@code selectFrom(low, high)}): one masked add in place of a broadcast, two shifts, a
-     * mask and an or, and the lookup in place of a subtraction, a conversion and a multiply (Q5_0
-     * one-row products 7.1-7.4 → 8.6-8.7 G weights/s, microbenchmark).
-     */
-    static IntVector fiveBitIndex(MemorySegment data, long qs, int qh, int e) {
-        return nibbles(data, qs, e).add(16,
-                IntVector.broadcast(Vectors.INTS, qh).and(e < 16 ? LOW_BITS : HIGH_BITS).compare(VectorOperators.NE, 0));
     }
 
     static FloatVector broadcast(float v) {

@@ -43,62 +43,52 @@ public final class Q5_1Tensor extends Block32Tensor {
 
     /**
      * Two chains, even and odd vector steps, over the packed row and the split input, each value
-     * {@code d * q} (with 16 lanes looked up in the block's 32 values, {@link #fiveBitIndex}; with 8
-     * lanes in {@link #vectorDot8}); then plus the minimum's terms ({@link #addBlockTerms}).
+     * {@code d * q} (with 16 lanes looked up in the block's 32 values, {@link #fiveBits}); then plus
+     * the minimum's terms ({@link #addBlockTerms}). Both widths in one method, above C2's inlining
+     * size, as Q5_0's (see there).
      */
     @Override
     float vectorDot(long rowStart, float[] x, int cols, float[] sums) {
-        if (Vectors.LANES != BLOCK / 2) {
-            return vectorDot8(rowStart, x, cols, sums);
-        }
         int half = cols / 2;
         FloatVector even = FloatVector.zero(Vectors.FLOATS), odd = even;
         float terms = 0f; // the minimum's terms (addBlockTerms' chain), beside the vector work
         MemorySegment row = data;
         int block = 0; // int-counted from the row start: C2 optimises such loops better
+        if (Vectors.LANES != BLOCK / 2) {
+            // 8 lanes: the block's 16 quant bytes widened once as two vectors, low nibbles its steps
+            // at k and k + 8, high nibbles those at k + 16 and k + 24 (even, odd, even, odd), each with
+            // its fifth bits from qh
+            for (int k = 0; k < cols; k += BLOCK, block += BLOCK_BYTES) {
+                terms += f16(row.get(SHORT_LE, rowStart + block + 2)) * sums[k / BLOCK];
+                FloatVector d = broadcast(f16(row.get(SHORT_LE, rowStart + block)));
+                int qh = row.get(INT_LE, rowStart + block + 4);
+                IntVector p0 = Vectors.unsigned(row, rowStart + block + 8), p1 = Vectors.unsigned(row, rowStart + block + 16);
+                int at = k / 2;
+                even = ((FloatVector) p0.and(0x0f).or(IntVector.broadcast(Vectors.INTS, qh << 4).lanewise(VectorOperators.LSHR, LANE).and(0x10))
+                        .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(d)
+                        .fma(FloatVector.fromArray(Vectors.FLOATS, x, at), even);
+                odd = ((FloatVector) p1.and(0x0f).or(IntVector.broadcast(Vectors.INTS, (qh >>> 8) << 4).lanewise(VectorOperators.LSHR, LANE).and(0x10))
+                        .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(d)
+                        .fma(FloatVector.fromArray(Vectors.FLOATS, x, half + at), odd);
+                even = ((FloatVector) p0.lanewise(VectorOperators.LSHR, 4).or(IntVector.broadcast(Vectors.INTS, (qh >>> 16) << 4).lanewise(VectorOperators.LSHR, LANE).and(0x10))
+                        .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(d)
+                        .fma(FloatVector.fromArray(Vectors.FLOATS, x, at + 8), even);
+                odd = ((FloatVector) p1.lanewise(VectorOperators.LSHR, 4).or(IntVector.broadcast(Vectors.INTS, (qh >>> 24) << 4).lanewise(VectorOperators.LSHR, LANE).and(0x10))
+                        .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(d)
+                        .fma(FloatVector.fromArray(Vectors.FLOATS, x, half + at + 8), odd);
+            }
+            return Vectors.tree(even.add(odd)) + terms;
+        }
         for (int k = 0; k < cols; k += BLOCK, block += BLOCK_BYTES) {
             terms += f16(row.get(SHORT_LE, rowStart + block + 2)) * sums[k / BLOCK];
             float scale = f16(row.get(SHORT_LE, rowStart + block));
             int qh = row.get(INT_LE, rowStart + block + 4);
             // the block's 32 values q * d as two vectors
             IntVector low = fiveBitTable(scale, 0, false), high = fiveBitTable(scale, 0, true);
-            even = fiveBitIndex(row, rowStart + block + 8, qh, 0).selectFrom(low, high).reinterpretAsFloats()
+            even = fiveBits(row, rowStart + block + 8, qh, 0).selectFrom(low, high).reinterpretAsFloats()
                     .fma(FloatVector.fromArray(Vectors.FLOATS, x, k / 2), even);
-            odd = fiveBitIndex(row, rowStart + block + 8, qh, 16).selectFrom(low, high).reinterpretAsFloats()
+            odd = fiveBits(row, rowStart + block + 8, qh, 16).selectFrom(low, high).reinterpretAsFloats()
                     .fma(FloatVector.fromArray(Vectors.FLOATS, x, half + k / 2), odd);
-        }
-        return Vectors.tree(even.add(odd)) + terms;
-    }
-
-    /**
-     * {@link #vectorDot} at 8 lanes, in a method of its own (see Q5_0's): the block's 16 quant bytes
-     * widened once as two vectors, low nibbles its steps at k and k + 8, high nibbles those at k + 16
-     * and k + 24 (even, odd, even, odd), each with its fifth bits from qh; then the minimum's terms.
-     */
-    private float vectorDot8(long rowStart, float[] x, int cols, float[] sums) {
-        int half = cols / 2;
-        FloatVector even = FloatVector.zero(Vectors.FLOATS), odd = even;
-        float terms = 0f;
-        MemorySegment row = data;
-        int block = 0;
-        for (int k = 0; k < cols; k += BLOCK, block += BLOCK_BYTES) {
-            terms += f16(row.get(SHORT_LE, rowStart + block + 2)) * sums[k / BLOCK];
-            FloatVector d = broadcast(f16(row.get(SHORT_LE, rowStart + block)));
-            int qh = row.get(INT_LE, rowStart + block + 4);
-            IntVector p0 = Vectors.unsigned(row, rowStart + block + 8), p1 = Vectors.unsigned(row, rowStart + block + 16);
-            int at = k / 2;
-            even = ((FloatVector) p0.and(0x0f).or(IntVector.broadcast(Vectors.INTS, qh << 4).lanewise(VectorOperators.LSHR, LANE).and(0x10))
-                    .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(d)
-                    .fma(FloatVector.fromArray(Vectors.FLOATS, x, at), even);
-            odd = ((FloatVector) p1.and(0x0f).or(IntVector.broadcast(Vectors.INTS, (qh >>> 8) << 4).lanewise(VectorOperators.LSHR, LANE).and(0x10))
-                    .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(d)
-                    .fma(FloatVector.fromArray(Vectors.FLOATS, x, half + at), odd);
-            even = ((FloatVector) p0.lanewise(VectorOperators.LSHR, 4).or(IntVector.broadcast(Vectors.INTS, (qh >>> 16) << 4).lanewise(VectorOperators.LSHR, LANE).and(0x10))
-                    .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(d)
-                    .fma(FloatVector.fromArray(Vectors.FLOATS, x, at + 8), even);
-            odd = ((FloatVector) p1.lanewise(VectorOperators.LSHR, 4).or(IntVector.broadcast(Vectors.INTS, (qh >>> 24) << 4).lanewise(VectorOperators.LSHR, LANE).and(0x10))
-                    .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).mul(d)
-                    .fma(FloatVector.fromArray(Vectors.FLOATS, x, half + at + 8), odd);
         }
         return Vectors.tree(even.add(odd)) + terms;
     }
