@@ -293,11 +293,35 @@ public abstract sealed class FloatTensor permits FloatTypeTensor, Q8_0Tensor, Q4
      * bitwise {@link #dot(long, Activation)}, with every weight block decoded once for all {@code n}
      * inputs: what a batch of two to four sequences needs, where a panel's store and reload costs
      * more than it saves and separate one-row products decode each block {@code n} times. Returns
-     * {@code false}, having written nothing, where the type has no such kernel.
+     * {@code false}, having written nothing, where the type has no such kernel ({@link #together}).
+     * An input missing from four ({@code n == 3}) repeats the last one, its result left unwritten.
      */
-    boolean dotRowsTogether(Activation[] xs, int from, int n, float[] out, int outOffset, int outStride, int r0,
-            int r1, int cols) {
+    final boolean dotRowsTogether(Activation[] xs, int from, int n, float[] out, int outOffset, int outStride,
+            int r0, int r1, int cols) {
+        if (!panelKernels(cols) || !together(n)) {
+            return false;
+        }
+        float[] x0 = panelInput(xs[from]), x1 = panelInput(xs[from + 1]);
+        float[] x2 = n > 2 ? panelInput(xs[from + 2]) : x1, x3 = n > 3 ? panelInput(xs[from + 3]) : x2;
+        for (int r = r0; r < r1; r++) {
+            rowTogether(r, cols, x0, x1, x2, x3, n, out, outOffset + from * outStride + r, outStride);
+        }
+        return true;
+    }
+
+    /** Whether this type has a {@link #rowTogether} for {@code n} (2 to 4) inputs at this vector width. */
+    boolean together(int n) {
         return false;
+    }
+
+    /**
+     * Row {@code row} of a {@code cols}-wide matrix times the split inputs {@code x0..x3}, of which
+     * the first {@code n} are real, into {@code out[at + i * stride]} for {@code i < n}: each
+     * result bitwise the type's one-row product, each block decoded once for all.
+     */
+    void rowTogether(int row, int cols, float[] x0, float[] x1, float[] x2, float[] x3, int n, float[] out, int at,
+            int stride) {
+        throw new UnsupportedOperationException();
     }
 
     /**

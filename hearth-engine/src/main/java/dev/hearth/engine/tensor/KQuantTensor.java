@@ -89,28 +89,15 @@ abstract sealed class KQuantTensor extends FloatTensor permits Q4_KTensor, Q5_KT
 
     /**
      * Two to four inputs at once ({@link FloatTensor#dotRowsTogether}) for the types with a
-     * {@link #panelDotTogether}: each row's scales unpacked once, its blocks decoded once for all.
+     * {@link #panelDotTogether}: the row's scales unpacked once, its blocks decoded once for all.
      */
     @Override
-    final boolean dotRowsTogether(Activation[] xs, int from, int n, float[] out, int outOffset, int outStride, int r0,
-            int r1, int cols) {
-        if (!panelKernels(cols) || !together(n)) {
-            return false;
-        }
-        float[] x0 = panelInput(xs[from]), x1 = panelInput(xs[from + 1]);
-        float[] x2 = n > 2 ? panelInput(xs[from + 2]) : x1, x3 = n > 3 ? panelInput(xs[from + 3]) : x2;
-        long rowBytes = (long) cols / KQuants.SUPER_BLOCK * blockBytes;
+    final void rowTogether(int r, int cols, float[] x0, float[] x1, float[] x2, float[] x3, int n, float[] out, int at,
+            int stride) {
+        long rowStart = (long) r * (cols / KQuants.SUPER_BLOCK) * blockBytes;
         float[] sm = rowScales(cols);
-        for (int r = r0; r < r1; r++) {
-            scales(r * rowBytes, cols, sm);
-            panelDotTogether(r * rowBytes, x0, x1, x2, x3, n, cols, sm, out, outOffset + from * outStride + r, outStride);
-        }
-        return true;
-    }
-
-    /** Whether this type has a {@link #panelDotTogether} for {@code n} inputs at this vector width. */
-    boolean together(int n) {
-        return false;
+        scales(rowStart, cols, sm);
+        panelDotTogether(rowStart, x0, x1, x2, x3, n, cols, sm, out, at, stride);
     }
 
     /**

@@ -131,32 +131,27 @@ public final class Q4_0Tensor extends FloatTensor {
     }
 
     /**
-     * Two to four inputs at once ({@link FloatTensor#dotRowsTogether}): each block's values are
-     * decoded once and multiplied into every input's two chains, in {@link #vectorDot}'s order. An
-     * input missing from four ({@code n == 3}) repeats the last one, its result left unwritten.
+     * Two to four inputs at once ({@link FloatTensor#dotRowsTogether}), at both widths: each block's
+     * values are decoded once and multiplied into every input's two chains, in {@link #vectorDot}'s order.
      */
     @Override
-    boolean dotRowsTogether(Activation[] xs, int from, int n, float[] out, int outOffset, int outStride, int r0,
-            int r1, int cols) {
-        if (!panelKernels(cols)) {
-            return false;
-        }
-        float[] x0 = panelInput(xs[from]), x1 = panelInput(xs[from + 1]);
-        float[] x2 = n > 2 ? panelInput(xs[from + 2]) : x1, x3 = n > 3 ? panelInput(xs[from + 3]) : x2;
-        long rowBytes = (long) cols / BLOCK * BLOCK_BYTES;
-        for (int r = r0; r < r1; r++) {
-            int at = outOffset + from * outStride + r;
-            if (n == 2 && Vectors.LANES == BLOCK / 2) {
-                dot2(r * rowBytes, x0, x1, cols, out, at, outStride);
-            } else if (n == 2) {
-                dot2Narrow(r * rowBytes, x0, x1, cols, out, at, outStride);
-            } else if (Vectors.LANES == BLOCK / 2) {
-                dot4(r * rowBytes, x0, x1, x2, x3, cols, out, at, outStride, n);
-            } else {
-                dot4Narrow(r * rowBytes, x0, x1, x2, x3, cols, out, at, outStride, n);
-            }
-        }
+    boolean together(int n) {
         return true;
+    }
+
+    @Override
+    void rowTogether(int r, int cols, float[] x0, float[] x1, float[] x2, float[] x3, int n, float[] out, int at,
+            int stride) {
+        long rowStart = (long) r * (cols / BLOCK) * BLOCK_BYTES;
+        if (n == 2 && Vectors.LANES == BLOCK / 2) {
+            dot2(rowStart, x0, x1, cols, out, at, stride);
+        } else if (n == 2) {
+            dot2Narrow(rowStart, x0, x1, cols, out, at, stride);
+        } else if (Vectors.LANES == BLOCK / 2) {
+            dot4(rowStart, x0, x1, x2, x3, cols, out, at, stride, n);
+        } else {
+            dot4Narrow(rowStart, x0, x1, x2, x3, cols, out, at, stride, n);
+        }
     }
 
     /** {@link #vectorDot}'s 16-lane body for two inputs. */

@@ -98,26 +98,22 @@ public final class Q5_0Tensor extends Block32Tensor {
      * Two to four inputs at once ({@link FloatTensor#dotRowsTogether}), at 16 lanes: each block's
      * values looked up once and multiplied into every input's two chains, in {@link #vectorDot}'s
      * order (Q5_0 is most of the Q4_K_M files of models whose rows are not whole super-blocks,
-     * Qwen2.5-0.5B's among them). An input missing from four repeats the last.
+     * Qwen2.5-0.5B's among them).
      */
     @Override
-    boolean dotRowsTogether(Activation[] xs, int from, int n, float[] out, int outOffset, int outStride, int r0,
-            int r1, int cols) {
-        if (!panelKernels(cols) || Vectors.LANES != BLOCK / 2) {
-            return false;
+    boolean together(int n) {
+        return Vectors.LANES == BLOCK / 2;
+    }
+
+    @Override
+    void rowTogether(int r, int cols, float[] x0, float[] x1, float[] x2, float[] x3, int n, float[] out, int at,
+            int stride) {
+        long rowStart = (long) r * (cols / BLOCK) * BLOCK_BYTES;
+        if (n == 2) {
+            dot2(rowStart, x0, x1, cols, out, at, stride);
+        } else {
+            dot4(rowStart, x0, x1, x2, x3, cols, out, at, stride, n);
         }
-        float[] x0 = panelInput(xs[from]), x1 = panelInput(xs[from + 1]);
-        float[] x2 = n > 2 ? panelInput(xs[from + 2]) : x1, x3 = n > 3 ? panelInput(xs[from + 3]) : x2;
-        long rowBytes = (long) cols / BLOCK * BLOCK_BYTES;
-        for (int r = r0; r < r1; r++) {
-            int at = outOffset + from * outStride + r;
-            if (n == 2) {
-                dot2(r * rowBytes, x0, x1, cols, out, at, outStride);
-            } else {
-                dot4(r * rowBytes, x0, x1, x2, x3, cols, out, at, outStride, n);
-            }
-        }
-        return true;
     }
 
     /** {@link #vectorDot}'s 16-lane body for two inputs. */
