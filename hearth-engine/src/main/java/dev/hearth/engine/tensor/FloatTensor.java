@@ -250,10 +250,12 @@ public abstract sealed class FloatTensor permits FloatTypeTensor, Q8_0Tensor, Q4
     static final int PANEL_ROWS = 4;
 
     /**
-     * {@link #rowsTimesBlock} for {@link #panelKernels} types: with several activation rows the
-     * chunk is dequantized {@link #PANEL_ROWS} rows at a time into a float panel for {@link Panel#multiply}; fewer take the packed
-     * rows one by one ({@link #dot(long, Activation)}), which streams from memory at close to the
-     * machine's bandwidth (several rows at once, or a heap copy of the chunk, measured slower).
+     * {@link #rowsTimesBlock} for {@link #panelKernels} types: two to four activation rows go to the
+     * type's {@link #dotRowsTogether} where it has one; otherwise, with {@link #TILE} or more, the
+     * chunk is dequantized {@link #PANEL_ROWS} rows at a time into a float panel for
+     * {@link Panel#multiply}; fewer take the packed rows one by one ({@link #dot(long, Activation)}),
+     * which streams from memory at close to the machine's bandwidth (several rows at once, or a heap
+     * copy of the chunk, measured slower).
      */
     private void panelRowsTimesBlock(Activation[] xs, int from, int n, float[] out, int outOffset, int outStride,
             int r0, int r1, int cols) {
