@@ -188,6 +188,137 @@ public final class Q5_KTensor extends KQuantTensor {
         return Vectors.tree(even.add(odd));
     }
 
+    /** 16 lanes: two to four inputs share each pair's decoded values ({@link #panelDot}'s 16-lane body). */
+    @Override
+    boolean together(int n) {
+        return Vectors.LANES == 16;
+    }
+
+    @Override
+    void panelDotTogether(long rowStart, float[] x0, float[] x1, float[] x2, float[] x3, int n, int cols, float[] sm,
+            float[] out, int at, int stride) {
+        if (n == 2) {
+            dot2(rowStart, x0, x1, cols, sm, out, at, stride);
+        } else {
+            dot4(rowStart, x0, x1, x2, x3, cols, sm, out, at, stride, n);
+        }
+    }
+
+    /** {@link #panelDot}'s 16-lane body for two inputs: each pair's four value vectors decoded once. */
+    private void dot2(long rowStart, float[] x0, float[] x1, int cols, float[] sm, float[] out, int at, int stride) {
+        int half = cols / 2;
+        FloatVector e0 = FloatVector.zero(Vectors.FLOATS), o0 = e0, e1 = e0, o1 = e0;
+        MemorySegment row = data;
+        IntVector h0 = IntVector.zero(Vectors.INTS), h1 = h0;
+        for (int pair = 0, qs = 48, qh = 16, s = 0; pair < cols / 64; pair++) {
+            if ((pair & 3) == 0) {
+                h0 = Vectors.unsigned(row, rowStart + qh).lanewise(VectorOperators.LSHL, 4);
+                h1 = Vectors.unsigned(row, rowStart + qh + 16).lanewise(VectorOperators.LSHL, 4);
+            } else {
+                h0 = h0.lanewise(VectorOperators.LSHR, 2);
+                h1 = h1.lanewise(VectorOperators.LSHR, 2);
+            }
+            IntVector p0 = Vectors.unsigned(row, rowStart + qs), p1 = Vectors.unsigned(row, rowStart + qs + 16);
+            FloatVector scale = FloatVector.broadcast(Vectors.FLOATS, sm[s]);
+            FloatVector min = FloatVector.broadcast(Vectors.FLOATS, sm[s + Q4_KTensor.MINS]);
+            FloatVector w0 = ((FloatVector) p0.and(0x0f).or(h0.and(0x10))
+                    .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).fma(scale, min);
+            FloatVector w1 = ((FloatVector) p1.and(0x0f).or(h1.and(0x10))
+                    .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).fma(scale, min);
+            scale = FloatVector.broadcast(Vectors.FLOATS, sm[s + 1]);
+            min = FloatVector.broadcast(Vectors.FLOATS, sm[s + Q4_KTensor.MINS + 1]);
+            FloatVector w2 = ((FloatVector) p0.lanewise(VectorOperators.LSHR, 4)
+                    .or(h0.lanewise(VectorOperators.LSHR, 1).and(0x10))
+                    .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).fma(scale, min);
+            FloatVector w3 = ((FloatVector) p1.lanewise(VectorOperators.LSHR, 4)
+                    .or(h1.lanewise(VectorOperators.LSHR, 1).and(0x10))
+                    .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).fma(scale, min);
+            int a = pair * 32, b = half + a;
+            e0 = w0.fma(FloatVector.fromArray(Vectors.FLOATS, x0, a), e0);
+            o0 = w1.fma(FloatVector.fromArray(Vectors.FLOATS, x0, b), o0);
+            e0 = w2.fma(FloatVector.fromArray(Vectors.FLOATS, x0, a + 16), e0);
+            o0 = w3.fma(FloatVector.fromArray(Vectors.FLOATS, x0, b + 16), o0);
+            e1 = w0.fma(FloatVector.fromArray(Vectors.FLOATS, x1, a), e1);
+            o1 = w1.fma(FloatVector.fromArray(Vectors.FLOATS, x1, b), o1);
+            e1 = w2.fma(FloatVector.fromArray(Vectors.FLOATS, x1, a + 16), e1);
+            o1 = w3.fma(FloatVector.fromArray(Vectors.FLOATS, x1, b + 16), o1);
+            if ((pair & 3) == 3) {
+                qs += 32 + 48;
+                qh += BLOCK_BYTES;
+                s += SCALES - 6;
+            } else {
+                qs += 32;
+                s += 2;
+            }
+        }
+        out[at] = Vectors.tree(e0.add(o0));
+        out[at + stride] = Vectors.tree(e1.add(o1));
+    }
+
+    /** {@link #dot2} for four inputs, of which the first {@code n} are written. */
+    private void dot4(long rowStart, float[] x0, float[] x1, float[] x2, float[] x3, int cols, float[] sm, float[] out,
+            int at, int stride, int n) {
+        int half = cols / 2;
+        FloatVector e0 = FloatVector.zero(Vectors.FLOATS), o0 = e0, e1 = e0, o1 = e0, e2 = e0, o2 = e0, e3 = e0, o3 = e0;
+        MemorySegment row = data;
+        IntVector h0 = IntVector.zero(Vectors.INTS), h1 = h0;
+        for (int pair = 0, qs = 48, qh = 16, s = 0; pair < cols / 64; pair++) {
+            if ((pair & 3) == 0) {
+                h0 = Vectors.unsigned(row, rowStart + qh).lanewise(VectorOperators.LSHL, 4);
+                h1 = Vectors.unsigned(row, rowStart + qh + 16).lanewise(VectorOperators.LSHL, 4);
+            } else {
+                h0 = h0.lanewise(VectorOperators.LSHR, 2);
+                h1 = h1.lanewise(VectorOperators.LSHR, 2);
+            }
+            IntVector p0 = Vectors.unsigned(row, rowStart + qs), p1 = Vectors.unsigned(row, rowStart + qs + 16);
+            FloatVector scale = FloatVector.broadcast(Vectors.FLOATS, sm[s]);
+            FloatVector min = FloatVector.broadcast(Vectors.FLOATS, sm[s + Q4_KTensor.MINS]);
+            FloatVector w0 = ((FloatVector) p0.and(0x0f).or(h0.and(0x10))
+                    .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).fma(scale, min);
+            FloatVector w1 = ((FloatVector) p1.and(0x0f).or(h1.and(0x10))
+                    .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).fma(scale, min);
+            scale = FloatVector.broadcast(Vectors.FLOATS, sm[s + 1]);
+            min = FloatVector.broadcast(Vectors.FLOATS, sm[s + Q4_KTensor.MINS + 1]);
+            FloatVector w2 = ((FloatVector) p0.lanewise(VectorOperators.LSHR, 4)
+                    .or(h0.lanewise(VectorOperators.LSHR, 1).and(0x10))
+                    .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).fma(scale, min);
+            FloatVector w3 = ((FloatVector) p1.lanewise(VectorOperators.LSHR, 4)
+                    .or(h1.lanewise(VectorOperators.LSHR, 1).and(0x10))
+                    .convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).fma(scale, min);
+            int a = pair * 32, b = half + a;
+            e0 = w0.fma(FloatVector.fromArray(Vectors.FLOATS, x0, a), e0);
+            o0 = w1.fma(FloatVector.fromArray(Vectors.FLOATS, x0, b), o0);
+            e0 = w2.fma(FloatVector.fromArray(Vectors.FLOATS, x0, a + 16), e0);
+            o0 = w3.fma(FloatVector.fromArray(Vectors.FLOATS, x0, b + 16), o0);
+            e1 = w0.fma(FloatVector.fromArray(Vectors.FLOATS, x1, a), e1);
+            o1 = w1.fma(FloatVector.fromArray(Vectors.FLOATS, x1, b), o1);
+            e1 = w2.fma(FloatVector.fromArray(Vectors.FLOATS, x1, a + 16), e1);
+            o1 = w3.fma(FloatVector.fromArray(Vectors.FLOATS, x1, b + 16), o1);
+            e2 = w0.fma(FloatVector.fromArray(Vectors.FLOATS, x2, a), e2);
+            o2 = w1.fma(FloatVector.fromArray(Vectors.FLOATS, x2, b), o2);
+            e2 = w2.fma(FloatVector.fromArray(Vectors.FLOATS, x2, a + 16), e2);
+            o2 = w3.fma(FloatVector.fromArray(Vectors.FLOATS, x2, b + 16), o2);
+            e3 = w0.fma(FloatVector.fromArray(Vectors.FLOATS, x3, a), e3);
+            o3 = w1.fma(FloatVector.fromArray(Vectors.FLOATS, x3, b), o3);
+            e3 = w2.fma(FloatVector.fromArray(Vectors.FLOATS, x3, a + 16), e3);
+            o3 = w3.fma(FloatVector.fromArray(Vectors.FLOATS, x3, b + 16), o3);
+            if ((pair & 3) == 3) {
+                qs += 32 + 48;
+                qh += BLOCK_BYTES;
+                s += SCALES - 6;
+            } else {
+                qs += 32;
+                s += 2;
+            }
+        }
+        out[at] = Vectors.tree(e0.add(o0));
+        out[at + stride] = Vectors.tree(e1.add(o1));
+        out[at + 2 * stride] = Vectors.tree(e2.add(o2));
+        if (n > 3) {
+            out[at + 3 * stride] = Vectors.tree(e3.add(o3));
+        }
+    }
+
     @Override
     void scales(long rowStart, int cols, float[] sm) {
         Q4_KTensor.rowScales(data, rowStart, BLOCK_BYTES, cols, sm);
