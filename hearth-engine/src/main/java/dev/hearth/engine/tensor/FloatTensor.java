@@ -319,7 +319,8 @@ public abstract sealed class FloatTensor permits FloatTypeTensor, Q8_0Tensor, Q4
     /**
      * Row {@code row} of a {@code cols}-wide matrix times the split inputs {@code x0..x3}, of which
      * the first {@code n} are real, into {@code out[at + i * stride]} for {@code i < n}: each
-     * result bitwise the type's one-row product, each block decoded once for all.
+     * result bitwise the type's one-row product, each block decoded once for all. Called only where
+     * {@link #together} holds for {@code n}.
      */
     void rowTogether(int row, int cols, float[] x0, float[] x1, float[] x2, float[] x3, int n, float[] out, int at,
             int stride) {

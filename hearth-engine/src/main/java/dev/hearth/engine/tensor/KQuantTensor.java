@@ -88,27 +88,41 @@ abstract sealed class KQuantTensor extends FloatTensor permits Q4_KTensor, Q5_KT
     abstract float panelDot(long rowStart, float[] x, int cols, float[] sm);
 
     /**
-     * Two to four inputs at once ({@link FloatTensor#dotRowsTogether}) for the types with a
-     * {@link #panelDotTogether}: the row's scales unpacked once, its blocks decoded once for all.
+     * Two to four inputs at once ({@link FloatTensor#dotRowsTogether}), at 16 lanes: the row's scales
+     * unpacked once, its blocks decoded once for all ({@link #panelDot2}, {@link #panelDot4}). At 8
+     * lanes a batch goes on as before (one row at a time, panels from four rows).
      */
+    @Override
+    final boolean together(int n) {
+        return Vectors.LANES == 16;
+    }
+
     @Override
     final void rowTogether(int r, int cols, float[] x0, float[] x1, float[] x2, float[] x3, int n, float[] out, int at,
             int stride) {
         long rowStart = (long) r * (cols / KQuants.SUPER_BLOCK) * blockBytes;
         float[] sm = rowScales(cols);
         scales(rowStart, cols, sm);
-        panelDotTogether(rowStart, x0, x1, x2, x3, n, cols, sm, out, at, stride);
+        if (n == 2) {
+            panelDot2(rowStart, x0, x1, cols, sm, out, at, stride);
+        } else {
+            panelDot4(rowStart, x0, x1, x2, x3, cols, sm, out, at, stride, n);
+        }
     }
 
     /**
-     * {@link #panelDot} of one row with {@code n} (2 to 4) inputs, {@code x0..x3} (an input missing
-     * from four repeats the last), each result bitwise {@link #panelDot}'s, into {@code out[at + i * stride]}
-     * for {@code i < n}.
+     * {@link #panelDot}'s 16-lane body for two inputs, each result bitwise {@link #panelDot}'s, into
+     * {@code out[at]} and {@code out[at + stride]}; {@code sm} holds the row's {@link #scales}.
      */
-    void panelDotTogether(long rowStart, float[] x0, float[] x1, float[] x2, float[] x3, int n, int cols, float[] sm,
-            float[] out, int at, int stride) {
-        throw new UnsupportedOperationException();
-    }
+    abstract void panelDot2(long rowStart, float[] x0, float[] x1, int cols, float[] sm, float[] out, int at,
+            int stride);
+
+    /**
+     * {@link #panelDot2} for four inputs, of which the first {@code n} are written (an input missing
+     * from four repeats the last).
+     */
+    abstract void panelDot4(long rowStart, float[] x0, float[] x1, float[] x2, float[] x3, int cols, float[] sm,
+            float[] out, int at, int stride, int n);
 
     /**
      * The row whose first super-block is at byte {@code block}, dequantized into {@code out[at...]} in

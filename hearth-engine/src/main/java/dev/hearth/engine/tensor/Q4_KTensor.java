@@ -148,24 +148,9 @@ public final class Q4_KTensor extends KQuantTensor {
         return Vectors.tree(even.add(odd));
     }
 
-    /** 16 lanes: two to four inputs share each pair's decoded values ({@link #panelDot}'s 16-lane body). */
-    @Override
-    boolean together(int n) {
-        return Vectors.LANES == 16;
-    }
-
-    @Override
-    void panelDotTogether(long rowStart, float[] x0, float[] x1, float[] x2, float[] x3, int n, int cols, float[] sm,
-            float[] out, int at, int stride) {
-        if (n == 2) {
-            dot2(rowStart, x0, x1, cols, sm, out, at, stride);
-        } else {
-            dot4(rowStart, x0, x1, x2, x3, cols, sm, out, at, stride, n);
-        }
-    }
-
     /** {@link #panelDot}'s 16-lane body for two inputs: each pair's four value vectors decoded once. */
-    private void dot2(long rowStart, float[] x0, float[] x1, int cols, float[] sm, float[] out, int at, int stride) {
+    @Override
+    void panelDot2(long rowStart, float[] x0, float[] x1, int cols, float[] sm, float[] out, int at, int stride) {
         int half = cols / 2;
         FloatVector e0 = FloatVector.zero(Vectors.FLOATS), o0 = e0, e1 = e0, o1 = e0;
         MemorySegment row = data;
@@ -202,8 +187,9 @@ public final class Q4_KTensor extends KQuantTensor {
         out[at + stride] = Vectors.tree(e1.add(o1));
     }
 
-    /** {@link #dot2} for four inputs, of which the first {@code n} are written. */
-    private void dot4(long rowStart, float[] x0, float[] x1, float[] x2, float[] x3, int cols, float[] sm, float[] out,
+    /** {@link #panelDot2} for four inputs, of which the first {@code n} are written. */
+    @Override
+    void panelDot4(long rowStart, float[] x0, float[] x1, float[] x2, float[] x3, int cols, float[] sm, float[] out,
             int at, int stride, int n) {
         int half = cols / 2;
         FloatVector e0 = FloatVector.zero(Vectors.FLOATS), o0 = e0, e1 = e0, o1 = e0, e2 = e0, o2 = e0, e3 = e0, o3 = e0;

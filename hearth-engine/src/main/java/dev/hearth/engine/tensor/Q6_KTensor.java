@@ -147,28 +147,13 @@ public final class Q6_KTensor extends KQuantTensor {
                 .add(FloatVector.fromArray(Vectors.FLOATS, chains, Vectors.LANES)));
     }
 
-    /** 16 lanes: two to four inputs share each quadrant's decoded values ({@link #dot2}, {@link #dot4}). */
-    @Override
-    boolean together(int n) {
-        return Vectors.LANES == 16;
-    }
-
-    @Override
-    void panelDotTogether(long rowStart, float[] x0, float[] x1, float[] x2, float[] x3, int n, int cols, float[] ds,
-            float[] out, int at, int stride) {
-        if (n == 2) {
-            dot2(rowStart, x0, x1, cols, ds, out, at, stride);
-        } else {
-            dot4(rowStart, x0, x1, x2, x3, cols, ds, out, at, stride, n);
-        }
-    }
-
     /**
      * {@link #panelDot}'s 16-lane body for two inputs, with the row's scales from {@link #scales}
      * (the same values the kernel computes in place): each quadrant's values decoded once and
      * multiplied into both inputs' chains.
      */
-    private void dot2(long rowStart, float[] x0, float[] x1, int cols, float[] ds, float[] out, int at, int stride) {
+    @Override
+    void panelDot2(long rowStart, float[] x0, float[] x1, int cols, float[] ds, float[] out, int at, int stride) {
         int half = cols / 2;
         FloatVector e0 = FloatVector.zero(Vectors.FLOATS), o0 = e0, e1 = e0, o1 = e0;
         MemorySegment row = data;
@@ -224,8 +209,9 @@ public final class Q6_KTensor extends KQuantTensor {
         out[at + stride] = Vectors.tree(e1.add(o1));
     }
 
-    /** {@link #dot2} for four inputs, of which the first {@code n} are written. */
-    private void dot4(long rowStart, float[] x0, float[] x1, float[] x2, float[] x3, int cols, float[] ds, float[] out,
+    /** {@link #panelDot2} for four inputs, of which the first {@code n} are written. */
+    @Override
+    void panelDot4(long rowStart, float[] x0, float[] x1, float[] x2, float[] x3, int cols, float[] ds, float[] out,
             int at, int stride, int n) {
         int half = cols / 2;
         FloatVector e0 = FloatVector.zero(Vectors.FLOATS), o0 = e0, e1 = e0, o1 = e0, e2 = e0, o2 = e0, e3 = e0, o3 = e0;
