@@ -61,6 +61,11 @@ final class MultipartForm {
     try {
       parts = ctx.req().getParts();
     } catch (IOException | ServletException | RuntimeException e) {
+      // Jetty fails the request's content with the parse, and so closes the connection after the
+      // answer. Saying so lets the client open a new one for its next request: without the header,
+      // the Java client pooled the connection and its next POST met the closed socket ("HTTP/1.1
+      // header parser received no bytes", one request in seven in a loop of refused uploads).
+      ctx.header("Connection", "close");
       // Jetty reports a part over the limit as "max file size exceeded" / "max length exceeded",
       // possibly wrapped (BadMessageException "bad multipart") once parsing has begun.
       for (Throwable t = e; t != null; t = t.getCause()) {

@@ -36,14 +36,21 @@ class FilesLimitsTest {
     return server.send(server.request("/v1/files").header("Content-Type", Multipart.CONTENT_TYPE).POST(body).build());
   }
 
+  /**
+   * Refused again and again on one client: every refusal arrives. (Jetty closes the connection
+   * after a refused multipart body; before the answer said so, the client reused it about one
+   * request in seven and got "header parser received no bytes" instead of its 413.)
+   */
   @Test
   void filesOverTheFileLimitGet413NamingTheLimitWhetherOrNotTheLengthIsDeclared() {
     try (TestServer server = TestServer.start(dataDir, "files.max_file_bytes=100000")) {
       Multipart form = new Multipart().field("purpose", "user_data");
-      for (boolean withLength : new boolean[] {true, false}) {
-        JsonNode error = assertError(upload(server, form, "big.bin", 300_000, withLength), 413);
-        assertThat(error.get("message").asString()).contains("100000").contains("files.max_file_bytes");
-        assertThat(error.get("code").asString()).isEqualTo("file_too_large");
+      for (int round = 0; round < 16; round++) {
+        for (boolean withLength : new boolean[] {true, false}) {
+          JsonNode error = assertError(upload(server, form, "big.bin", 300_000 + round, withLength), 413);
+          assertThat(error.get("message").asString()).contains("100000").contains("files.max_file_bytes");
+          assertThat(error.get("code").asString()).isEqualTo("file_too_large");
+        }
       }
       assertThat(upload(server, form, "ok.bin", 100_000, true).statusCode()).isEqualTo(200);
       assertThat(blobs()).hasSize(1);
