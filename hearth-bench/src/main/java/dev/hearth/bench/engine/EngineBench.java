@@ -25,6 +25,8 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>decode tokens/s (tg128: 128 greedy tokens one at a time) and prefill tokens/s (pp512: a
  *       512-token prompt in one call), ratio hearth ÷ llama.cpp (goals ≥ 1.0 and ≥ 0.8);</li>
+ *   <li>decode tokens/s of the same 128 tokens after a 1024-token context ({@code --depth}), where
+ *       attention reads a long KV cache every step, as in a long conversation;</li>
  *   <li>aggregate decode tokens/s of 1, 4 and 16 sequences advanced together (Hearth: one
  *       {@code Model.forward(List<Step>)} per step; llama.cpp: parallel slots with continuous
  *       batching, driven by concurrent completion calls), and 16 ÷ 1 (goal ≥ 4);</li>
@@ -38,7 +40,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * ./hearth-bench/bench engine [--model qwen2.5-0.5b|llama-3.2-1b|all] [--type Q8_0|Q4_0|Q4_1|Q5_0|Q5_1|Q4_K|Q5_K|Q6_K|F16|BF16|F32|all]
- *                             [--threads N] [--quick] [--no-llama] [--dir DIR]
+ *                             [--threads N] [--depth N] [--quick] [--no-llama] [--dir DIR]
  * </pre>
  */
 public final class EngineBench {
@@ -56,6 +58,7 @@ public final class EngineBench {
     Path dir = Path.of(arg(args, "--dir", defaultDir().toString()));
     int pp = quick ? 64 : 512;
     int tg = quick ? 16 : 128;
+    int depth = Integer.parseInt(arg(args, "--depth", quick ? "128" : "1024"));
     int aggSteps = quick ? 8 : 32;
     int repeats = quick ? 1 : 2;
     String seqs = "1,4,16";
@@ -71,7 +74,8 @@ public final class EngineBench {
     }
 
     String cpu = cpuName();
-    System.out.printf("CPU: %s, %d threads for each engine%s%n", cpu, threads, quick ? " (--quick: pp64, tg16, 8 steps)" : "");
+    System.out.printf("CPU: %s, %d threads for each engine%s%n", cpu, threads,
+        quick ? " (--quick: pp64, tg16, 8 steps, depth " + depth + ")" : "");
     double bandwidth = Bandwidth.measure(quick ? 256L << 20 : 1L << 30, threads, quick ? 3 : 5);
     System.out.printf("memory read bandwidth (%d threads): %.1f GB/s%n", threads, bandwidth / 1e9);
 
@@ -86,7 +90,11 @@ public final class EngineBench {
           weightBytes = BenchModels.weightBytesPerToken(gguf);
           config = ModelLoader.load(gguf).config();
         }
-        long maxKv = Math.max(HearthRun.kvBytes(config, Math.max(pp + 1, tg + 2)),
+        if (depth + tg + 1 > config.contextLength()) {
+          throw new IllegalArgumentException("--depth " + depth + " plus tg" + tg + " is past the context of " + m.name()
+              + " (" + config.contextLength() + " tokens)");
+        }
+        long maxKv = Math.max(HearthRun.kvBytes(config, Math.max(Math.max(pp + 1, tg + 2), depth + tg + 1)),
             16 * HearthRun.kvBytes(config, 8 + aggSteps + 1));
         System.out.printf("%s %s: running Hearth ...%n", m.name(), type);
         Map<String, Double> ours = child("hearth-" + m.name() + "-" + type, dir, List.of(
@@ -95,7 +103,7 @@ public final class EngineBench {
             "-Xmx" + ((maxKv * 2 + (320L << 20)) >> 20) + "m",
             "-Djava.util.concurrent.ForkJoinPool.common.parallelism=" + (threads - 1),
             "-Dhearth.engine.threads=" + threads,
-            HearthRun.class.getName(), file.toString(), "" + pp, "" + tg, "" + aggSteps, "" + repeats, seqs),
+            HearthRun.class.getName(), file.toString(), "" + pp, "" + tg, "" + aggSteps, "" + repeats, seqs, "" + depth),
             quick ? 300 : 3600);
         Map<String, Double> theirs = Map.of();
         if (llama) {
@@ -103,12 +111,16 @@ public final class EngineBench {
           theirs = child("llamacpp-" + m.name() + "-" + type, dir, List.of(
               "-Xmx256m", "-Dde.kherud.llama.tmpdir=" + dir.resolve("llama-native"),
               LlamaCppRun.class.getName(), file.toString(), "" + threads, "" + pp, "" + tg, "" + aggSteps,
-              "" + repeats, seqs),
+              "" + repeats, seqs, "" + depth),
               quick ? 300 : 3600);
         }
         String name = m.name() + " " + type;
         table.add(row(name, "decode tg" + tg + " (tok/s)", ours.get("tg_tps"), theirs.get("tg_tps")));
         table.add(row("", "prefill pp" + pp + " (tok/s)", ours.get("pp_tps"), theirs.get("pp_tps")));
+        if (depth > 0) {
+          table.add(row("", "decode tg" + tg + " at depth " + depth + " (tok/s)", ours.get("tg_depth_tps"),
+              theirs.get("tg_depth_tps")));
+        }
         for (String n : seqs.split(",")) {
           table.add(row("", "aggregate, " + n + " seq (tok/s)", ours.get("agg" + n + "_tps"), theirs.get("agg" + n + "_tps")));
         }

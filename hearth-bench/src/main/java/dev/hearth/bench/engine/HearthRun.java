@@ -15,10 +15,12 @@ import java.util.SplittableRandom;
 /**
  * Hearth's engine on one model, in a JVM of its own (so its resident memory is its own): prefill
  * ({@code pp} tokens in one {@code ingest}), decode ({@code tg} greedy tokens one at a time) and
- * aggregate decode of 1, 4 and 16 sequences advanced together by {@code Model.forward(List<Step>)}.
+ * aggregate decode of 1, 4 and 16 sequences advanced together by {@code Model.forward(List<Step>)},
+ * and, where {@code DEPTH > 0}, decode of {@code tg} tokens after a {@code DEPTH}-token context (what a
+ * long conversation costs: attention reads the whole KV cache every step).
  * Threads: the common fork-join pool, sized by the parent. Prints {@code RESULT key value} lines.
  *
- * <pre>java ... HearthRun FILE PP TG AGG_STEPS REPEATS SEQS(comma-separated)</pre>
+ * <pre>java ... HearthRun FILE PP TG AGG_STEPS REPEATS SEQS(comma-separated) [DEPTH]</pre>
  */
 public final class HearthRun {
 
@@ -32,6 +34,7 @@ public final class HearthRun {
     int aggSteps = Integer.parseInt(args[3]);
     int repeats = Integer.parseInt(args[4]);
     int[] seqs = java.util.Arrays.stream(args[5].split(",")).mapToInt(Integer::parseInt).toArray();
+    int depth = args.length > 6 ? Integer.parseInt(args[6]) : 0;
     try (GgufFile file = GgufFile.open(path)) {
       Model model = ModelLoader.load(file);
       ModelConfig c = model.config();
@@ -75,6 +78,23 @@ public final class HearthRun {
         release(c, s);
       }
       result("tg_tps", tgBest);
+
+      if (depth > 0) {
+        int[] context = new SplittableRandom(11).ints(depth, 0, 400).toArray();
+        double best = 0;
+        for (int r = 0; r < repeats; r++) {
+          InferenceState s = state(model, depth + tg + 1);
+          model.ingest(s, context);
+          int token = argmax(s.lastLogits());
+          long start = System.nanoTime();
+          for (int i = 0; i < tg; i++) {
+            token = argmax(model.forward(s, token));
+          }
+          best = Math.max(best, tg / seconds(start));
+          release(c, s);
+        }
+        result("tg_depth_tps", best);
+      }
 
       for (int n : seqs) {
         List<InferenceState> states = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.hearth.bench.engine;
 
 import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaModel;
+import de.kherud.llama.LlamaOutput;
 import de.kherud.llama.ModelParameters;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,10 +21,12 @@ import java.util.concurrent.Future;
  * from their wall time: prefill = a prompt of exactly {@code pp} tokens (BOS included) completed
  * with one predicted token; decode = the difference between predicting {@code tg + 1} and one token
  * after a one-word prompt; aggregate = {@code n} Java threads completing at once against
- * {@code setParallel(n)} slots with continuous batching (minus the time a single one-token request takes).
+ * {@code setParallel(n)} slots with continuous batching (minus the time a single one-token request takes);
+ * decode at depth = {@code tg} tokens streamed after a {@code DEPTH}-token prompt, timed from the first
+ * streamed token to the last (a difference of two long prefills would drown it in their noise).
  * Prompt caching is off, the end-of-generation token ignored, sampling greedy.
  *
- * <pre>java ... LlamaCppRun FILE THREADS PP TG AGG_STEPS REPEATS SEQS</pre>
+ * <pre>java ... LlamaCppRun FILE THREADS PP TG AGG_STEPS REPEATS SEQS [DEPTH]</pre>
  */
 public final class LlamaCppRun {
 
@@ -50,8 +53,9 @@ public final class LlamaCppRun {
     int aggSteps = Integer.parseInt(args[4]);
     int repeats = Integer.parseInt(args[5]);
     int[] seqs = java.util.Arrays.stream(args[6].split(",")).mapToInt(Integer::parseInt).toArray();
+    int depth = args.length > 7 ? Integer.parseInt(args[7]) : 0;
 
-    try (LlamaModel llama = new LlamaModel(parameters(file, threads, pp + tg + 16, 1))) {
+    try (LlamaModel llama = new LlamaModel(parameters(file, threads, Math.max(pp, depth) + tg + 16, 1))) {
       String prompt = promptOf(llama, pp - 1); // + BOS
       complete(llama, "the", 8); // warm-up
       double ppBest = 0;
@@ -64,6 +68,14 @@ public final class LlamaCppRun {
       }
       HearthRun.result("pp_tps", ppBest);
       HearthRun.result("tg_tps", tgBest);
+      if (depth > 0) {
+        String context = promptOf(llama, depth - 1); // + BOS
+        double best = 0;
+        for (int r = 0; r < repeats; r++) {
+          best = Math.max(best, streamedRate(llama, context, tg));
+        }
+        HearthRun.result("tg_depth_tps", best);
+      }
     }
     HearthRun.result("rss_peak_bytes", HearthRun.procStatus("VmHWM"));
     for (int n : seqs) {
@@ -106,13 +118,34 @@ public final class LlamaCppRun {
   }
 
   static String complete(LlamaModel llama, String prompt, int tokens) {
-    return llama.complete(new InferenceParameters(prompt)
+    return llama.complete(greedy(prompt, tokens));
+  }
+
+  /** Tokens/s of the {@code tokens} decode steps after the first streamed token of a completion. */
+  static double streamedRate(LlamaModel llama, String prompt, int tokens) {
+    long first = 0;
+    long last = 0;
+    int outputs = 0;
+    for (LlamaOutput ignored : llama.generate(greedy(prompt, tokens + 1))) {
+      last = System.nanoTime();
+      if (outputs++ == 0) {
+        first = last;
+      }
+    }
+    if (outputs < 2) {
+      throw new IllegalStateException("llama.cpp streamed " + outputs + " outputs for " + (tokens + 1) + " tokens");
+    }
+    return (outputs - 1) / ((last - first) / 1e9);
+  }
+
+  private static InferenceParameters greedy(String prompt, int tokens) {
+    return new InferenceParameters(prompt)
         .setNPredict(tokens)
         .setCachePrompt(false)
         .setIgnoreEos(true)
         .setTemperature(0f)
         .setRepeatPenalty(1f)
-        .setSeed(1));
+        .setSeed(1);
   }
 
   /** A text llama.cpp tokenizes to exactly {@code tokens} tokens (without BOS): repeated short words. */
