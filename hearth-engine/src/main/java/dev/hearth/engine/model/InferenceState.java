@@ -1,7 +1,10 @@
 package dev.hearth.engine.model;
 
+import dev.hearth.engine.tensor.Attention;
+
 /**
- * One sequence's mutable state: the KV cache (per layer, position-major, F32), the last position's
+ * One sequence's mutable state: the KV cache (per layer, F32: keys in {@link Attention}'s blocks,
+ * values position-major), the last position's
  * logits and hidden state, and its attention scores scratch (the rest of a forward pass's scratch
  * lives in the model's reusable workspaces). Not thread-safe; one per sequence.
  */
@@ -25,9 +28,9 @@ public final class InferenceState {
         this.capacity = capacity;
         this.config = c;
         int kvDim = c.keyValueDimension();
-        keyCache = new float[c.blockCount()][capacity * kvDim];
+        keyCache = new float[c.blockCount()][Attention.keyCacheSize(capacity, kvDim)];
         valueCache = new float[c.blockCount()][capacity * kvDim];
-        scores = new float[c.headCount() * capacity];
+        scores = new float[c.headCount() * Attention.scoreStride(capacity)];
         hidden = new float[c.embeddingLength()];
         logits = new float[c.vocabularySize()];
     }
@@ -84,11 +87,7 @@ public final class InferenceState {
             throw new IllegalArgumentException("capacity " + capacity + " is smaller than the prefix " + prefix);
         }
         InferenceState s = new InferenceState(config, capacity);
-        int used = prefix * config.keyValueDimension();
-        for (int l = 0; l < keyCache.length; l++) {
-            System.arraycopy(keyCache[l], 0, s.keyCache[l], 0, used);
-            System.arraycopy(valueCache[l], 0, s.valueCache[l], 0, used);
-        }
+        copyCache(s, prefix);
         s.length = prefix;
         return s;
     }
@@ -100,15 +99,19 @@ public final class InferenceState {
      */
     public InferenceState copy() {
         InferenceState s = new InferenceState(config, capacity);
-        int used = length * config.keyValueDimension();
-        for (int l = 0; l < keyCache.length; l++) {
-            System.arraycopy(keyCache[l], 0, s.keyCache[l], 0, used);
-            System.arraycopy(valueCache[l], 0, s.valueCache[l], 0, used);
-        }
+        copyCache(s, length);
         System.arraycopy(logits, 0, s.logits, 0, logits.length);
         System.arraycopy(hidden, 0, s.hidden, 0, hidden.length);
         s.length = length;
         return s;
+    }
+
+    private void copyCache(InferenceState to, int positions) {
+        for (int l = 0; l < keyCache.length; l++) {
+            Attention.copyKeys(keyCache[l], capacity, to.keyCache[l], to.capacity, positions, config.headCountKv(),
+                    config.headSize());
+            System.arraycopy(valueCache[l], 0, to.valueCache[l], 0, positions * config.keyValueDimension());
+        }
     }
 
     void advance(int positions) {

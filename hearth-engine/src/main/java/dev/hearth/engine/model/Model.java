@@ -234,7 +234,7 @@ public final class Model {
                 rope.apply(ws.q, qo, c.headCount(), headSize, angles[t]);
                 rope.apply(ws.k, ko, c.headCountKv(), headSize, angles[t]);
                 InferenceState s = p.step[t].state();
-                System.arraycopy(ws.k, ko, s.keyCache[layer], p.position[t] * kvDim, kvDim);
+                Attention.storeKey(s.keyCache[layer], s.capacity, p.position[t], ws.k, ko, c.headCountKv(), headSize);
                 System.arraycopy(ws.v, ko, s.valueCache[layer], p.position[t] * kvDim, kvDim);
             });
             // attention: each row against its own sequence's cache up to its position (causal within a
@@ -245,15 +245,15 @@ public final class Model {
             }
             if (n == 1) {
                 InferenceState s = p.step[0].state(); // heads in parallel
-                Attention.apply(ws.q, 0, s.keyCache[l], s.valueCache[l], p.position[0], c.headCount(),
+                Attention.apply(ws.q, 0, s.keyCache[l], s.capacity, s.valueCache[l], p.position[0], c.headCount(),
                         c.headCountKv(), headSize, attentionScale, s.scores, ws.attention, 0);
             } else {
                 java.util.function.IntConsumer attend = t -> {
                     InferenceState s = p.step[t].state();
                     int length = p.position[t] + 1;
-                    Attention.applySerial(ws.q, t * qDim, s.keyCache[layer], s.valueCache[layer], p.position[t],
+                    Attention.applySerial(ws.q, t * qDim, s.keyCache[layer], s.capacity, s.valueCache[layer], p.position[t],
                             c.headCount(), c.headCountKv(), headSize, attentionScale,
-                            scoresScratch(c.headCount() * length), ws.attention, t * qDim);
+                            scoresScratch(c.headCount() * Attention.scoreStride(length)), ws.attention, t * qDim);
                 };
                 if (attentionWork < 4 * PARALLEL_ATTENTION) {
                     for (int t = 0; t < n; t++) {

@@ -114,17 +114,34 @@ class KernelTest {
         }
     }
 
+    /**
+     * Groups of 4 (tiles of four heads), 7 (four, two and one) and 1 (one head per KV head, as in
+     * multi-head attention); contexts inside one key block, across a few, and long; a cache with
+     * room to spare.
+     */
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 6, 700})
-    void groupedQueryAttention(int position) {
-        int heads = 8, kvHeads = 2, headSize = 20; // head size not a multiple of the vector width
+    @org.junit.jupiter.params.provider.CsvSource({"0,8,2", "6,8,2", "700,8,2", "0,14,2", "37,14,2", "700,14,2",
+        "5,3,3", "300,3,3"})
+    void groupedQueryAttention(int position, int heads, int kvHeads) {
+        int headSize = 20; // head size not a multiple of the vector width
         int kvDim = kvHeads * headSize;
+        int capacity = position + 40;
         float[] q = gaussian(heads * headSize);
         float[] keys = gaussian((position + 1) * kvDim);
-        float[] values = gaussian((position + 1) * kvDim);
+        float[] values = gaussian(capacity * kvDim);
+        float[] cache = new float[Attention.keyCacheSize(capacity, kvDim)];
+        java.util.Arrays.fill(cache, Float.NaN); // block padding (never stored) and later positions must not reach the result
+        for (int t = 0; t < capacity; t++) {
+            Attention.storeKey(cache, capacity, t, t <= position ? keys : gaussian(kvDim), t <= position ? t * kvDim : 0,
+                    kvHeads, headSize);
+        }
         float scale = (float) (1 / Math.sqrt(headSize));
         float[] out = new float[heads * headSize];
-        Attention.apply(q, keys, values, position, heads, kvHeads, headSize, scale, new float[heads * (position + 1)], out);
+        float[] scores = new float[heads * Attention.scoreStride(position + 1)];
+        Attention.apply(q, cache, capacity, values, position, heads, kvHeads, headSize, scale, scores, out);
+        float[] serial = new float[heads * headSize];
+        Attention.applySerial(q, 0, cache, capacity, values, position, heads, kvHeads, headSize, scale, scores, serial, 0);
+        assertThat(serial).as("serial and parallel heads").isEqualTo(out);
         for (int h = 0; h < heads; h++) {
             int kv = h / (heads / kvHeads);
             double[] w = new double[position + 1];
