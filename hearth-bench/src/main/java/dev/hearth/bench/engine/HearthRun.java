@@ -69,12 +69,7 @@ public final class HearthRun {
       double tgBest = 0;
       for (int r = 0; r < repeats; r++) {
         InferenceState s = state(model, tg + 2);
-        int token = argmax(model.forward(s, 1));
-        long start = System.nanoTime();
-        for (int i = 0; i < tg; i++) {
-          token = argmax(model.forward(s, token));
-        }
-        tgBest = Math.max(tgBest, tg / seconds(start));
+        tgBest = Math.max(tgBest, decode(model, s, argmax(model.forward(s, 1)), tg));
         release(c, s);
       }
       result("tg_tps", tgBest);
@@ -85,12 +80,7 @@ public final class HearthRun {
         for (int r = 0; r < repeats; r++) {
           InferenceState s = state(model, depth + tg + 1);
           model.ingest(s, context);
-          int token = argmax(s.lastLogits());
-          long start = System.nanoTime();
-          for (int i = 0; i < tg; i++) {
-            token = argmax(model.forward(s, token));
-          }
-          best = Math.max(best, tg / seconds(start));
+          best = Math.max(best, decode(model, s, argmax(s.lastLogits()), tg));
           release(c, s);
         }
         result("tg_depth_tps", best);
@@ -131,6 +121,15 @@ public final class HearthRun {
     }
     System.out.flush();
     System.exit(0);
+  }
+
+  /** Tokens/s of {@code tg} greedy decode steps of {@code s}, the first fed {@code token}. */
+  private static double decode(Model model, InferenceState s, int token, int tg) {
+    long start = System.nanoTime();
+    for (int i = 0; i < tg; i++) {
+      token = argmax(model.forward(s, token));
+    }
+    return tg / seconds(start);
   }
 
   private static InferenceState state(Model model, int capacity) {
