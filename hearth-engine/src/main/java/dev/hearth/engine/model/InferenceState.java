@@ -4,9 +4,9 @@ import dev.hearth.engine.tensor.Attention;
 
 /**
  * One sequence's mutable state: the KV cache (per layer, F32: keys in {@link Attention}'s blocks,
- * values position-major), the last position's
- * logits and hidden state, and its attention scores scratch (the rest of a forward pass's scratch
- * lives in the model's reusable workspaces). Not thread-safe; one per sequence.
+ * values position-major), the last position's logits and hidden state, and its attention scores
+ * scratch (the rest of a forward pass's scratch lives in the model's reusable workspaces). Not
+ * thread-safe; one per sequence.
  */
 public final class InferenceState {
 

@@ -78,50 +78,54 @@ public final class Attention {
     /** As {@link #apply(float[], float[], int, float[], int, int, int, int, float, float[], float[])}, with the query and output at offsets (rows of a batch). */
     public static void apply(float[] q, int qBase, float[] keys, int capacity, float[] values, int position, int heads,
             int kvHeads, int headSize, float scale, float[] scores, float[] out, int outBase) {
-        int[] tiles = tiles(heads, kvHeads);
+        int tiles = kvHeads * tilesPerGroup(heads / kvHeads);
         int length = position + 1;
         if ((long) heads * length * headSize < FloatTensor.PARALLEL_THRESHOLD) {
-            for (int tile : tiles) {
-                tile(q, qBase, keys, capacity, values, length, tile, heads / kvHeads, kvHeads, headSize, scale, scores, out,
+            for (int j = 0; j < tiles; j++) {
+                tile(q, qBase, keys, capacity, values, length, j, heads / kvHeads, kvHeads, headSize, scale, scores, out,
                         outBase);
             }
         } else {
-            Parallel.forEach(tiles.length, j -> tile(q, qBase, keys, capacity, values, length, tiles[j], heads / kvHeads,
-                    kvHeads, headSize, scale, scores, out, outBase));
+            Parallel.forEach(tiles, j -> tile(q, qBase, keys, capacity, values, length, j, heads / kvHeads, kvHeads,
+                    headSize, scale, scores, out, outBase));
         }
     }
 
     /** As {@link #apply(float[], int, float[], int, float[], int, int, int, int, float, float[], float[], int)}, on the calling thread. */
     public static void applySerial(float[] q, int qBase, float[] keys, int capacity, float[] values, int position,
             int heads, int kvHeads, int headSize, float scale, float[] scores, float[] out, int outBase) {
-        for (int tile : tiles(heads, kvHeads)) {
-            tile(q, qBase, keys, capacity, values, position + 1, tile, heads / kvHeads, kvHeads, headSize, scale, scores,
+        int tiles = kvHeads * tilesPerGroup(heads / kvHeads);
+        for (int j = 0; j < tiles; j++) {
+            tile(q, qBase, keys, capacity, values, position + 1, j, heads / kvHeads, kvHeads, headSize, scale, scores,
                     out, outBase);
         }
     }
 
-    /** The tiles of a head layout, each {@code firstHead * 8 + count}: a group's heads four, two and one at a time. */
-    private static int[] tiles(int heads, int kvHeads) {
-        int group = heads / kvHeads;
-        int perGroup = group / 4 + Integer.bitCount(group % 4);
-        int[] tiles = new int[kvHeads * perGroup];
-        int j = 0;
-        for (int first = 0; first < heads; first += group) {
-            int h = first;
-            for (int count : new int[] {4, 2, 1}) {
-                for (; h + count <= first + group; h += count) {
-                    tiles[j++] = h * 8 + count;
-                }
-            }
-        }
-        return tiles;
+    /** Tiles per KV head: its group's query heads four at a time, then two, then one. */
+    private static int tilesPerGroup(int group) {
+        return group / 4 + Integer.bitCount(group % 4);
     }
 
-    private static void tile(float[] q, int qBase, float[] keys, int capacity, float[] values, int length, int tile,
+    /** Tile {@code j}: tile {@code j % tilesPerGroup} of KV head {@code j / tilesPerGroup}'s query heads. */
+    private static void tile(float[] q, int qBase, float[] keys, int capacity, float[] values, int length, int j,
             int group, int kvHeads, int headSize, float scale, float[] scores, float[] out, int outBase) {
-        int first = tile >> 3;
-        int count = tile & 7;
-        int kvHead = first / group;
+        int perGroup = tilesPerGroup(group);
+        int kvHead = j / perGroup;
+        int inGroup = j % perGroup;
+        int fours = group / 4;
+        int within;
+        int count;
+        if (inGroup < fours) {
+            within = 4 * inGroup;
+            count = 4;
+        } else if (inGroup == fours && group % 4 >= 2) {
+            within = 4 * fours;
+            count = 2;
+        } else {
+            within = group - 1;
+            count = 1;
+        }
+        int first = kvHead * group + within;
         int stride = scoreStride(length);
         int vectors = (length + Vectors.LANES - 1) / Vectors.LANES;
         int k = keyIndex(capacity, headSize, kvHead, 0, 0);
