@@ -88,47 +88,30 @@ public final class Q8_0Tensor extends FloatTensor {
         return Vectors.tree(even.add(odd));
     }
 
-    /**
-     * Rows at least this long take four rows per pass over the input ({@link #vectorDot4}): one row
-     * at a time, an input of 16 KB or more no longer stays in L1 beside the streaming weights and is
-     * read again from L2 for every row (four bytes of input per weight byte). Shorter rows stay one at
-     * a time: their input fits in L1, and one row after another is a single stream through memory,
-     * which the hardware prefetchers follow, where four rows at once are four streams of one row
-     * each, too short for them. One thread, a 64 MB matrix (microbenchmark): rows of 8192 stream at
-     * 7.0-7.5 GB/s one at a time and 11.7-12.6 four at a time, rows of 4864 at 7.5 and 10.6; rows of
-     * 2048 at 14 one at a time and 7 four at a time. (Q4_0 stays one row at a time: bound by its
-     * arithmetic rather than its reads, it gained nothing in Llama decode from two rows per pass, and
-     * four rows made its kernel big enough for C2 to leave conversions unintrinsified. F16 one row at a
-     * time shows the same drop with row length, 13 GB/s at 2048 and 6.7-8 at 8192, but four rows per
-     * pass ran at 4.6-6.0 there.)
-     */
-    static final int LONG_ROW = 4096;
+    @Override
+    boolean streams(int cols) {
+        return Vectors.QUANTIZED_ENABLED;
+    }
 
     @Override
-    void dotRows(Activation x, int r0, int r1, int cols, float[] out, int base) {
-        int r = r0;
-        if (Vectors.QUANTIZED_ENABLED && cols >= LONG_ROW) {
-            float[] values = ((Activation.Q8_0) x).values();
-            int rowBytes = cols / BLOCK * BLOCK_BYTES;
-            for (; r + 4 <= r1; r += 4) {
-                vectorDot4((long) r * rowBytes, rowBytes, values, cols, out, base + r);
-            }
-        }
-        for (; r < r1; r++) {
-            out[base + r] = dot((long) r * cols, x);
+    void dotRowStreams(Activation x, int r0, int n, int stride, int cols, float[] out, int base) {
+        float[] values = ((Activation.Q8_0) x).values();
+        long rowBytes = (long) cols / BLOCK * BLOCK_BYTES;
+        for (int r = r0; r < r0 + n; r++) {
+            vectorDot4(r * rowBytes, stride * rowBytes, values, cols, out, base + r, stride);
         }
     }
 
     /**
-     * {@link #vectorDot} of the four rows from {@code rowStart} ({@code rowBytes} apart) at once,
-     * each row with its own two chains in the same order (so each result is bitwise that method's),
-     * every input vector loaded once for the four.
+     * {@link #vectorDot} of the four rows from {@code rowStart}, {@code streamBytes} apart, at once,
+     * into {@code out[at + s * stride]}: each row with its own two chains in the same order (so each
+     * result is bitwise that method's), every input vector loaded once for the four.
      */
-    private void vectorDot4(long rowStart, int rowBytes, float[] x, int cols, float[] out, int at) {
+    private void vectorDot4(long rowStart, long streamBytes, float[] x, int cols, float[] out, int at, int stride) {
         int half = cols / 2;
         FloatVector e0 = FloatVector.zero(Vectors.FLOATS), o0 = e0, e1 = e0, o1 = e0, e2 = e0, o2 = e0, e3 = e0, o3 = e0;
         MemorySegment row = data;
-        long s1 = rowStart + rowBytes, s2 = s1 + rowBytes, s3 = s2 + rowBytes;
+        long s1 = rowStart + streamBytes, s2 = s1 + streamBytes, s3 = s2 + streamBytes;
         int block = 0;
         for (int k = 0; k < cols; k += BLOCK, block += BLOCK_BYTES) {
             // BLOCK is two vector steps at 16 lanes, four at 8: the even ones at k / 2 + j / 2, the odd ones half after
@@ -151,9 +134,9 @@ public final class Q8_0Tensor extends FloatTensor {
             }
         }
         out[at] = Vectors.tree(e0.add(o0));
-        out[at + 1] = Vectors.tree(e1.add(o1));
-        out[at + 2] = Vectors.tree(e2.add(o2));
-        out[at + 3] = Vectors.tree(e3.add(o3));
+        out[at + stride] = Vectors.tree(e1.add(o1));
+        out[at + 2 * stride] = Vectors.tree(e2.add(o2));
+        out[at + 3 * stride] = Vectors.tree(e3.add(o3));
     }
 
     /**

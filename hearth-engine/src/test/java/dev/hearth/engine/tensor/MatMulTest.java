@@ -18,8 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class MatMulTest {
 
     /**
-     * Each type at a row length it takes: 512 for the K-quants, 160 for the 32-blocks (Q8_0 also at
-     * {@link Q8_0Tensor#LONG_ROW}); the float
+     * Each type at a row length it takes: 512 for the K-quants, 160 for the 32-blocks; the float
      * types at 160 (whole vector steps at 8 and 16 lanes: their natural-order panels) and at 168 (not
      * a multiple of the vector width: their 4-row tiles and the scalar tail).
      */
@@ -27,9 +26,7 @@ class MatMulTest {
         return Stream.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_1,
                 GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K).flatMap(type -> switch (type.blockSize()) {
                     case 256 -> Stream.of(Arguments.of(type, 512));
-                    // Q8_0 also past its long-row length, where one-row products take four rows per pass
-                    case 32 -> type == GgmlType.Q8_0 ? Stream.of(Arguments.of(type, 160), Arguments.of(type, Q8_0Tensor.LONG_ROW))
-                            : Stream.of(Arguments.of(type, 160));
+                    case 32 -> Stream.of(Arguments.of(type, 160));
                     default -> Stream.of(Arguments.of(type, 160),
                             Arguments.of(type, 168));
                 });
@@ -62,6 +59,34 @@ class MatMulTest {
                             .isEqualTo(Float.floatToRawIntBits(alone[r]));
                 }
             }
+        }
+    }
+
+    /**
+     * One input and work past {@link FloatTensor#PARALLEL_THRESHOLD}, as in a decode step: the types
+     * with a {@link FloatTensor#dotRowStreams} kernel read the matrix as four streams, here of 41 rows
+     * (tasks of 4 rows of each, the last of 1) with 3 rows after them, and each row must still be
+     * bitwise its matrix × vector, written where it belongs.
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1",
+            "Q4_K", "Q5_K", "Q6_K"})
+    void aDecodeStepsProductIsBitwiseItsMatVec(GgmlType type) {
+        Random random = new Random(type.id());
+        int rows = 4 * 41 + 3, cols = 256;
+        assertThat((long) rows * cols).isGreaterThanOrEqualTo(FloatTensor.PARALLEL_THRESHOLD);
+        byte[] bytes = type.blockSize() == 256
+                ? KQuantTest.randomBlocks(type, rows * cols / 256, random)
+                : FloatTensor.quantize(type, gaussian(rows * cols, random));
+        FloatTensor t = FloatTensor.of(type, MemorySegment.ofArray(bytes), (long) rows * cols);
+        float[] x = gaussian(cols, random);
+        float[] out = new float[7 + rows];
+        t.matMul(new Activation[] {t.prepare(x, cols)}, 1, out, 7, rows, rows, cols);
+        float[] alone = new float[rows];
+        t.matVec(x, alone, rows, cols);
+        for (int r = 0; r < rows; r++) {
+            assertThat(Float.floatToRawIntBits(out[7 + r])).as("%s weight row %d", type, r)
+                    .isEqualTo(Float.floatToRawIntBits(alone[r]));
         }
     }
 
