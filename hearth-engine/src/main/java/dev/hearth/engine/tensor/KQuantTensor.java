@@ -88,6 +88,75 @@ abstract sealed class KQuantTensor extends FloatTensor permits Q4_KTensor, Q5_KT
     abstract float panelDot(long rowStart, float[] x, int cols, float[] sm);
 
     /**
+     * A decode step's four streams ({@link FloatTensor#STREAMS}), at 16 lanes, where the type has a
+     * two-row kernel ({@link #panelDotRows2}): rows {@code r} and {@code r + stride} side by side,
+     * then {@code r + 2 * stride} and {@code r + 3 * stride}, each with its own scale table.
+     */
+    @Override
+    final boolean streams(int cols) {
+        return Vectors.K_QUANTS_ENABLED && Vectors.LANES == 16 && rowPairs();
+    }
+
+    /** Whether this type has a {@link #panelDotRows2}. */
+    boolean rowPairs() {
+        return false;
+    }
+
+    @Override
+    final void dotRowStreams(Activation x, int r0, int n, int stride, int cols, float[] out, int base) {
+        float[] values = ((Activation.Q8_K) x).values();
+        long rowBytes = (long) cols / KQuants.SUPER_BLOCK * blockBytes;
+        float[][] sm = streamScales(cols);
+        for (int r = r0; r < r0 + n; r++) {
+            long first = r * rowBytes, step = stride * rowBytes;
+            if (!kernelScales()) {
+                scales4(first, step, cols, sm);
+            }
+            for (int pair = 0; pair < 2; pair++) {
+                // one call site, so that C2 compiles one copy of the kernel here
+                long at = first + 2 * pair * step;
+                panelDotRows2(at, at + step, values, cols, sm[2 * pair], sm[2 * pair + 1], out,
+                        base + r + 2 * pair * stride, stride);
+            }
+        }
+    }
+
+    /**
+     * The {@link #scales} of the four rows at {@code first}, {@code first + step}, ... into
+     * {@code sm[0..3]}: one row after another here; a type may take the four side by side, as each
+     * super-block's scales are the first bytes read of it, and wait for memory.
+     */
+    void scales4(long first, long step, int cols, float[][] sm) {
+        for (int s = 0; s < 4; s++) {
+            scales(first + s * step, cols, sm[s]);
+        }
+    }
+
+    private static final ThreadLocal<float[][]> STREAM_SCALES = ThreadLocal.withInitial(() -> new float[4][0]);
+
+    /** This thread's four scale tables for {@link #dotRowStreams}, each room for a row of {@code cols} values. */
+    private static float[][] streamScales(int cols) {
+        float[][] sm = STREAM_SCALES.get();
+        int size = cols / KQuants.SUPER_BLOCK * SCALES;
+        for (int s = 0; s < 4; s++) {
+            if (sm[s].length < size) {
+                sm[s] = new float[size];
+            }
+        }
+        return sm;
+    }
+
+    /**
+     * {@link #panelDot}'s 16-lane body for the two rows at {@code rowStart} and {@code rowStart1}
+     * (their scale tables {@code sm} and {@code sm1}) into {@code out[at]} and {@code out[at + stride]},
+     * each bitwise {@link #panelDot}'s, every input vector loaded once for both.
+     */
+    void panelDotRows2(long rowStart, long rowStart1, float[] x, int cols, float[] sm, float[] sm1, float[] out,
+            int at, int stride) {
+        throw new UnsupportedOperationException();
+    }
+
+    /**
      * Two to four inputs at once ({@link FloatTensor#dotRowsTogether}), at 16 lanes: the row's scales
      * unpacked once, its blocks decoded once for all ({@link #panelDot2}, {@link #panelDot4}). At 8
      * lanes a batch goes on as before (one row at a time, panels from four rows).

@@ -148,6 +148,58 @@ public final class Q4_KTensor extends KQuantTensor {
         return Vectors.tree(even.add(odd));
     }
 
+    @Override
+    boolean rowPairs() {
+        return true;
+    }
+
+    @Override
+    void panelDotRows2(long rowStart, long rowStart1, float[] x, int cols, float[] sm, float[] sm1, float[] out,
+            int at, int stride) {
+        int half = cols / 2;
+        FloatVector e0 = FloatVector.zero(Vectors.FLOATS), o0 = e0, e1 = e0, o1 = e0;
+        MemorySegment row = data;
+        for (int pair = 0, off = 16, s = 0; pair < cols / 64; pair++) {
+            int xi = pair * 32;
+            FloatVector xe = FloatVector.fromArray(Vectors.FLOATS, x, xi);
+            FloatVector xo = FloatVector.fromArray(Vectors.FLOATS, x, half + xi);
+            FloatVector xe2 = FloatVector.fromArray(Vectors.FLOATS, x, xi + 16);
+            FloatVector xo2 = FloatVector.fromArray(Vectors.FLOATS, x, half + xi + 16);
+            IntVector p0 = Vectors.unsigned(row, rowStart + off), p1 = Vectors.unsigned(row, rowStart + off + 16);
+            FloatVector scale = FloatVector.broadcast(Vectors.FLOATS, sm[s]);
+            FloatVector min = FloatVector.broadcast(Vectors.FLOATS, sm[s + MINS]);
+            e0 = ((FloatVector) p0.and(0x0f).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).fma(scale, min).fma(xe, e0);
+            o0 = ((FloatVector) p1.and(0x0f).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).fma(scale, min).fma(xo, o0);
+            scale = FloatVector.broadcast(Vectors.FLOATS, sm[s + 1]);
+            min = FloatVector.broadcast(Vectors.FLOATS, sm[s + MINS + 1]);
+            e0 = ((FloatVector) p0.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
+                    .fma(scale, min).fma(xe2, e0);
+            o0 = ((FloatVector) p1.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
+                    .fma(scale, min).fma(xo2, o0);
+            p0 = Vectors.unsigned(row, rowStart1 + off);
+            p1 = Vectors.unsigned(row, rowStart1 + off + 16);
+            scale = FloatVector.broadcast(Vectors.FLOATS, sm1[s]);
+            min = FloatVector.broadcast(Vectors.FLOATS, sm1[s + MINS]);
+            e1 = ((FloatVector) p0.and(0x0f).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).fma(scale, min).fma(xe, e1);
+            o1 = ((FloatVector) p1.and(0x0f).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0)).fma(scale, min).fma(xo, o1);
+            scale = FloatVector.broadcast(Vectors.FLOATS, sm1[s + 1]);
+            min = FloatVector.broadcast(Vectors.FLOATS, sm1[s + MINS + 1]);
+            e1 = ((FloatVector) p0.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
+                    .fma(scale, min).fma(xe2, e1);
+            o1 = ((FloatVector) p1.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, Vectors.FLOATS, 0))
+                    .fma(scale, min).fma(xo2, o1);
+            if ((pair & 3) == 3) { // on to the next super-block's nibbles, past its 16-byte head
+                off += 32 + 16;
+                s += SCALES - 6;
+            } else {
+                off += 32;
+                s += 2;
+            }
+        }
+        out[at] = Vectors.tree(e0.add(o0));
+        out[at + stride] = Vectors.tree(e1.add(o1));
+    }
+
     /** {@link #panelDot}'s 16-lane body for two inputs: each pair's four value vectors decoded once. */
     @Override
     void panelDot2(long rowStart, float[] x0, float[] x1, int cols, float[] sm, float[] out, int at, int stride) {
@@ -242,6 +294,25 @@ public final class Q4_KTensor extends KQuantTensor {
     @Override
     void scales(long rowStart, int cols, float[] sm) {
         rowScales(data, rowStart, BLOCK_BYTES, cols, sm);
+    }
+
+    @Override
+    void scales4(long first, long step, int cols, float[][] sm) {
+        rowScales4(data, first, step, BLOCK_BYTES, cols, sm);
+    }
+
+    /**
+     * {@link #rowScales} of the four rows at {@code first}, {@code first + step}, ..., super-block
+     * by super-block across the four, so that four rows' scale bytes are on their way from memory at
+     * once (one row after another, the scale pass waited for each super-block's line in turn).
+     */
+    static void rowScales4(MemorySegment data, long first, long step, int blockBytes, int cols, float[][] sm) {
+        long block = first;
+        for (int s = 0; s < cols / KQuants.SUPER_BLOCK * SCALES; s += SCALES, block += blockBytes) {
+            for (int q = 0; q < 4; q++) { // one call site: four inlined copies passed C2's node budget
+                subScales(data, block + q * step, sm[q], s);
+            }
+        }
     }
 
     /** {@link #subScales} of each super-block of a Q4_K or Q5_K row ({@code blockBytes} each). */

@@ -73,7 +73,7 @@ class MatMulTest {
             "Q4_K", "Q5_K", "Q6_K"})
     void aDecodeStepsProductIsBitwiseItsMatVec(GgmlType type) {
         Random random = new Random(type.id());
-        int rows = 4 * 41 + 3, cols = 256;
+        int rows = 4 * 41 + 3, cols = 512; // two super-blocks a row for the K-quants
         assertThat((long) rows * cols).isGreaterThanOrEqualTo(FloatTensor.PARALLEL_THRESHOLD);
         byte[] bytes = type.blockSize() == 256
                 ? KQuantTest.randomBlocks(type, rows * cols / 256, random)
