@@ -132,6 +132,7 @@ public abstract sealed class FloatTensor permits FloatTypeTensor, Q8_0Tensor, Q4
 
     /** Weight rows per task of a parallel {@link #matMul}; activation rows per task. */
     static final int ROW_CHUNK = 16;
+    static final int ACTIVATION_BLOCK = 64;
 
     /**
      * A decode step's product with one input reads the matrix as this many streams at once: the
@@ -141,14 +142,13 @@ public abstract sealed class FloatTensor permits FloatTypeTensor, Q8_0Tensor, Q4
      * hardware has too few reads in flight to use the memory's bandwidth: one thread, Q8_0 kernels
      * from memory (a 360 MB matrix, far past the caches), rows of 896: 4.5-5.6 G weights/s one row
      * after another, 8.8-9.0 as four runs; rows of 2048: 4.8-5.2 against 7.4-9.6 (the same
-     * matrix in the L2 cache: 11 either way). Four neighbouring rows at a time, or the four runs
-     * taken a row each in turn, kept most of the loss.
+     * matrix in the L2 cache: 11 either way). The four runs taken a row each in turn by the one-row
+     * kernel kept most of the loss (3.5-5.1 against 6.0-6.6 in a slower minute).
      */
     static final int STREAMS = 4;
 
     /** Rows of each stream per task: four streams of four rows are {@link #ROW_CHUNK} rows, as other tasks. */
     static final int STREAM_ROWS = ROW_CHUNK / STREAMS;
-    static final int ACTIVATION_BLOCK = 64;
 
     /**
      * Matrix × matrix: {@code out[outOffset + t * outStride + r] = row r · xs[t]} for {@code t < count},

@@ -109,9 +109,7 @@ abstract sealed class KQuantTensor extends FloatTensor permits Q4_KTensor, Q5_KT
         float[][] sm = streamScales(cols);
         for (int r = r0; r < r0 + n; r++) {
             long first = r * rowBytes, step = stride * rowBytes;
-            if (!kernelScales()) {
-                scales4(first, step, cols, sm);
-            }
+            scales4(first, step, cols, sm); // a pair kernel takes its rows' tables made, whatever kernelScales says
             for (int pair = 0; pair < 2; pair++) {
                 // one call site, so that C2 compiles one copy of the kernel here
                 long at = first + 2 * pair * step;
