@@ -37,10 +37,7 @@ class MatMulTest {
     void everyRowIsBitwiseItsMatVec(GgmlType type, int cols) {
         Random random = new Random(type.id());
         int rows = 37;
-        byte[] bytes = type.blockSize() == 256
-                ? KQuantTest.randomBlocks(type, rows * cols / 256, random)
-                : FloatTensor.quantize(type, gaussian(rows * cols, random));
-        FloatTensor t = FloatTensor.of(type, MemorySegment.ofArray(bytes), (long) rows * cols);
+        FloatTensor t = randomTensor(type, rows, cols, random);
         for (int batch : new int[] {1, 2, 3, 4, 5, 6, 8, 9, 10, 16, 70}) {
             float[] x = gaussian(batch * cols, random);
             Activation[] xs = new Activation[batch];
@@ -75,10 +72,7 @@ class MatMulTest {
         Random random = new Random(type.id());
         int rows = 4 * 41 + 3, cols = 512; // two super-blocks a row for the K-quants
         assertThat((long) rows * cols).isGreaterThanOrEqualTo(FloatTensor.PARALLEL_THRESHOLD);
-        byte[] bytes = type.blockSize() == 256
-                ? KQuantTest.randomBlocks(type, rows * cols / 256, random)
-                : FloatTensor.quantize(type, gaussian(rows * cols, random));
-        FloatTensor t = FloatTensor.of(type, MemorySegment.ofArray(bytes), (long) rows * cols);
+        FloatTensor t = randomTensor(type, rows, cols, random);
         float[] x = gaussian(cols, random);
         float[] out = new float[7 + rows];
         t.matMul(new Activation[] {t.prepare(x, cols)}, 1, out, 7, rows, rows, cols);
@@ -98,6 +92,14 @@ class MatMulTest {
             assertThat(Vectors.LANES).isEqualTo(lanes);
         }
         assertThat(Vectors.QUANTIZED_ENABLED).isEqualTo(Vectors.LANES >= 8 && !Boolean.getBoolean("hearth.engine.scalar"));
+    }
+
+    /** A {@code rows × cols} matrix of {@code type}: random valid blocks for the K-quants, quantized Gaussians otherwise. */
+    static FloatTensor randomTensor(GgmlType type, int rows, int cols, Random random) {
+        byte[] bytes = type.blockSize() == 256
+                ? KQuantTest.randomBlocks(type, rows * cols / 256, random)
+                : FloatTensor.quantize(type, gaussian(rows * cols, random));
+        return FloatTensor.of(type, MemorySegment.ofArray(bytes), (long) rows * cols);
     }
 
     static float[] gaussian(int n, Random random) {
