@@ -17,13 +17,14 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
  * A decoder-only transformer of the Llama family ({@code llama}; {@code qwen2} adds q/k/v biases,
- * {@code qwen3} per-head q/k RMS norms) with grouped-query attention, each sequence against its own
- * KV cache. Every forward pass is batched: the tokens of all the steps it runs form the rows of one
- * activation matrix, so each weight matrix is read once per pass for all of them. The computation
- * follows llama.cpp's graph step by step (same rounding of inputs to the weight type, same RoPE
- * angles, same norms) so the two agree to float precision, and each row is computed in the same
- * order whatever else shares its pass: a sequence's logits are bitwise the same alone, batched with
- * others, fed token by token or in prompt chunks.
+ * {@code qwen3} per-head q/k RMS norms; {@code phi3}'s fused matrices arrive split by the loader, its
+ * LongRoPE as frequency factors and a scale of cos and sin) with grouped-query attention, each
+ * sequence against its own KV cache. Every forward pass is batched: the tokens of all the steps it
+ * runs form the rows of one activation matrix, so each weight matrix is read once per pass for all
+ * of them. The computation follows llama.cpp's graph step by step (same rounding of inputs to the
+ * weight type, same RoPE angles, same norms) so the two agree to float precision, and each row is
+ * computed in the same order whatever else shares its pass: a sequence's logits are bitwise the
+ * same alone, batched with others, fed token by token or in prompt chunks.
  *
  * <p>Thread-safe for distinct states: concurrent passes take separate workspaces.
  */
@@ -49,7 +50,8 @@ public final class Model {
         this.config = Objects.requireNonNull(config, "config");
         this.tokenizer = tokenizer;
         this.weights = Objects.requireNonNull(weights, "weights");
-        this.rope = new Rope(config.ropeStyle(), config.ropeDimensions(), config.ropeFreqBase(), weights.ropeFreqFactors());
+        this.rope = new Rope(config.ropeStyle(), config.ropeDimensions(), config.ropeFreqBase(), weights.ropeFreqFactors(),
+                config.ropeAttentionFactor());
     }
 
     public ModelConfig config() {

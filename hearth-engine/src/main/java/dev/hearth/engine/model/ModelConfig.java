@@ -8,6 +8,11 @@ import dev.hearth.engine.tensor.Rope;
  *
  * @param qkvBias q/k/v projections have biases (Qwen2)
  * @param qkNorm per-head RMS norms on q and k before RoPE (Qwen3)
+ * @param ropeAttentionFactor scale of RoPE's cos and sin ({@code ARCH.rope.scaling.attn_factor}, 1 where
+ *     absent; LongRoPE's Phi-3 models set it), so every rotated q/k value is multiplied by it
+ * @param ropeOriginalContext the context the model was trained at before its RoPE was extended
+ *     ({@code ARCH.rope.scaling.original_context_length}, else the context length): LongRoPE models
+ *     use their short frequency factors up to it, their long ones past it
  */
 public record ModelConfig(
         String architecture,
@@ -24,9 +29,11 @@ public record ModelConfig(
         int ropeDimensions,
         Rope.Style ropeStyle,
         boolean qkvBias,
-        boolean qkNorm) {
+        boolean qkNorm,
+        float ropeAttentionFactor,
+        int ropeOriginalContext) {
 
-    public static final java.util.Set<String> ARCHITECTURES = java.util.Set.of("llama", "qwen2", "qwen3");
+    public static final java.util.Set<String> ARCHITECTURES = java.util.Set.of("llama", "qwen2", "qwen3", "phi3");
 
     public ModelConfig {
         if (headCount % headCountKv != 0) {
@@ -42,6 +49,7 @@ public record ModelConfig(
         int embedding = m.requireInt(arch + ".embedding_length");
         int heads = m.requireInt(arch + ".attention.head_count");
         int headSize = m.getInt(arch + ".attention.key_length").orElse(embedding / heads);
+        int context = m.requireInt(arch + ".context_length");
         return new ModelConfig(
                 arch,
                 embedding,
@@ -50,14 +58,16 @@ public record ModelConfig(
                 m.getInt(arch + ".attention.head_count_kv").orElse(heads),
                 headSize,
                 m.requireInt(arch + ".feed_forward_length"),
-                m.requireInt(arch + ".context_length"),
+                context,
                 vocabularySize,
                 m.requireFloat(arch + ".attention.layer_norm_rms_epsilon"),
                 m.getFloat(arch + ".rope.freq_base").orElse(10000f),
                 m.getInt(arch + ".rope.dimension_count").orElse(headSize),
                 arch.equals("llama") ? Rope.Style.NORMAL : Rope.Style.NEOX,
                 arch.equals("qwen2"),
-                arch.equals("qwen3"));
+                arch.equals("qwen3"),
+                m.getFloat(arch + ".rope.scaling.attn_factor").orElse(1f),
+                m.getInt(arch + ".rope.scaling.original_context_length").orElse(context));
     }
 
     public int queryDimension() {

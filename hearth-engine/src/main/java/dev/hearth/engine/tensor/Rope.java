@@ -3,8 +3,10 @@ package dev.hearth.engine.tensor;
 /**
  * Rotary position embedding as ggml's {@code rope} computes it: pair {@code i} of each head turns
  * by {@code pos * base^(-2i/d) / freqFactor[i]}, the angles built by repeated float multiplication
- * like ggml's cache. {@link Style#NORMAL} rotates adjacent pairs (Llama, whose converter permutes
- * Q/K for this); {@link Style#NEOX} rotates element {@code i} with {@code i + d/2} (Qwen).
+ * like ggml's cache, cos and sin scaled by the attention factor (1 but for LongRoPE models, whose
+ * rotated q/k values grow by it). {@link Style#NORMAL} rotates adjacent pairs (Llama, whose
+ * converter permutes Q/K for this); {@link Style#NEOX} rotates element {@code i} with
+ * {@code i + d/2} (Qwen, Phi-3).
  */
 public final class Rope {
 
@@ -14,12 +16,20 @@ public final class Rope {
     private final int dimensions;
     private final float thetaScale;
     private final float[] freqFactors;
+    private final float attentionFactor;
+
+    /** A rope whose cos and sin are not scaled. */
+    public Rope(Style style, int dimensions, float freqBase, float[] freqFactors) {
+        this(style, dimensions, freqBase, freqFactors, 1f);
+    }
 
     /**
      * @param dimensions rotated dimensions per head ({@code rope.dimension_count}, usually the head size)
-     * @param freqFactors per-pair divisors (llama.cpp's {@code rope_freqs.weight}), or null
+     * @param freqFactors per-pair divisors (llama.cpp's {@code rope_freqs.weight}, or a LongRoPE
+     *     model's {@code rope_factors_short/long.weight}), or null
+     * @param attentionFactor what cos and sin are multiplied by (ggml's {@code attn_factor})
      */
-    public Rope(Style style, int dimensions, float freqBase, float[] freqFactors) {
+    public Rope(Style style, int dimensions, float freqBase, float[] freqFactors, float attentionFactor) {
         if (dimensions % 2 != 0) {
             throw new IllegalArgumentException("RoPE needs an even dimension count: " + dimensions);
         }
@@ -30,6 +40,7 @@ public final class Rope {
         this.dimensions = dimensions;
         this.thetaScale = (float) Math.pow(freqBase, -2.0f / dimensions);
         this.freqFactors = freqFactors;
+        this.attentionFactor = attentionFactor;
     }
 
     public Style style() {
@@ -42,8 +53,8 @@ public final class Rope {
         float theta = position;
         for (int i = 0; i < dimensions; i += 2) {
             float t = freqFactors == null ? theta : theta / freqFactors[i / 2];
-            table[i] = (float) Math.cos(t);
-            table[i + 1] = (float) Math.sin(t);
+            table[i] = (float) Math.cos(t) * attentionFactor;
+            table[i + 1] = (float) Math.sin(t) * attentionFactor;
             theta *= thetaScale;
         }
         return table;

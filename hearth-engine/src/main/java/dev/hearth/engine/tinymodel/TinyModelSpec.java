@@ -9,7 +9,7 @@ import java.util.stream.Stream;
 
 /**
  * Shape and weight type of a random-weight model: architecture ({@code llama}, {@code qwen2} with
- * q/k/v biases, {@code qwen3} with q/k RMS norms), dimensions as llama.cpp names them, the ggml type
+ * q/k/v biases, {@code qwen3} with q/k RMS norms, {@code phi3} with fused q/k/v and gate/up matrices), dimensions as llama.cpp names them, the ggml type
  * of the matrices (norms and biases stay F32, as converters write them) and the seed. K-quant
  * matrices (Q4_K, Q5_K, Q6_K) hold random valid blocks rather than quantized floats. {@code tensorTypes}
  * gives some matrices a type of their own, by name ({@code ffn_down}, {@code attn_v}, {@code output},
@@ -27,23 +27,54 @@ public record TinyModelSpec(
         float ropeFreqBase,
         float rmsNormEpsilon,
         long seed,
-        Llama3RopeScaling ropeScaling,
+        RopeScaling ropeScaling,
         Map<String, GgmlType> tensorTypes) {
+
+    /** How a model extends RoPE past the context it was trained at; each form belongs to one architecture. */
+    public sealed interface RopeScaling permits Llama3RopeScaling, LongRopeScaling {}
 
     /**
      * Llama 3.1-style RoPE frequency scaling, written as the {@code rope_freqs.weight} tensor the way
      * convert_hf_to_gguf.py does (llama.cpp reads the tensor, not metadata). Llama only.
      */
-    public record Llama3RopeScaling(float factor, float lowFreqFactor, float highFreqFactor, int originalContextLength) {}
+    public record Llama3RopeScaling(float factor, float lowFreqFactor, float highFreqFactor, int originalContextLength)
+            implements RopeScaling {}
 
-    public static final Set<String> ARCHITECTURES = Set.of("llama", "qwen2", "qwen3");
+    /**
+     * Phi-3's LongRoPE, written as convert_hf_to_gguf.py writes it: {@code rope_factors_short.weight}
+     * and {@code rope_factors_long.weight} (per-pair divisors, here a fixed gentle and a steep ramp),
+     * {@code rope.scaling.attn_factor} and {@code rope.scaling.original_context_length}. Phi3 only.
+     */
+    public record LongRopeScaling(float attentionFactor, int originalContextLength) implements RopeScaling {
+
+        /** Short factors: 1 rising to 1.5 across the pairs. */
+        public float[] shortFactors(int pairs) {
+            float[] f = new float[pairs];
+            for (int i = 0; i < pairs; i++) {
+                f[i] = 1f + 0.5f * i / Math.max(1, pairs - 1);
+            }
+            return f;
+        }
+
+        /** Long factors: 1 rising to 21 across the pairs, quadratically. */
+        public float[] longFactors(int pairs) {
+            float[] f = new float[pairs];
+            for (int i = 0; i < pairs; i++) {
+                float r = (float) i / Math.max(1, pairs - 1);
+                f[i] = 1f + 20f * r * r;
+            }
+            return f;
+        }
+    }
+
+    public static final Set<String> ARCHITECTURES = Set.of("llama", "qwen2", "qwen3", "phi3");
     /** Every type the engine reads ({@link FloatTensor#READABLE}), the writer writes. */
     public static final Set<GgmlType> WEIGHT_TYPES = FloatTensor.READABLE;
 
     /** A model whose matrices are all of {@code weightType}. */
     public TinyModelSpec(String architecture, int blockCount, int embeddingLength, int headCount, int headCountKv,
             int feedForwardLength, int contextLength, GgmlType weightType, float ropeFreqBase, float rmsNormEpsilon,
-            long seed, Llama3RopeScaling ropeScaling) {
+            long seed, RopeScaling ropeScaling) {
         this(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength, contextLength,
                 weightType, ropeFreqBase, rmsNormEpsilon, seed, ropeScaling, Map.of());
     }
@@ -70,8 +101,11 @@ public record TinyModelSpec(
         if ((embeddingLength / headCount) % 2 != 0) {
             throw new IllegalArgumentException("head size must be even for RoPE: " + embeddingLength / headCount);
         }
-        if (ropeScaling != null && !architecture.equals("llama")) {
+        if (ropeScaling instanceof Llama3RopeScaling && !architecture.equals("llama")) {
             throw new IllegalArgumentException("Llama 3 RoPE scaling applies to the llama architecture only");
+        }
+        if (ropeScaling instanceof LongRopeScaling && !architecture.equals("phi3")) {
+            throw new IllegalArgumentException("LongRoPE scaling applies to the phi3 architecture only");
         }
         for (GgmlType type : Stream.concat(Stream.of(weightType), tensorTypes.values().stream()).distinct().toList()) {
             int block = type.blockSize();
@@ -102,7 +136,7 @@ public record TinyModelSpec(
                 ropeFreqBase, rmsNormEpsilon, seed, ropeScaling, tensorTypes);
     }
 
-    public TinyModelSpec withRopeScaling(Llama3RopeScaling scaling) {
+    public TinyModelSpec withRopeScaling(RopeScaling scaling) {
         return new TinyModelSpec(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength,
                 contextLength, weightType, ropeFreqBase, rmsNormEpsilon, seed, scaling, tensorTypes);
     }

@@ -12,8 +12,9 @@ import java.util.SplittableRandom;
 
 /**
  * Writes a GGUF model with seeded random weights, named and shaped as llama.cpp expects for
- * {@code llama}, {@code qwen2} and {@code qwen3} ({@code token_embd.weight}, {@code blk.N.attn_q.weight},
- * …, {@code output_norm.weight}, {@code output.weight}; {@code ARCH.context_length} and friends), with
+ * {@code llama}, {@code qwen2}, {@code qwen3} and {@code phi3} ({@code token_embd.weight},
+ * {@code blk.N.attn_q.weight} or phi3's fused {@code blk.N.attn_qkv.weight}, …, {@code output_norm.weight},
+ * {@code output.weight}; {@code ARCH.context_length} and friends), with
  * the vocabulary's {@code tokenizer.*} metadata. The same spec always gives the same bytes.
  */
 public final class TinyModelWriter {
@@ -55,7 +56,9 @@ public final class TinyModelWriter {
         String arch = spec.architecture();
         GgufWriter w = new GgufWriter();
         w.putString("general.architecture", arch);
-        w.putString("general.name", "hearth-tiny-" + arch);
+        // llama.cpp marks special tokens by model name: a name with "phi3" or "phi-3" in it makes it look up
+        // "</s>" and friends, and it aborts the load on a vocabulary without them (the built-in byte-level one)
+        w.putString("general.name", "hearth-tiny-" + (arch.equals("phi3") ? "phi" : arch));
         w.putUint32("general.file_type", spec.fileType());
         w.putUint32(arch + ".context_length", spec.contextLength());
         w.putUint32(arch + ".embedding_length", spec.embeddingLength());
@@ -70,6 +73,11 @@ public final class TinyModelWriter {
             w.putUint32(arch + ".attention.key_length", spec.headSize());
             w.putUint32(arch + ".attention.value_length", spec.headSize());
         }
+        if (arch.equals("phi3")) {
+            // convert_hf_to_gguf.py writes the config's window (2047 for Phi-3-mini-4k); the llama.cpp of the
+            // oracle refuses a phi3 file without one. As wide as the context, it never masks anything.
+            w.putUint32(arch + ".attention.sliding_window", spec.contextLength());
+        }
         w.putUint32(arch + ".vocab_size", vocabulary.size());
         for (var e : vocabulary.entries().entrySet()) {
             w.put(e.getKey(), e.getValue());
@@ -82,14 +90,25 @@ public final class TinyModelWriter {
                 w.addTensor(t.name(), t.type(spec), t.shape(), encode(spec, t));
             }
         }
-        if (spec.ropeScaling() != null) {
-            TinyModelSpec.Llama3RopeScaling s = spec.ropeScaling();
-            float[] factors = Rope.llama3FreqFactors(spec.headSize(), spec.ropeFreqBase(), s.factor(),
-                    s.lowFreqFactor(), s.highFreqFactor(), s.originalContextLength());
-            w.addTensor("rope_freqs.weight", GgmlType.F32, new long[] {factors.length},
-                    FloatTensor.quantize(GgmlType.F32, factors));
+        switch (spec.ropeScaling()) {
+            case null -> {}
+            case TinyModelSpec.Llama3RopeScaling s -> {
+                float[] factors = Rope.llama3FreqFactors(spec.headSize(), spec.ropeFreqBase(), s.factor(),
+                        s.lowFreqFactor(), s.highFreqFactor(), s.originalContextLength());
+                addVector(w, "rope_freqs.weight", factors);
+            }
+            case TinyModelSpec.LongRopeScaling s -> {
+                w.putFloat32(arch + ".rope.scaling.attn_factor", s.attentionFactor());
+                w.putUint32(arch + ".rope.scaling.original_context_length", s.originalContextLength());
+                addVector(w, "rope_factors_long.weight", s.longFactors(spec.headSize() / 2));
+                addVector(w, "rope_factors_short.weight", s.shortFactors(spec.headSize() / 2));
+            }
         }
         return w;
+    }
+
+    private static void addVector(GgufWriter w, String name, float[] values) {
+        w.addTensor(name, GgmlType.F32, new long[] {values.length}, FloatTensor.quantize(GgmlType.F32, values));
     }
 
     /** The model's tensors in file order. */
@@ -102,10 +121,15 @@ public final class TinyModelWriter {
         tensors.add(new TinyTensor("token_embd.weight", new long[] {embd, vocabularySize}, Role.EMBEDDING));
         for (int b = 0; b < spec.blockCount(); b++) {
             String p = "blk." + b + ".";
+            boolean fused = spec.architecture().equals("phi3"); // q/k/v in one matrix, gate/up in another
             tensors.add(new TinyTensor(p + "attn_norm.weight", new long[] {embd}, Role.NORM));
-            tensors.add(new TinyTensor(p + "attn_q.weight", new long[] {embd, qDim}, Role.MATRIX));
-            tensors.add(new TinyTensor(p + "attn_k.weight", new long[] {embd, kvDim}, Role.MATRIX));
-            tensors.add(new TinyTensor(p + "attn_v.weight", new long[] {embd, kvDim}, Role.MATRIX));
+            if (fused) {
+                tensors.add(new TinyTensor(p + "attn_qkv.weight", new long[] {embd, qDim + 2 * kvDim}, Role.MATRIX));
+            } else {
+                tensors.add(new TinyTensor(p + "attn_q.weight", new long[] {embd, qDim}, Role.MATRIX));
+                tensors.add(new TinyTensor(p + "attn_k.weight", new long[] {embd, kvDim}, Role.MATRIX));
+                tensors.add(new TinyTensor(p + "attn_v.weight", new long[] {embd, kvDim}, Role.MATRIX));
+            }
             if (spec.architecture().equals("qwen2")) {
                 tensors.add(new TinyTensor(p + "attn_q.bias", new long[] {qDim}, Role.BIAS));
                 tensors.add(new TinyTensor(p + "attn_k.bias", new long[] {kvDim}, Role.BIAS));
@@ -117,8 +141,12 @@ public final class TinyModelWriter {
             }
             tensors.add(new TinyTensor(p + "attn_output.weight", new long[] {qDim, embd}, Role.MATRIX));
             tensors.add(new TinyTensor(p + "ffn_norm.weight", new long[] {embd}, Role.NORM));
-            tensors.add(new TinyTensor(p + "ffn_gate.weight", new long[] {embd, ff}, Role.MATRIX));
-            tensors.add(new TinyTensor(p + "ffn_up.weight", new long[] {embd, ff}, Role.MATRIX));
+            if (fused) {
+                tensors.add(new TinyTensor(p + "ffn_up.weight", new long[] {embd, 2 * ff}, Role.MATRIX));
+            } else {
+                tensors.add(new TinyTensor(p + "ffn_gate.weight", new long[] {embd, ff}, Role.MATRIX));
+                tensors.add(new TinyTensor(p + "ffn_up.weight", new long[] {embd, ff}, Role.MATRIX));
+            }
             tensors.add(new TinyTensor(p + "ffn_down.weight", new long[] {ff, embd}, Role.MATRIX));
         }
         tensors.add(new TinyTensor("output_norm.weight", new long[] {embd}, Role.NORM));

@@ -37,10 +37,23 @@ class ModelTest {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"llama,F32,1e-4", "qwen2,F32,1e-4", "qwen3,F32,1e-4", "llama,F16,2e-2", "qwen3,BF16,1e-1",
             "qwen2,Q8_0,5e-2", "qwen3,Q4_0,5e-2", "llama,Q4_1,5e-2", "qwen2,Q5_0,5e-2", "qwen3,Q5_1,5e-2",
-            "llama,Q4_K,5e-2", "qwen2,Q5_K,5e-2", "qwen3,Q6_K,5e-2"})
+            "llama,Q4_K,5e-2", "qwen2,Q5_K,5e-2", "qwen3,Q6_K,5e-2", "phi3,F32,1e-4", "phi3,Q8_0,5e-2",
+            "phi3,Q4_K,5e-2"})
     void agreesWithNaiveReference(String arch, GgmlType type, double tolerance) throws IOException {
         int width = type.blockSize() == 256 ? 256 : 64;
-        TinyModelSpec spec = TinyModelSpec.of(arch).withDimensions(2, width, 4, 2, 2 * width, 64).withWeightType(type);
+        assertAgreesWithNaiveReference(
+                TinyModelSpec.of(arch).withDimensions(2, width, 4, 2, 2 * width, 64).withWeightType(type), tolerance);
+    }
+
+    /** Phi-3's LongRoPE, its short factors (context within the original) and its long ones (past it). */
+    @ParameterizedTest(name = "original context {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {64, 16})
+    void phi3LongRopeAgreesWithNaiveReference(int originalContext) throws IOException {
+        assertAgreesWithNaiveReference(TinyModelSpec.of("phi3").withDimensions(2, 64, 4, 2, 128, 64)
+                .withRopeScaling(new TinyModelSpec.LongRopeScaling(1.19f, originalContext)), 1e-4);
+    }
+
+    private void assertAgreesWithNaiveReference(TinyModelSpec spec, double tolerance) throws IOException {
         try (GgufFile file = GgufFile.open(write(spec))) {
             Model model = ModelLoader.load(file);
             int[] tokens = model.tokenizer().encode("The hearth was warm, and the dog slept.", true, false);
@@ -174,7 +187,7 @@ class ModelTest {
     @CsvSource({"llama,F32", "llama,F16", "llama,BF16", "llama,Q8_0", "llama,Q4_0", "llama,Q4_K", "llama,Q5_K", "llama,Q6_K",
             "qwen2,F32", "qwen2,F16", "qwen2,BF16", "qwen2,Q8_0", "qwen2,Q4_0", "qwen2,Q4_K", "qwen2,Q5_K", "qwen2,Q6_K",
             "qwen3,F32", "qwen3,F16", "qwen3,BF16", "qwen3,Q8_0", "qwen3,Q4_0", "qwen3,Q4_K", "qwen3,Q5_K", "qwen3,Q6_K",
-            "llama,Q4_1", "qwen2,Q5_0", "qwen3,Q5_1"})
+            "llama,Q4_1", "qwen2,Q5_0", "qwen3,Q5_1", "phi3,F32", "phi3,Q8_0", "phi3,Q4_0", "phi3,Q4_K", "phi3,Q6_K"})
     void batchedPassesAreBitwiseTheSequentialOnes(String arch, GgmlType type) throws IOException {
         int width = type.blockSize() == 256 ? 256 : 64;
         TinyModelSpec spec = TinyModelSpec.of(arch).withDimensions(2, width, 4, 2, 2 * width, 64).withWeightType(type);

@@ -10,6 +10,7 @@ import java.util.List;
  * A deliberately naive transformer in double precision, written from the architecture's definition
  * rather than from the engine: dequantized weights, unrounded inputs, angles from Math.pow. Used to
  * check the engine (and, for qwen3, where llama.cpp 4.2.0's build lacks the architecture, the only check).
+ * Phi3's fused matrices are split here as transformers' Phi-3 splits them.
  */
 final class ReferenceTransformer {
 
@@ -63,18 +64,31 @@ final class ReferenceTransformer {
         return out;
     }
 
+    /**
+     * Rotates each head's pairs by {@code pos * base^(-2i/d)}, divided by LongRoPE's factor for the
+     * pair where the model has them (the long set when its context passes the original one), cos and
+     * sin scaled by the attention factor (Phi-3's LongRoPE; 1 otherwise).
+     */
     private void rope(double[] v, int heads, int pos) {
         int hs = c.headSize();
+        String factors = c.contextLength() > c.ropeOriginalContext() ? "rope_factors_long.weight" : "rope_factors_short.weight";
+        double[] divisors = file.tensor(factors).isPresent() ? tensor(factors) : null;
+        double mscale = c.ropeAttentionFactor();
         for (int h = 0; h < heads; h++) {
             for (int i = 0; i < hs / 2; i++) {
-                double theta = pos * Math.pow(c.ropeFreqBase(), -2.0 * i / hs);
+                double theta = pos * Math.pow(c.ropeFreqBase(), -2.0 * i / hs) / (divisors == null ? 1 : divisors[i]);
                 int a = h * hs + (c.ropeStyle() == dev.hearth.engine.tensor.Rope.Style.NORMAL ? 2 * i : i);
                 int b = c.ropeStyle() == dev.hearth.engine.tensor.Rope.Style.NORMAL ? a + 1 : a + hs / 2;
                 double x0 = v[a], x1 = v[b];
-                v[a] = x0 * Math.cos(theta) - x1 * Math.sin(theta);
-                v[b] = x0 * Math.sin(theta) + x1 * Math.cos(theta);
+                v[a] = (x0 * Math.cos(theta) - x1 * Math.sin(theta)) * mscale;
+                v[b] = (x0 * Math.sin(theta) + x1 * Math.cos(theta)) * mscale;
             }
         }
+    }
+
+    /** Rows {@code [from, from + rows)} of a matrix whose rows are {@code cols} wide. */
+    private static double[] rows(double[] w, int cols, int from, int rows) {
+        return java.util.Arrays.copyOfRange(w, from * cols, (from + rows) * cols);
     }
 
     /** Logits after each token of {@code tokens}. */
@@ -93,9 +107,17 @@ final class ReferenceTransformer {
             for (int l = 0; l < c.blockCount(); l++) {
                 String p = "blk." + l + ".";
                 double[] xb = rmsNorm(x, 0, embd, tensor(p + "attn_norm.weight"));
-                double[] q = matVec(tensor(p + "attn_q.weight"), xb, c.queryDimension());
-                double[] k = matVec(tensor(p + "attn_k.weight"), xb, kvDim);
-                double[] v = matVec(tensor(p + "attn_v.weight"), xb, kvDim);
+                double[] q, k, v;
+                if (file.tensor(p + "attn_qkv.weight").isPresent()) { // phi3: one matrix, q's rows then k's then v's
+                    double[] qkv = matVec(tensor(p + "attn_qkv.weight"), xb, c.queryDimension() + 2 * kvDim);
+                    q = java.util.Arrays.copyOfRange(qkv, 0, c.queryDimension());
+                    k = java.util.Arrays.copyOfRange(qkv, c.queryDimension(), c.queryDimension() + kvDim);
+                    v = java.util.Arrays.copyOfRange(qkv, c.queryDimension() + kvDim, c.queryDimension() + 2 * kvDim);
+                } else {
+                    q = matVec(tensor(p + "attn_q.weight"), xb, c.queryDimension());
+                    k = matVec(tensor(p + "attn_k.weight"), xb, kvDim);
+                    v = matVec(tensor(p + "attn_v.weight"), xb, kvDim);
+                }
                 if (c.qkvBias()) {
                     addInPlace(q, tensor(p + "attn_q.bias"));
                     addInPlace(k, tensor(p + "attn_k.bias"));
@@ -139,8 +161,15 @@ final class ReferenceTransformer {
                 }
                 addInPlace(x, matVec(tensor(p + "attn_output.weight"), att, embd));
                 double[] xn = rmsNorm(x, 0, embd, tensor(p + "ffn_norm.weight"));
-                double[] g = matVec(tensor(p + "ffn_gate.weight"), xn, c.feedForwardLength());
-                double[] u = matVec(tensor(p + "ffn_up.weight"), xn, c.feedForwardLength());
+                int ff = c.feedForwardLength();
+                double[] g, u;
+                if (file.tensor(p + "ffn_gate.weight").isPresent()) {
+                    g = matVec(tensor(p + "ffn_gate.weight"), xn, ff);
+                    u = matVec(tensor(p + "ffn_up.weight"), xn, ff);
+                } else { // phi3: gate_up_proj, the gate's rows first (transformers' chunk(2))
+                    g = matVec(rows(tensor(p + "ffn_up.weight"), embd, 0, ff), xn, ff);
+                    u = matVec(rows(tensor(p + "ffn_up.weight"), embd, ff, ff), xn, ff);
+                }
                 for (int i = 0; i < g.length; i++) {
                     g[i] = g[i] / (1 + Math.exp(-g[i])) * u[i];
                 }

@@ -45,7 +45,7 @@ class LlamaCppOracleTest {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"llama,F32", "llama,F16", "llama,BF16", "llama,Q8_0", "llama,Q4_0", "qwen2,F32", "qwen2,Q8_0",
             "qwen2,Q4_0", "llama,Q4_1", "qwen2,Q5_0", "llama,Q5_1", "llama,Q4_K", "llama,Q5_K", "qwen2,Q6_K",
-            "qwen3,F32"})
+            "qwen3,F32", "phi3,F32", "phi3,Q8_0", "phi3,Q4_0", "phi3,Q4_K", "phi3,Q6_K"})
     void hiddenStatesAndGreedyContinuationMatchLlamaCpp(String arch, GgmlType type) throws IOException {
         Assumptions.assumeFalse(arch.equals("qwen3"),
                 "the llama.cpp inside de.kherud:llama 4.2.0 predates the qwen3 architecture "
@@ -100,6 +100,29 @@ class LlamaCppOracleTest {
         }
     }
 
+    /**
+     * Phi-3's LongRoPE: llama.cpp takes the short factors for a context up to the original one and the
+     * long factors past it, and scales cos and sin by the attention factor either way. The model is
+     * loaded for the oracle's context ({@link #CONTEXT}), once below and once above the original.
+     */
+    @ParameterizedTest(name = "original context {0}")
+    @CsvSource({"256", "64"})
+    void phi3LongRopeMatchesLlamaCpp(int originalContext) throws IOException {
+        TinyModelSpec spec = TinyModelSpec.of("phi3").withDimensions(2, 64, 4, 2, 128, 512).withWeightType(GgmlType.Q8_0)
+                .withRopeScaling(new TinyModelSpec.LongRopeScaling(1.19f, originalContext));
+        Path file = tmp.resolve("phi3-longrope-" + originalContext + ".gguf");
+        TinyModelWriter.write(spec, TinyVocabulary.byteLevelBpe(200), file);
+        try (GgufFile gguf = GgufFile.open(file)) {
+            Model model = ModelLoader.load(gguf, CONTEXT);
+            float[] chosen = originalContext < CONTEXT
+                    ? new TinyModelSpec.LongRopeScaling(1.19f, originalContext).longFactors(8)
+                    : new TinyModelSpec.LongRopeScaling(1.19f, originalContext).shortFactors(8);
+            assertThat(model.weights().ropeFreqFactors()).containsExactly(chosen);
+            compareHiddenStates(model, file, GgmlType.Q8_0);
+            compareGreedy(model, file, "The hearth was", 24);
+        }
+    }
+
     @Test
     @RequiresSharedFixtures
     void realLlama3VocabularyAndChatPromptMatchLlamaCpp() throws IOException {
@@ -118,6 +141,36 @@ class LlamaCppOracleTest {
             }
             String chat = "<|start_header_id|>user<|end_header_id|>\n\nWhat is the capital of France?<|eot_id|>"
                     + "<|start_header_id|>assistant<|end_header_id|>\n\n";
+            String expected = LlamaCpp.greedy(llama, chat, 16);
+            assertThat(greedy(model, chat, 16)).isEqualTo(expected);
+        }
+    }
+
+    /**
+     * A phi3 model with Phi-3's real SentencePiece vocabulary and Phi-3.5's chat template: the same
+     * tokens as llama.cpp's on the fixture's cases, and the same greedy reply to a rendered chat.
+     */
+    @Test
+    @RequiresSharedFixtures
+    void realPhi3VocabularyAndChatPromptMatchLlamaCpp() throws IOException {
+        TinyVocabulary vocabulary = TinyVocabulary.fromGguf(SharedFixtures.vocab("phi-3"))
+                .withChatTemplate(Files.readString(SharedFixtures.chatTemplate("microsoft-Phi-3.5-mini-instruct.jinja")));
+        TinyModelSpec spec = TinyModelSpec.of("phi3").withWeightType(GgmlType.Q8_0).withDimensions(1, 64, 4, 1, 64, CONTEXT);
+        Path file = tmp.resolve("phi3-vocab.gguf");
+        TinyModelWriter.write(spec, vocabulary, file);
+        try (GgufFile gguf = GgufFile.open(file); LlamaModel llama = LlamaCpp.generator(file, CONTEXT)) {
+            Model model = ModelLoader.load(gguf);
+            for (var c : SharedFixtures.tokenizerCases("phi-3")) {
+                if (!c.text().isEmpty()) {
+                    assertThat(model.tokenizer().encode(c.text(), false, false)).as(c.toString())
+                            .containsExactly(llama.encode(c.text()));
+                }
+            }
+            String chat = dev.hearth.engine.template.ChatTemplate.compile(gguf.metadata().requireString("tokenizer.chat_template"))
+                    .render(dev.hearth.engine.template.ChatTemplateInput.builder()
+                            .messages(dev.hearth.engine.template.ChatMessage.user("What is the capital of France?"))
+                            .addGenerationPrompt(true).build());
+            assertThat(chat).isEqualTo("<|user|>\nWhat is the capital of France?<|end|>\n<|assistant|>\n");
             String expected = LlamaCpp.greedy(llama, chat, 16);
             assertThat(greedy(model, chat, 16)).isEqualTo(expected);
         }
@@ -178,7 +231,7 @@ class LlamaCppOracleTest {
         assertThat(greedy(model, prompt, tokens)).isEqualTo(expected);
     }
 
-    /** Greedy decoding as llama.cpp's server does it: BOS and specials parsed, stop at end of generation. */
+    /** Greedy decoding as llama.cpp's server does it: BOS and specials parsed, stop at end of generation, pieces joined. */
     static String greedy(Model model, String prompt, int maxTokens) {
         int[] ids = model.tokenizer().encode(prompt, true, true);
         InferenceState state = model.newState(ids.length + maxTokens);
@@ -197,7 +250,13 @@ class LlamaCppOracleTest {
             out.add(best);
             logits = model.forward(state, best);
         }
-        return model.tokenizer().decode(out.stream().mapToInt(Integer::intValue).toArray());
+        // llama.cpp's server joins the tokens' pieces, so a SentencePiece reply keeps the space its first
+        // piece starts with, which decode() drops at the start of a text as SentencePiece does
+        java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+        for (int id : out) {
+            text.writeBytes(model.tokenizer().tokenBytes(id, false));
+        }
+        return text.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     static float[] unit(float[] v) {

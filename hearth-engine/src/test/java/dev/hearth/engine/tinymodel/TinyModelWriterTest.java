@@ -73,7 +73,7 @@ class TinyModelWriterTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"llama,F32", "llama,F16", "llama,BF16", "llama,Q8_0", "llama,Q4_0", "qwen2,Q8_0", "qwen3,F16", "qwen3,Q4_0",
-            "llama,Q4_1", "qwen2,Q5_0", "qwen3,Q5_1", "llama,Q4_K", "qwen2,Q5_K", "qwen3,Q6_K"})
+            "llama,Q4_1", "qwen2,Q5_0", "qwen3,Q5_1", "llama,Q4_K", "qwen2,Q5_K", "qwen3,Q6_K", "phi3,Q8_0", "phi3,Q4_K"})
     void writesWhatLlamaCppExpectsAndReadsBackIdentically(String arch, GgmlType type) throws IOException {
         boolean kQuant = type.blockSize() == 256;
         int width = kQuant ? 256 : 64;
@@ -98,7 +98,15 @@ class TinyModelWriterTest {
             }
             assertThat(f.tensors()).extracting(GgufTensorInfo::name)
                     .containsExactlyElementsOf(expected.stream().map(TinyTensor::name).toList());
-            assertThat(f.tensor("blk.1.attn_k.weight").orElseThrow().shape()).containsExactly(width, width / 2);
+            if (arch.equals("phi3")) { // q, k and v in one matrix, gate and up in another, as convert_hf_to_gguf.py writes them
+                assertThat(f.tensor("blk.1.attn_qkv.weight").orElseThrow().shape()).containsExactly(width, width + 2 * (width / 2));
+                assertThat(f.tensor("blk.1.attn_k.weight")).isEmpty();
+                assertThat(f.tensor("blk.0.ffn_up.weight").orElseThrow().shape()).containsExactly(width, 2 * 2 * width);
+                assertThat(f.tensor("blk.0.ffn_gate.weight")).isEmpty();
+                assertThat(m.requireInt(arch + ".attention.sliding_window")).isEqualTo(256);
+            } else {
+                assertThat(f.tensor("blk.1.attn_k.weight").orElseThrow().shape()).containsExactly(width, width / 2);
+            }
             assertThat(f.tensor("blk.0.ffn_down.weight").orElseThrow().shape()).containsExactly(2 * width, width);
             assertThat(f.tensor("output.weight").orElseThrow().shape()).containsExactly(width, BUILT_IN.size());
             assertThat(f.tensor("blk.0.attn_q.bias").isPresent()).isEqualTo(arch.equals("qwen2"));
@@ -190,6 +198,24 @@ class TinyModelWriterTest {
             Tokenizer b = Tokenizer.fromMetadata(fixture.metadata());
             assertThat(a.encode("Hello, wörld 123!", false, false)).isEqualTo(b.encode("Hello, wörld 123!", false, false));
         }
+    }
+
+    @Test
+    void longRopeIsWrittenAsPhi3sConverterWritesIt() throws IOException {
+        TinyModelSpec.LongRopeScaling scaling = new TinyModelSpec.LongRopeScaling(1.19f, 32);
+        Path file = tmp.resolve("phi3-longrope.gguf");
+        TinyModelWriter.write(TinyModelSpec.of("phi3").withRopeScaling(scaling), BUILT_IN, file);
+        try (GgufFile f = GgufFile.open(file)) {
+            assertThat(f.metadata().requireFloat("phi3.rope.scaling.attn_factor")).isEqualTo(1.19f);
+            assertThat(f.metadata().requireInt("phi3.rope.scaling.original_context_length")).isEqualTo(32);
+            assertThat(FloatTensor.of(GgmlType.F32, f.tensorData("rope_factors_long.weight"), 8).toFloatArray())
+                    .containsExactly(scaling.longFactors(8));
+            assertThat(FloatTensor.of(GgmlType.F32, f.tensorData("rope_factors_short.weight"), 8).toFloatArray())
+                    .containsExactly(scaling.shortFactors(8));
+        }
+        assertThatThrownBy(() -> TinyModelSpec.of("llama").withRopeScaling(scaling)).hasMessageContaining("phi3 architecture only");
+        assertThatThrownBy(() -> TinyModelSpec.of("phi3").withRopeScaling(new TinyModelSpec.Llama3RopeScaling(8f, 1f, 4f, 32)))
+                .hasMessageContaining("llama architecture only");
     }
 
     @Test

@@ -104,7 +104,9 @@ public final class LlmModels implements AutoCloseable {
           + ": " + e.getMessage(), "model", "model_not_available");
     }
     try {
-      Model model = ModelLoader.load(file);
+      int contextLimit = option(config, "context_length", DEFAULT_CONTEXT_LENGTH, 1);
+      // the serving context picks a LongRoPE model's (Phi-3.5) short or long frequency factors, as in llama.cpp
+      Model model = ModelLoader.load(file, contextLimit);
       String source = file.metadata().getString("tokenizer.chat_template").orElse(null);
       ChatTemplate template = source == null ? null : ChatTemplate.compile(source);
       Scheduler scheduler = new Scheduler(
@@ -112,7 +114,7 @@ public final class LlmModels implements AutoCloseable {
           option(config, "max_queue", DEFAULT_MAX_QUEUE, 0));
       log.info("loaded model {} from {} in {} ms", config.id(), path, (System.nanoTime() - start) / 1_000_000);
       return new LoadedModel(config, file, model, template, source != null && source.contains("</think>"), scheduler,
-          option(config, "context_length", DEFAULT_CONTEXT_LENGTH, 1),
+          contextLimit,
           option(config, "max_batch_tokens", StepLoop.DEFAULT_BATCH_TOKENS, 1),
           option(config, "prefix_cache_mb", DEFAULT_PREFIX_CACHE_MB, 0) * 1024L * 1024L);
     } catch (RuntimeException e) {
