@@ -4,7 +4,8 @@ import dev.hearth.engine.tensor.FloatTensor;
 
 /**
  * One transformer block. Norm weights and biases are small and read on every token, so they are
- * dequantized into arrays; the biases and q/k norms are null where the architecture has none.
+ * dequantized into arrays; the biases, q/k norms and post-norms (Gemma's norms on the attention and
+ * feed-forward outputs) are null where the architecture has none.
  */
 public record LayerWeights(
         float[] attentionNorm,
@@ -20,4 +21,6 @@ public record LayerWeights(
         float[] feedForwardNorm,
         FloatTensor gate,
         FloatTensor up,
-        FloatTensor down) {}
+        FloatTensor down,
+        float[] postAttentionNorm,
+        float[] postFeedForwardNorm) {}

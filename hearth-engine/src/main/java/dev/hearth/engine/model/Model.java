@@ -3,6 +3,7 @@ package dev.hearth.engine.model;
 import dev.hearth.engine.tensor.Parallel;
 import dev.hearth.engine.tensor.Attention;
 import dev.hearth.engine.tensor.FloatTensor;
+import dev.hearth.engine.tensor.GeGlu;
 import dev.hearth.engine.tensor.RmsNorm;
 import dev.hearth.engine.tensor.Rope;
 import dev.hearth.engine.tensor.SwiGlu;
@@ -18,8 +19,9 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 /**
  * A decoder-only transformer of the Llama family ({@code llama}; {@code qwen2} adds q/k/v biases,
  * {@code qwen3} per-head q/k RMS norms; {@code phi3}'s fused matrices arrive split by the loader, its
- * LongRoPE as frequency factors and a scale of cos and sin) with grouped-query attention, each
- * sequence against its own KV cache. Every forward pass is batched: the tokens of all the steps it
+ * LongRoPE as frequency factors and a scale of cos and sin; {@code gemma3} adds scaled embeddings,
+ * post-norms, a GELU gate and sliding-window layers with their own RoPE base) with grouped-query
+ * attention, each sequence against its own KV cache. Every forward pass is batched: the tokens of all the steps it
  * runs form the rows of one activation matrix, so each weight matrix is read once per pass for all
  * of them. The computation follows llama.cpp's graph step by step (same rounding of inputs to the
  * weight type, same RoPE angles, same norms) so the two agree to float precision, and each row is
@@ -44,6 +46,7 @@ public final class Model {
     private final Tokenizer tokenizer;
     private final Weights weights;
     private final Rope rope;
+    private final Rope localRope;
     private final ConcurrentLinkedDeque<Workspace> workspaces = new ConcurrentLinkedDeque<>();
 
     public Model(ModelConfig config, Tokenizer tokenizer, Weights weights) {
@@ -51,7 +54,11 @@ public final class Model {
         this.tokenizer = tokenizer;
         this.weights = Objects.requireNonNull(weights, "weights");
         this.rope = new Rope(config.ropeStyle(), config.ropeDimensions(), config.ropeFreqBase(), weights.ropeFreqFactors(),
-                config.ropeAttentionFactor());
+                config.ropeAttentionFactor(), config.ropeFreqScale());
+        // sliding layers (Gemma 3) turn with their own base and no frequency scale, as llama.cpp's graph does
+        this.localRope = config.slidingWindow() == null ? rope
+                : new Rope(config.ropeStyle(), config.ropeDimensions(), config.slidingWindow().localRopeFreqBase(), null,
+                        config.ropeAttentionFactor(), 1f);
     }
 
     public ModelConfig config() {
@@ -192,11 +199,21 @@ public final class Model {
         int ff = c.feedForwardLength();
         int headSize = c.headSize();
         float eps = c.rmsNormEpsilon();
-        float attentionScale = (float) (1.0 / Math.sqrt(headSize));
-        float[][] angles = new float[n][];
+        float attentionScale = c.attentionScale();
+        ModelConfig.SlidingWindow window = c.slidingWindow();
+        float[][] globalAngles = new float[n][];
+        float[][] localAngles = localRope == rope ? globalAngles : new float[n][];
         for (int t = 0; t < n; t++) {
-            angles[t] = rope.angles(p.position[t]);
+            globalAngles[t] = rope.angles(p.position[t]);
+            if (localAngles != globalAngles) {
+                localAngles[t] = localRope.angles(p.position[t]);
+            }
             weights.tokenEmbedding().dequantize((long) p.token(t) * embd, ws.x, t * embd, embd);
+            if (c.embeddingScale() != 1f) {
+                for (int i = t * embd; i < (t + 1) * embd; i++) {
+                    ws.x[i] *= c.embeddingScale();
+                }
+            }
         }
         // rows of the same step are consecutive: [start, end) per step, to advance each state once
         int[] groupStart = new int[n + 1];
@@ -211,6 +228,9 @@ public final class Model {
 
         for (int l = 0; l < c.blockCount(); l++) {
             LayerWeights w = weights.layers().get(l);
+            boolean sliding = window != null && window.slides(l);
+            Rope layerRope = sliding ? localRope : rope;
+            float[][] angles = sliding ? localAngles : globalAngles;
             rows(n, t -> RmsNorm.apply(ws.xb, t * embd, ws.x, t * embd, w.attentionNorm(), embd, eps));
             ws.embdInput.reset(ws.xb, n);
             FloatTensor.matMul(product(w.query(), ws.embdInput, n, ws.q, qDim, embd),
@@ -233,27 +253,30 @@ public final class Model {
                         RmsNorm.apply(ws.k, ko + h * headSize, ws.k, ko + h * headSize, w.keyNorm(), headSize, eps);
                     }
                 }
-                rope.apply(ws.q, qo, c.headCount(), headSize, angles[t]);
-                rope.apply(ws.k, ko, c.headCountKv(), headSize, angles[t]);
+                layerRope.apply(ws.q, qo, c.headCount(), headSize, angles[t]);
+                layerRope.apply(ws.k, ko, c.headCountKv(), headSize, angles[t]);
                 InferenceState s = p.step[t].state();
                 Attention.storeKey(s.keyCache[layer], s.capacity, p.position[t], ws.k, ko, c.headCountKv(), headSize);
                 System.arraycopy(ws.v, ko, s.valueCache[layer], p.position[t] * kvDim, kvDim);
             });
             // attention: each row against its own sequence's cache up to its position (causal within a
             // chunk: the chunk's later keys are in the cache but past the row's position)
+            // (in a sliding layer, only the window's last positions)
             long attentionWork = 0;
             for (int t = 0; t < n; t++) {
-                attentionWork += (long) (p.position[t] + 1) * qDim;
+                attentionWork += (long) (p.position[t] + 1 - (sliding ? window.start(p.position[t]) : 0)) * qDim;
             }
             if (n == 1) {
                 InferenceState s = p.step[0].state(); // heads in parallel
-                Attention.apply(ws.q, 0, s.keyCache[l], s.capacity, s.valueCache[l], p.position[0], c.headCount(),
+                Attention.apply(ws.q, 0, s.keyCache[l], s.capacity, s.valueCache[l],
+                        sliding ? window.start(p.position[0]) : 0, p.position[0], c.headCount(),
                         c.headCountKv(), headSize, attentionScale, s.scores, ws.attention, 0);
             } else {
                 java.util.function.IntConsumer attend = t -> {
                     InferenceState s = p.step[t].state();
                     int length = p.position[t] + 1;
-                    Attention.applySerial(ws.q, t * qDim, s.keyCache[layer], s.capacity, s.valueCache[layer], p.position[t],
+                    Attention.applySerial(ws.q, t * qDim, s.keyCache[layer], s.capacity, s.valueCache[layer],
+                            sliding ? window.start(p.position[t]) : 0, p.position[t],
                             c.headCount(), c.headCountKv(), headSize, attentionScale,
                             scoresScratch(c.headCount() * Attention.scoreStride(length)), ws.attention, t * qDim);
                 };
@@ -267,6 +290,9 @@ public final class Model {
             }
             ws.attentionInput.reset(ws.attention, n);
             matMul(w.attentionOutput(), ws.attentionInput, n, ws.xb, embd, qDim);
+            if (w.postAttentionNorm() != null) {
+                rows(n, t -> RmsNorm.apply(ws.xb, t * embd, ws.xb, t * embd, w.postAttentionNorm(), embd, eps));
+            }
             add(ws.x, 0, ws.xb, 0, n * embd);
 
             rows(n, t -> RmsNorm.apply(ws.xb, t * embd, ws.x, t * embd, w.feedForwardNorm(), embd, eps));
@@ -278,10 +304,17 @@ public final class Model {
             int chunks = (ff + SWIGLU_CHUNK - 1) / SWIGLU_CHUNK;
             Parallel.forEach(n * chunks, i -> {
                 int from = i % chunks * SWIGLU_CHUNK;
-                SwiGlu.apply(ws.gate, ws.up, i / chunks * ff + from, Math.min(SWIGLU_CHUNK, ff - from));
+                if (c.geluGate()) {
+                    GeGlu.apply(ws.gate, ws.up, i / chunks * ff + from, Math.min(SWIGLU_CHUNK, ff - from));
+                } else {
+                    SwiGlu.apply(ws.gate, ws.up, i / chunks * ff + from, Math.min(SWIGLU_CHUNK, ff - from));
+                }
             });
             ws.feedForwardInput.reset(ws.gate, n);
             matMul(w.down(), ws.feedForwardInput, n, ws.xb, embd, ff);
+            if (w.postFeedForwardNorm() != null) {
+                rows(n, t -> RmsNorm.apply(ws.xb, t * embd, ws.xb, t * embd, w.postFeedForwardNorm(), embd, eps));
+            }
             add(ws.x, 0, ws.xb, 0, n * embd);
         }
 

@@ -13,6 +13,15 @@ import dev.hearth.engine.tensor.Rope;
  * @param ropeOriginalContext the context the model was trained at before its RoPE was extended
  *     ({@code ARCH.rope.scaling.original_context_length}, else the context length): LongRoPE models
  *     use their short frequency factors up to it, their long ones past it
+ * @param ropeFreqScale what RoPE's angles are multiplied by: {@code 1 / ARCH.rope.scaling.factor}
+ *     under linear scaling (Gemma 3 4B and up, on its global layers), else 1
+ * @param attentionScale what the q·k scores are multiplied by: {@code 1/√headSize}, but Gemma 3 27B's
+ *     {@code 1/√(embedding/heads)} (as llama.cpp derives it, the file does not say)
+ * @param embeddingScale what a token's embedding row is multiplied by (Gemma: {@code √embedding}, else 1)
+ * @param postNorms RMS norms on the attention and feed-forward outputs before each residual add (Gemma)
+ * @param geluGate the feed-forward gate is GELU (Gemma), not SiLU
+ * @param slidingWindow the layers that attend only to the last positions, or null where every layer
+ *     sees the whole sequence
  */
 public record ModelConfig(
         String architecture,
@@ -31,9 +40,43 @@ public record ModelConfig(
         boolean qkvBias,
         boolean qkNorm,
         float ropeAttentionFactor,
-        int ropeOriginalContext) {
+        int ropeOriginalContext,
+        float ropeFreqScale,
+        float attentionScale,
+        float embeddingScale,
+        boolean postNorms,
+        boolean geluGate,
+        SlidingWindow slidingWindow) {
 
-    public static final java.util.Set<String> ARCHITECTURES = java.util.Set.of("llama", "qwen2", "qwen3", "phi3");
+    /**
+     * Local attention: in a sliding layer a position attends to itself and the {@code size - 1}
+     * positions before it. Every layer slides but each {@code pattern}-th ({@code (layer + 1) %
+     * pattern == 0}, Gemma 3's global layers; 0: all slide); sliding layers turn RoPE with base
+     * {@code localRopeFreqBase} and no frequency scale.
+     */
+    public record SlidingWindow(int size, int pattern, float localRopeFreqBase) {
+        public SlidingWindow {
+            if (size < 1 || pattern < 0) {
+                throw new IllegalArgumentException("sliding window " + size + " with pattern " + pattern);
+            }
+        }
+
+        public boolean slides(int layer) {
+            return pattern == 0 || (layer + 1) % pattern != 0;
+        }
+
+        /** The first position a query at {@code position} attends to. */
+        public int start(int position) {
+            return Math.max(0, position - size + 1);
+        }
+    }
+
+    public static final java.util.Set<String> ARCHITECTURES = java.util.Set.of("llama", "qwen2", "qwen3", "phi3", "gemma3");
+
+    /** Gemma 3's layers: five sliding, then one global. */
+    static final int GEMMA3_PATTERN = 6;
+    /** Gemma 3's RoPE base on its sliding layers (llama.cpp and transformers fix it; the file does not say). */
+    static final float GEMMA3_LOCAL_ROPE_BASE = 10_000f;
 
     public ModelConfig {
         if (headCount % headCountKv != 0) {
@@ -50,10 +93,17 @@ public record ModelConfig(
         int heads = m.requireInt(arch + ".attention.head_count");
         int headSize = m.getInt(arch + ".attention.key_length").orElse(embedding / heads);
         int context = m.requireInt(arch + ".context_length");
+        int blocks = m.requireInt(arch + ".block_count");
+        boolean gemma3 = arch.equals("gemma3");
+        // linear RoPE scaling: a factor with type "linear" or with no type (llama.cpp's default); YaRN is not applied
+        String scalingType = m.getString(arch + ".rope.scaling.type").orElse("linear");
+        float scalingFactor = m.getFloat(arch + ".rope.scaling.factor").orElse(0f);
+        float freqScale = scalingType.equals("linear") && scalingFactor > 0f ? 1f / scalingFactor : 1f;
+        float attentionScale = (float) (1.0 / Math.sqrt(gemma3 && blocks == 62 ? (double) embedding / heads : headSize));
         return new ModelConfig(
                 arch,
                 embedding,
-                m.requireInt(arch + ".block_count"),
+                blocks,
                 heads,
                 m.getInt(arch + ".attention.head_count_kv").orElse(heads),
                 headSize,
@@ -65,9 +115,16 @@ public record ModelConfig(
                 m.getInt(arch + ".rope.dimension_count").orElse(headSize),
                 arch.equals("llama") ? Rope.Style.NORMAL : Rope.Style.NEOX,
                 arch.equals("qwen2"),
-                arch.equals("qwen3"),
+                arch.equals("qwen3") || gemma3,
                 m.getFloat(arch + ".rope.scaling.attn_factor").orElse(1f),
-                m.getInt(arch + ".rope.scaling.original_context_length").orElse(context));
+                m.getInt(arch + ".rope.scaling.original_context_length").orElse(context),
+                freqScale,
+                attentionScale,
+                gemma3 ? (float) Math.sqrt(embedding) : 1f,
+                gemma3,
+                gemma3,
+                gemma3 ? new SlidingWindow(m.requireInt(arch + ".attention.sliding_window"), GEMMA3_PATTERN,
+                        GEMMA3_LOCAL_ROPE_BASE) : null);
     }
 
     public int queryDimension() {

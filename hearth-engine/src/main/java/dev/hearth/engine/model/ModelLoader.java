@@ -65,7 +65,9 @@ public final class ModelLoader {
                     vector(file, p + "ffn_norm.weight", embd),
                     gateUp[0],
                     gateUp[1],
-                    matrix(file, p + "ffn_down.weight", ff, embd)));
+                    matrix(file, p + "ffn_down.weight", ff, embd),
+                    config.postNorms() ? vector(file, p + "post_attention_norm.weight", embd) : null,
+                    config.postNorms() ? vector(file, p + "post_ffw_norm.weight", embd) : null));
         }
         FloatTensor embedding = matrix(file, "token_embd.weight", embd, config.vocabularySize());
         FloatTensor output = file.tensor("output.weight").isPresent()

@@ -72,31 +72,35 @@ public final class Attention {
      */
     public static void apply(float[] q, float[] keys, int capacity, float[] values, int position, int heads, int kvHeads,
             int headSize, float scale, float[] scores, float[] out) {
-        apply(q, 0, keys, capacity, values, position, heads, kvHeads, headSize, scale, scores, out, 0);
+        apply(q, 0, keys, capacity, values, 0, position, heads, kvHeads, headSize, scale, scores, out, 0);
     }
 
-    /** As {@link #apply(float[], float[], int, float[], int, int, int, int, float, float[], float[])}, with the query and output at offsets (rows of a batch). */
-    public static void apply(float[] q, int qBase, float[] keys, int capacity, float[] values, int position, int heads,
-            int kvHeads, int headSize, float scale, float[] scores, float[] out, int outBase) {
+    /**
+     * As {@link #apply(float[], float[], int, float[], int, int, int, int, float, float[], float[])}, with the
+     * query and output at offsets (rows of a batch), attending to positions {@code start..position} only
+     * (a sliding window; 0 for all; the scores below {@code start} are not computed or are ignored).
+     */
+    public static void apply(float[] q, int qBase, float[] keys, int capacity, float[] values, int start, int position,
+            int heads, int kvHeads, int headSize, float scale, float[] scores, float[] out, int outBase) {
         int tiles = kvHeads * tilesPerGroup(heads / kvHeads);
         int length = position + 1;
-        if ((long) heads * length * headSize < FloatTensor.PARALLEL_THRESHOLD) {
+        if ((long) heads * (length - start) * headSize < FloatTensor.PARALLEL_THRESHOLD) {
             for (int j = 0; j < tiles; j++) {
-                tile(q, qBase, keys, capacity, values, length, j, heads / kvHeads, kvHeads, headSize, scale, scores, out,
-                        outBase);
+                tile(q, qBase, keys, capacity, values, start, length, j, heads / kvHeads, kvHeads, headSize, scale, scores,
+                        out, outBase);
             }
         } else {
-            Parallel.forEach(tiles, j -> tile(q, qBase, keys, capacity, values, length, j, heads / kvHeads, kvHeads,
+            Parallel.forEach(tiles, j -> tile(q, qBase, keys, capacity, values, start, length, j, heads / kvHeads, kvHeads,
                     headSize, scale, scores, out, outBase));
         }
     }
 
-    /** As {@link #apply(float[], int, float[], int, float[], int, int, int, int, float, float[], float[], int)}, on the calling thread. */
-    public static void applySerial(float[] q, int qBase, float[] keys, int capacity, float[] values, int position,
+    /** As {@link #apply(float[], int, float[], int, float[], int, int, int, int, int, float, float[], float[], int)}, on the calling thread. */
+    public static void applySerial(float[] q, int qBase, float[] keys, int capacity, float[] values, int start, int position,
             int heads, int kvHeads, int headSize, float scale, float[] scores, float[] out, int outBase) {
         int tiles = kvHeads * tilesPerGroup(heads / kvHeads);
         for (int j = 0; j < tiles; j++) {
-            tile(q, qBase, keys, capacity, values, position + 1, j, heads / kvHeads, kvHeads, headSize, scale, scores,
+            tile(q, qBase, keys, capacity, values, start, position + 1, j, heads / kvHeads, kvHeads, headSize, scale, scores,
                     out, outBase);
         }
     }
@@ -107,7 +111,7 @@ public final class Attention {
     }
 
     /** Tile {@code j}: tile {@code j % tilesPerGroup} of KV head {@code j / tilesPerGroup}'s query heads. */
-    private static void tile(float[] q, int qBase, float[] keys, int capacity, float[] values, int length, int j,
+    private static void tile(float[] q, int qBase, float[] keys, int capacity, float[] values, int start, int length, int j,
             int group, int kvHeads, int headSize, float scale, float[] scores, float[] out, int outBase) {
         int perGroup = tilesPerGroup(group);
         int kvHead = j / perGroup;
@@ -131,18 +135,20 @@ public final class Attention {
         int k = keyIndex(capacity, headSize, kvHead, 0, 0);
         int qo = qBase + first * headSize;
         switch (count) {
-            case 4 -> scores4(q, qo, headSize, keys, k, vectors, scores, first * stride, stride);
-            case 2 -> scores2(q, qo, headSize, keys, k, vectors, scores, first * stride, stride);
-            default -> scores1(q, qo, headSize, keys, k, vectors, scores, first * stride);
+            case 4 -> scores4(q, qo, headSize, keys, k, start / Vectors.LANES, vectors, scores, first * stride, stride);
+            case 2 -> scores2(q, qo, headSize, keys, k, start / Vectors.LANES, vectors, scores, first * stride, stride);
+            default -> scores1(q, qo, headSize, keys, k, start / Vectors.LANES, vectors, scores, first * stride);
         }
         int kvDim = kvHeads * headSize;
+        int window = length - start;
         for (int h = first; h < first + count; h++) {
-            int sOffset = h * stride;
-            for (int t = 0; t < length; t++) {
+            int sOffset = h * stride + start;
+            for (int t = 0; t < window; t++) {
                 scores[sOffset + t] *= scale;
             }
-            Softmax.apply(scores, sOffset, length);
-            weightedSum(scores, sOffset, length, values, kvHead * headSize, kvDim, out, outBase + h * headSize, headSize);
+            Softmax.apply(scores, sOffset, window);
+            weightedSum(scores, sOffset, window, values, start * kvDim + kvHead * headSize, kvDim, out,
+                    outBase + h * headSize, headSize);
         }
     }
 
@@ -157,10 +163,10 @@ public final class Attention {
      * {@code Σ_i q[i]·k_t[i]} as an FMA chain from zero in increasing {@code i}, two position vectors
      * at a time (eight independent chains), then one at a time.
      */
-    private static void scores4(float[] q, int qo, int headSize, float[] keys, int keyBase, int vectors, float[] scores,
+    private static void scores4(float[] q, int qo, int headSize, float[] keys, int keyBase, int v0, int vectors, float[] scores,
             int sOffset, int stride) {
         int q1 = qo + headSize, q2 = q1 + headSize, q3 = q2 + headSize;
-        int v = 0;
+        int v = v0;
         for (; v + 2 <= vectors; v += 2) {
             FloatVector a0 = FloatVector.zero(Vectors.FLOATS), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
             for (int i = 0, ka = vectorAt(keyBase, headSize, v), kb = vectorAt(keyBase, headSize, v + 1); i < headSize;
@@ -208,10 +214,10 @@ public final class Attention {
     }
 
     /** {@link #scores4} for two heads, four position vectors at a time. */
-    private static void scores2(float[] q, int qo, int headSize, float[] keys, int keyBase, int vectors, float[] scores,
+    private static void scores2(float[] q, int qo, int headSize, float[] keys, int keyBase, int v0, int vectors, float[] scores,
             int sOffset, int stride) {
         int q1 = qo + headSize;
-        int v = 0;
+        int v = v0;
         for (; v + 4 <= vectors; v += 4) {
             FloatVector a0 = FloatVector.zero(Vectors.FLOATS), b0 = a0, c0 = a0, d0 = a0, a1 = a0, b1 = a0, c1 = a0, d1 = a0;
             for (int i = 0, ka = vectorAt(keyBase, headSize, v), kb = vectorAt(keyBase, headSize, v + 1),
@@ -256,9 +262,9 @@ public final class Attention {
     }
 
     /** {@link #scores4} for one head, eight position vectors at a time. */
-    private static void scores1(float[] q, int qo, int headSize, float[] keys, int keyBase, int vectors, float[] scores,
+    private static void scores1(float[] q, int qo, int headSize, float[] keys, int keyBase, int v0, int vectors, float[] scores,
             int sOffset) {
-        int v = 0;
+        int v = v0;
         int l = Vectors.LANES;
         for (; v + 8 <= vectors; v += 8) {
             FloatVector a0 = FloatVector.zero(Vectors.FLOATS), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;

@@ -17,10 +17,11 @@ public final class Rope {
     private final float thetaScale;
     private final float[] freqFactors;
     private final float attentionFactor;
+    private final float freqScale;
 
-    /** A rope whose cos and sin are not scaled. */
+    /** A rope whose angles and whose cos and sin are not scaled. */
     public Rope(Style style, int dimensions, float freqBase, float[] freqFactors) {
-        this(style, dimensions, freqBase, freqFactors, 1f);
+        this(style, dimensions, freqBase, freqFactors, 1f, 1f);
     }
 
     /**
@@ -28,8 +29,9 @@ public final class Rope {
      * @param freqFactors per-pair divisors (llama.cpp's {@code rope_freqs.weight}, or a LongRoPE
      *     model's {@code rope_factors_short/long.weight}), or null
      * @param attentionFactor what cos and sin are multiplied by (ggml's {@code attn_factor})
+     * @param freqScale what each angle is multiplied by (ggml's {@code freq_scale}: linear scaling)
      */
-    public Rope(Style style, int dimensions, float freqBase, float[] freqFactors, float attentionFactor) {
+    public Rope(Style style, int dimensions, float freqBase, float[] freqFactors, float attentionFactor, float freqScale) {
         if (dimensions % 2 != 0) {
             throw new IllegalArgumentException("RoPE needs an even dimension count: " + dimensions);
         }
@@ -41,6 +43,7 @@ public final class Rope {
         this.thetaScale = (float) Math.pow(freqBase, -2.0f / dimensions);
         this.freqFactors = freqFactors;
         this.attentionFactor = attentionFactor;
+        this.freqScale = freqScale;
     }
 
     public Style style() {
@@ -52,7 +55,7 @@ public final class Rope {
         float[] table = new float[dimensions];
         float theta = position;
         for (int i = 0; i < dimensions; i += 2) {
-            float t = freqFactors == null ? theta : theta / freqFactors[i / 2];
+            float t = (freqFactors == null ? theta : theta / freqFactors[i / 2]) * freqScale;
             table[i] = (float) Math.cos(t) * attentionFactor;
             table[i + 1] = (float) Math.sin(t) * attentionFactor;
             theta *= thetaScale;

@@ -9,7 +9,8 @@ import java.util.stream.Stream;
 
 /**
  * Shape and weight type of a random-weight model: architecture ({@code llama}, {@code qwen2} with
- * q/k/v biases, {@code qwen3} with q/k RMS norms, {@code phi3} with fused q/k/v and gate/up matrices), dimensions as llama.cpp names them, the ggml type
+ * q/k/v biases, {@code qwen3} with q/k RMS norms, {@code phi3} with fused q/k/v and gate/up matrices,
+ * {@code gemma3} with q/k norms, post-norms, tied embeddings and a sliding window), dimensions as llama.cpp names them, the ggml type
  * of the matrices (norms and biases stay F32, as converters write them) and the seed. K-quant
  * matrices (Q4_K, Q5_K, Q6_K) hold random valid blocks rather than quantized floats. {@code tensorTypes}
  * gives some matrices a type of their own, by name ({@code ffn_down}, {@code attn_v}, {@code output},
@@ -28,10 +29,17 @@ public record TinyModelSpec(
         float rmsNormEpsilon,
         long seed,
         RopeScaling ropeScaling,
-        Map<String, GgmlType> tensorTypes) {
+        Map<String, GgmlType> tensorTypes,
+        int slidingWindow) {
 
     /** How a model extends RoPE past the context it was trained at; each form belongs to one architecture. */
-    public sealed interface RopeScaling permits Llama3RopeScaling, LongRopeScaling {}
+    public sealed interface RopeScaling permits Llama3RopeScaling, LongRopeScaling, LinearRopeScaling {}
+
+    /**
+     * Linear RoPE scaling: every angle divided by {@code factor} ({@code rope.scaling.type} "linear" and
+     * {@code rope.scaling.factor}; Gemma 3 4B and up, on its global layers only). Any architecture.
+     */
+    public record LinearRopeScaling(float factor) implements RopeScaling {}
 
     /**
      * Llama 3.1-style RoPE frequency scaling, written as the {@code rope_freqs.weight} tensor the way
@@ -67,7 +75,7 @@ public record TinyModelSpec(
         }
     }
 
-    public static final Set<String> ARCHITECTURES = Set.of("llama", "qwen2", "qwen3", "phi3");
+    public static final Set<String> ARCHITECTURES = Set.of("llama", "qwen2", "qwen3", "phi3", "gemma3");
     /** Every type the engine reads ({@link FloatTensor#READABLE}), the writer writes. */
     public static final Set<GgmlType> WEIGHT_TYPES = FloatTensor.READABLE;
 
@@ -76,7 +84,7 @@ public record TinyModelSpec(
             int feedForwardLength, int contextLength, GgmlType weightType, float ropeFreqBase, float rmsNormEpsilon,
             long seed, RopeScaling ropeScaling) {
         this(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength, contextLength,
-                weightType, ropeFreqBase, rmsNormEpsilon, seed, ropeScaling, Map.of());
+                weightType, ropeFreqBase, rmsNormEpsilon, seed, ropeScaling, Map.of(), 0);
     }
 
     public TinyModelSpec {
@@ -104,6 +112,9 @@ public record TinyModelSpec(
         if (ropeScaling instanceof Llama3RopeScaling && !architecture.equals("llama")) {
             throw new IllegalArgumentException("Llama 3 RoPE scaling applies to the llama architecture only");
         }
+        if (slidingWindow < 0 || slidingWindow > 0 && !architecture.equals("gemma3")) {
+            throw new IllegalArgumentException("a sliding window applies to gemma3 only, and is positive: " + slidingWindow);
+        }
         if (ropeScaling instanceof LongRopeScaling && !architecture.equals("phi3")) {
             throw new IllegalArgumentException("LongRoPE scaling applies to the phi3 architecture only");
         }
@@ -123,22 +134,41 @@ public record TinyModelSpec(
 
     public TinyModelSpec withWeightType(GgmlType type) {
         return new TinyModelSpec(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength,
-                contextLength, type, ropeFreqBase, rmsNormEpsilon, seed, ropeScaling, tensorTypes);
+                contextLength, type, ropeFreqBase, rmsNormEpsilon, seed, ropeScaling, tensorTypes, slidingWindow);
     }
 
     public TinyModelSpec withSeed(long newSeed) {
         return new TinyModelSpec(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength,
-                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, newSeed, ropeScaling, tensorTypes);
+                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, newSeed, ropeScaling, tensorTypes, slidingWindow);
     }
 
     public TinyModelSpec withDimensions(int blocks, int embedding, int heads, int kvHeads, int feedForward, int context) {
         return new TinyModelSpec(architecture, blocks, embedding, heads, kvHeads, feedForward, context, weightType,
-                ropeFreqBase, rmsNormEpsilon, seed, ropeScaling, tensorTypes);
+                ropeFreqBase, rmsNormEpsilon, seed, ropeScaling, tensorTypes, slidingWindow);
     }
 
     public TinyModelSpec withRopeScaling(RopeScaling scaling) {
         return new TinyModelSpec(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength,
-                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, seed, scaling, tensorTypes);
+                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, seed, scaling, tensorTypes, slidingWindow);
+    }
+
+    public TinyModelSpec withRopeFreqBase(float base) {
+        return new TinyModelSpec(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength,
+                contextLength, weightType, base, rmsNormEpsilon, seed, ropeScaling, tensorTypes, slidingWindow);
+    }
+
+    /**
+     * Gemma 3's sliding window (its five local layers of six attend to the last {@code size}
+     * positions); without it a gemma3 model's window is its whole context.
+     */
+    public TinyModelSpec withSlidingWindow(int size) {
+        return new TinyModelSpec(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength,
+                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, seed, ropeScaling, tensorTypes, size);
+    }
+
+    /** The sliding window the file declares: the spec's, else (gemma3, phi3) the whole context. */
+    public int declaredSlidingWindow() {
+        return slidingWindow > 0 ? slidingWindow : contextLength;
     }
 
     /**
@@ -147,7 +177,7 @@ public record TinyModelSpec(
      */
     public TinyModelSpec withTensorTypes(Map<String, GgmlType> types) {
         return new TinyModelSpec(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength,
-                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, seed, ropeScaling, types);
+                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, seed, ropeScaling, types, slidingWindow);
     }
 
     /** The type of the matrix named {@code name} ({@code blk.0.attn_v.weight}, say). */

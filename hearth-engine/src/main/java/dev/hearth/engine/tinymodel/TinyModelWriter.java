@@ -12,9 +12,9 @@ import java.util.SplittableRandom;
 
 /**
  * Writes a GGUF model with seeded random weights, named and shaped as llama.cpp expects for
- * {@code llama}, {@code qwen2}, {@code qwen3} and {@code phi3} ({@code token_embd.weight},
+ * {@code llama}, {@code qwen2}, {@code qwen3}, {@code phi3} and {@code gemma3} ({@code token_embd.weight},
  * {@code blk.N.attn_q.weight} or phi3's fused {@code blk.N.attn_qkv.weight}, …, {@code output_norm.weight},
- * {@code output.weight}; {@code ARCH.context_length} and friends), with
+ * {@code output.weight} but for gemma3, which ties it; {@code ARCH.context_length} and friends), with
  * the vocabulary's {@code tokenizer.*} metadata. The same spec always gives the same bytes.
  */
 public final class TinyModelWriter {
@@ -69,14 +69,14 @@ public final class TinyModelWriter {
         w.putFloat32(arch + ".attention.layer_norm_rms_epsilon", spec.rmsNormEpsilon());
         w.putFloat32(arch + ".rope.freq_base", spec.ropeFreqBase());
         w.putUint32(arch + ".rope.dimension_count", spec.headSize());
-        if (arch.equals("qwen3")) {
+        if (arch.equals("qwen3") || arch.equals("gemma3")) {
             w.putUint32(arch + ".attention.key_length", spec.headSize());
             w.putUint32(arch + ".attention.value_length", spec.headSize());
         }
-        if (arch.equals("phi3")) {
-            // convert_hf_to_gguf.py writes the config's window (2047 for Phi-3-mini-4k); the llama.cpp of the
-            // oracle refuses a phi3 file without one. As wide as the context, it never masks anything.
-            w.putUint32(arch + ".attention.sliding_window", spec.contextLength());
+        if (arch.equals("phi3") || arch.equals("gemma3")) {
+            // convert_hf_to_gguf.py writes the config's window (2047 for Phi-3-mini-4k, 512 for Gemma 3 1B); the
+            // llama.cpp of the oracle refuses these files without one. phi3's is the context: it never masks.
+            w.putUint32(arch + ".attention.sliding_window", spec.declaredSlidingWindow());
         }
         w.putUint32(arch + ".vocab_size", vocabulary.size());
         for (var e : vocabulary.entries().entrySet()) {
@@ -96,6 +96,10 @@ public final class TinyModelWriter {
                 float[] factors = Rope.llama3FreqFactors(spec.headSize(), spec.ropeFreqBase(), s.factor(),
                         s.lowFreqFactor(), s.highFreqFactor(), s.originalContextLength());
                 addVector(w, "rope_freqs.weight", factors);
+            }
+            case TinyModelSpec.LinearRopeScaling s -> {
+                w.putString(arch + ".rope.scaling.type", "linear");
+                w.putFloat32(arch + ".rope.scaling.factor", s.factor());
             }
             case TinyModelSpec.LongRopeScaling s -> {
                 w.putFloat32(arch + ".rope.scaling.attn_factor", s.attentionFactor());
@@ -135,11 +139,15 @@ public final class TinyModelWriter {
                 tensors.add(new TinyTensor(p + "attn_k.bias", new long[] {kvDim}, Role.BIAS));
                 tensors.add(new TinyTensor(p + "attn_v.bias", new long[] {kvDim}, Role.BIAS));
             }
-            if (spec.architecture().equals("qwen3")) {
+            if (spec.architecture().equals("qwen3") || spec.architecture().equals("gemma3")) {
                 tensors.add(new TinyTensor(p + "attn_q_norm.weight", new long[] {spec.headSize()}, Role.NORM));
                 tensors.add(new TinyTensor(p + "attn_k_norm.weight", new long[] {spec.headSize()}, Role.NORM));
             }
+            boolean gemma = spec.architecture().equals("gemma3");
             tensors.add(new TinyTensor(p + "attn_output.weight", new long[] {qDim, embd}, Role.MATRIX));
+            if (gemma) {
+                tensors.add(new TinyTensor(p + "post_attention_norm.weight", new long[] {embd}, Role.NORM));
+            }
             tensors.add(new TinyTensor(p + "ffn_norm.weight", new long[] {embd}, Role.NORM));
             if (fused) {
                 tensors.add(new TinyTensor(p + "ffn_up.weight", new long[] {embd, 2 * ff}, Role.MATRIX));
@@ -148,9 +156,14 @@ public final class TinyModelWriter {
                 tensors.add(new TinyTensor(p + "ffn_up.weight", new long[] {embd, ff}, Role.MATRIX));
             }
             tensors.add(new TinyTensor(p + "ffn_down.weight", new long[] {ff, embd}, Role.MATRIX));
+            if (gemma) {
+                tensors.add(new TinyTensor(p + "post_ffw_norm.weight", new long[] {embd}, Role.NORM));
+            }
         }
         tensors.add(new TinyTensor("output_norm.weight", new long[] {embd}, Role.NORM));
-        tensors.add(new TinyTensor("output.weight", new long[] {embd, vocabularySize}, Role.MATRIX));
+        if (!spec.architecture().equals("gemma3")) { // Gemma ties its output matrix to the token embeddings
+            tensors.add(new TinyTensor("output.weight", new long[] {embd, vocabularySize}, Role.MATRIX));
+        }
         return tensors;
     }
 

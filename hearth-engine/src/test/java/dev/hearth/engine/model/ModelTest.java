@@ -45,6 +45,20 @@ class ModelTest {
                 TinyModelSpec.of(arch).withDimensions(2, width, 4, 2, 2 * width, 64).withWeightType(type), tolerance);
     }
 
+    /**
+     * Gemma 3: six layers (five sliding with a window of 5 positions and RoPE base 10000, the sixth
+     * global with base 10^6 and linear scaling off), GELU gate, post-norms, scaled embeddings, tied
+     * output. The reference's GELU is exact where the engine's is ggml's fp16 table, hence the wider
+     * tolerance in F32.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"F32,5e-3", "Q8_0,5e-2", "Q4_K,5e-2"})
+    void gemma3AgreesWithNaiveReference(GgmlType type, double tolerance) throws IOException {
+        int width = type.blockSize() == 256 ? 256 : 64;
+        assertAgreesWithNaiveReference(TinyModelSpec.of("gemma3").withDimensions(6, width, 4, 2, 2 * width, 64)
+                .withWeightType(type).withSlidingWindow(5).withRopeFreqBase(1e6f), tolerance);
+    }
+
     /** Phi-3's LongRoPE, its short factors (context within the original) and its long ones (past it). */
     @ParameterizedTest(name = "original context {0}")
     @org.junit.jupiter.params.provider.ValueSource(ints = {64, 16})
@@ -187,10 +201,14 @@ class ModelTest {
     @CsvSource({"llama,F32", "llama,F16", "llama,BF16", "llama,Q8_0", "llama,Q4_0", "llama,Q4_K", "llama,Q5_K", "llama,Q6_K",
             "qwen2,F32", "qwen2,F16", "qwen2,BF16", "qwen2,Q8_0", "qwen2,Q4_0", "qwen2,Q4_K", "qwen2,Q5_K", "qwen2,Q6_K",
             "qwen3,F32", "qwen3,F16", "qwen3,BF16", "qwen3,Q8_0", "qwen3,Q4_0", "qwen3,Q4_K", "qwen3,Q5_K", "qwen3,Q6_K",
-            "llama,Q4_1", "qwen2,Q5_0", "qwen3,Q5_1", "phi3,F32", "phi3,Q8_0", "phi3,Q4_0", "phi3,Q4_K", "phi3,Q6_K"})
+            "llama,Q4_1", "qwen2,Q5_0", "qwen3,Q5_1", "phi3,F32", "phi3,Q8_0", "phi3,Q4_0", "phi3,Q4_K", "phi3,Q6_K",
+            "gemma3,F32", "gemma3,Q8_0", "gemma3,Q4_0", "gemma3,Q4_K", "gemma3,Q6_K"})
     void batchedPassesAreBitwiseTheSequentialOnes(String arch, GgmlType type) throws IOException {
         int width = type.blockSize() == 256 ? 256 : 64;
         TinyModelSpec spec = TinyModelSpec.of(arch).withDimensions(2, width, 4, 2, 2 * width, 64).withWeightType(type);
+        if (arch.equals("gemma3")) { // six layers, the last global; the others see the last 5 positions
+            spec = spec.withDimensions(6, width, 4, 2, 2 * width, 64).withSlidingWindow(5).withRopeFreqBase(1e6f);
+        }
         try (GgufFile file = GgufFile.open(write(spec))) {
             Model model = ModelLoader.load(file);
             int[][] sequences = {tokens(14, 1), tokens(20, 2), tokens(9, 3)};

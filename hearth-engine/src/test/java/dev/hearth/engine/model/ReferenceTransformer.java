@@ -69,14 +69,17 @@ final class ReferenceTransformer {
      * pair where the model has them (the long set when its context passes the original one), cos and
      * sin scaled by the attention factor (Phi-3's LongRoPE; 1 otherwise).
      */
-    private void rope(double[] v, int heads, int pos) {
+    private void rope(double[] v, int heads, int pos, int layer) {
         int hs = c.headSize();
+        boolean local = c.slidingWindow() != null && c.slidingWindow().slides(layer);
+        double base = local ? c.slidingWindow().localRopeFreqBase() : c.ropeFreqBase();
+        double freqScale = local ? 1 : c.ropeFreqScale();
         String factors = c.contextLength() > c.ropeOriginalContext() ? "rope_factors_long.weight" : "rope_factors_short.weight";
         double[] divisors = file.tensor(factors).isPresent() ? tensor(factors) : null;
         double mscale = c.ropeAttentionFactor();
         for (int h = 0; h < heads; h++) {
             for (int i = 0; i < hs / 2; i++) {
-                double theta = pos * Math.pow(c.ropeFreqBase(), -2.0 * i / hs) / (divisors == null ? 1 : divisors[i]);
+                double theta = freqScale * pos * Math.pow(base, -2.0 * i / hs) / (divisors == null ? 1 : divisors[i]);
                 int a = h * hs + (c.ropeStyle() == dev.hearth.engine.tensor.Rope.Style.NORMAL ? 2 * i : i);
                 int b = c.ropeStyle() == dev.hearth.engine.tensor.Rope.Style.NORMAL ? a + 1 : a + hs / 2;
                 double x0 = v[a], x1 = v[b];
@@ -104,6 +107,9 @@ final class ReferenceTransformer {
         for (int pos = 0; pos < tokens.length; pos++) {
             double[] x = new double[embd];
             System.arraycopy(emb, tokens[pos] * embd, x, 0, embd);
+            for (int i = 0; i < embd; i++) {
+                x[i] *= c.embeddingScale(); // Gemma: sqrt(embedding)
+            }
             for (int l = 0; l < c.blockCount(); l++) {
                 String p = "blk." + l + ".";
                 double[] xb = rmsNorm(x, 0, embd, tensor(p + "attn_norm.weight"));
@@ -131,8 +137,8 @@ final class ReferenceTransformer {
                         System.arraycopy(rmsNorm(k, h * hs, hs, tensor(p + "attn_k_norm.weight")), 0, k, h * hs, hs);
                     }
                 }
-                rope(q, c.headCount(), pos);
-                rope(k, c.headCountKv(), pos);
+                rope(q, c.headCount(), pos, l);
+                rope(k, c.headCountKv(), pos, l);
                 keys.get(l).add(k);
                 values.get(l).add(v);
                 double[] att = new double[c.queryDimension()];
@@ -140,12 +146,16 @@ final class ReferenceTransformer {
                     int kvh = h / (c.headCount() / c.headCountKv());
                     double[] scores = new double[pos + 1];
                     double max = Double.NEGATIVE_INFINITY;
-                    for (int t = 0; t <= pos; t++) {
+                    // a sliding layer sees the window's last positions only
+                    int from = c.slidingWindow() != null && c.slidingWindow().slides(l)
+                            ? Math.max(0, pos - c.slidingWindow().size() + 1) : 0;
+                    java.util.Arrays.fill(scores, Double.NEGATIVE_INFINITY);
+                    for (int t = from; t <= pos; t++) {
                         double s = 0;
                         for (int i = 0; i < hs; i++) {
                             s += q[h * hs + i] * keys.get(l).get(t)[kvh * hs + i];
                         }
-                        scores[t] = s / Math.sqrt(hs);
+                        scores[t] = s * c.attentionScale();
                         max = Math.max(max, scores[t]);
                     }
                     double sum = 0;
@@ -159,7 +169,11 @@ final class ReferenceTransformer {
                         }
                     }
                 }
-                addInPlace(x, matVec(tensor(p + "attn_output.weight"), att, embd));
+                double[] attOut = matVec(tensor(p + "attn_output.weight"), att, embd);
+                if (c.postNorms()) {
+                    attOut = rmsNorm(attOut, 0, embd, tensor(p + "post_attention_norm.weight"));
+                }
+                addInPlace(x, attOut);
                 double[] xn = rmsNorm(x, 0, embd, tensor(p + "ffn_norm.weight"));
                 int ff = c.feedForwardLength();
                 double[] g, u;
@@ -171,12 +185,20 @@ final class ReferenceTransformer {
                     u = matVec(rows(tensor(p + "ffn_up.weight"), embd, ff, ff), xn, ff);
                 }
                 for (int i = 0; i < g.length; i++) {
-                    g[i] = g[i] / (1 + Math.exp(-g[i])) * u[i];
+                    double a = g[i];
+                    g[i] = (c.geluGate() // GELU's tanh form (Gemma), else SiLU
+                            ? 0.5 * a * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (a + 0.044715 * a * a * a)))
+                            : a / (1 + Math.exp(-a))) * u[i];
                 }
-                addInPlace(x, matVec(tensor(p + "ffn_down.weight"), g, embd));
+                double[] down = matVec(tensor(p + "ffn_down.weight"), g, embd);
+                if (c.postNorms()) {
+                    down = rmsNorm(down, 0, embd, tensor(p + "post_ffw_norm.weight"));
+                }
+                addInPlace(x, down);
             }
             double[] h = rmsNorm(x, 0, embd, tensor("output_norm.weight"));
-            logits.add(matVec(tensor("output.weight"), h, c.vocabularySize()));
+            String output = file.tensor("output.weight").isPresent() ? "output.weight" : "token_embd.weight"; // tied
+            logits.add(matVec(tensor(output), h, c.vocabularySize()));
         }
         return logits;
     }

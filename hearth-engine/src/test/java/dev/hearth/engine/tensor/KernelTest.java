@@ -117,12 +117,13 @@ class KernelTest {
     /**
      * Groups of 4 (tiles of four heads), 7 (four, two and one) and 1 (one head per KV head, as in
      * multi-head attention); contexts inside one key block, across a few, and long; a cache with
-     * room to spare.
+     * room to spare; sliding windows (attending from {@code start}) that begin inside a vector of
+     * positions, on its edge and far into the cache.
      */
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.CsvSource({"0,8,2", "6,8,2", "700,8,2", "0,14,2", "37,14,2", "700,14,2",
-        "5,3,3", "300,3,3"})
-    void groupedQueryAttention(int position, int heads, int kvHeads) {
+    @org.junit.jupiter.params.provider.CsvSource({"0,8,2,0", "6,8,2,0", "700,8,2,0", "0,14,2,0", "37,14,2,0", "700,14,2,0",
+        "5,3,3,0", "300,3,3,0", "37,14,2,5", "37,8,2,32", "700,8,2,517", "300,3,3,299", "6,3,3,6"})
+    void groupedQueryAttention(int position, int heads, int kvHeads, int start) {
         int headSize = 20; // head size not a multiple of the vector width
         int kvDim = kvHeads * headSize;
         int capacity = position + 40;
@@ -138,31 +139,63 @@ class KernelTest {
         float scale = (float) (1 / Math.sqrt(headSize));
         float[] out = new float[heads * headSize];
         float[] scores = new float[heads * Attention.scoreStride(position + 1)];
-        Attention.apply(q, cache, capacity, values, position, heads, kvHeads, headSize, scale, scores, out);
+        if (start == 0) {
+            Attention.apply(q, cache, capacity, values, position, heads, kvHeads, headSize, scale, scores, out);
+        } else {
+            Attention.apply(q, 0, cache, capacity, values, start, position, heads, kvHeads, headSize, scale, scores, out, 0);
+        }
         float[] serial = new float[heads * headSize];
-        Attention.applySerial(q, 0, cache, capacity, values, position, heads, kvHeads, headSize, scale, scores, serial, 0);
+        Attention.applySerial(q, 0, cache, capacity, values, start, position, heads, kvHeads, headSize, scale, scores, serial,
+                0);
         assertThat(serial).as("serial and parallel heads").isEqualTo(out);
         for (int h = 0; h < heads; h++) {
             int kv = h / (heads / kvHeads);
             double[] w = new double[position + 1];
             double max = Double.NEGATIVE_INFINITY, sum = 0;
-            for (int t = 0; t <= position; t++) {
+            for (int t = start; t <= position; t++) {
                 for (int i = 0; i < headSize; i++) {
                     w[t] += (double) q[h * headSize + i] * keys[t * kvDim + kv * headSize + i];
                 }
                 w[t] *= scale;
                 max = Math.max(max, w[t]);
             }
-            for (int t = 0; t <= position; t++) {
+            for (int t = start; t <= position; t++) {
                 w[t] = Math.exp(w[t] - max);
                 sum += w[t];
             }
             for (int i = 0; i < headSize; i++) {
                 double expected = 0;
-                for (int t = 0; t <= position; t++) {
+                for (int t = start; t <= position; t++) {
                     expected += w[t] / sum * values[t * kvDim + kv * headSize + i];
                 }
                 assertThat((double) out[h * headSize + i]).isCloseTo(expected, within(1e-5));
+            }
+        }
+    }
+
+    /**
+     * Gemma's GELU gate as ggml computes it: the input rounded to fp16, its GELU (tanh form) from a
+     * table rounded to fp16, so within fp16 precision of the exact GELU; 0 at or below -10, the input
+     * itself at or above 10; times the up value.
+     */
+    @Test
+    void geluGateAsGgmlComputesIt() {
+        float[] gate = {-12f, -10f, -3.3f, -0.5f, 0f, 1e-3f, 0.7f, 2.5f, 9.99f, 10f, 13.5f};
+        float[] up = {2f, 2f, 2f, 2f, 2f, 2f, 2f, 2f, 2f, 2f, 2f};
+        float[] out = gate.clone();
+        GeGlu.apply(out, up, 0, out.length);
+        for (int i = 0; i < gate.length; i++) {
+            double x = gate[i];
+            double exact = 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+            if (x <= -10) {
+                assertThat(out[i]).isEqualTo(0f);
+            } else if (x >= 10) {
+                assertThat(out[i]).isEqualTo(gate[i] * 2f);
+            } else {
+                float input = Float.float16ToFloat(Float.floatToFloat16(gate[i]));
+                float table = Float.float16ToFloat(Float.floatToFloat16(GeGlu.gelu(input)));
+                assertThat(out[i]).as("x = %s", x).isEqualTo(table * 2f);
+                assertThat((double) out[i] / 2).isCloseTo(exact, within(2e-3 * Math.max(1, Math.abs(exact))));
             }
         }
     }

@@ -73,7 +73,8 @@ class TinyModelWriterTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"llama,F32", "llama,F16", "llama,BF16", "llama,Q8_0", "llama,Q4_0", "qwen2,Q8_0", "qwen3,F16", "qwen3,Q4_0",
-            "llama,Q4_1", "qwen2,Q5_0", "qwen3,Q5_1", "llama,Q4_K", "qwen2,Q5_K", "qwen3,Q6_K", "phi3,Q8_0", "phi3,Q4_K"})
+            "llama,Q4_1", "qwen2,Q5_0", "qwen3,Q5_1", "llama,Q4_K", "qwen2,Q5_K", "qwen3,Q6_K", "phi3,Q8_0", "phi3,Q4_K",
+            "gemma3,Q8_0", "gemma3,Q6_K"})
     void writesWhatLlamaCppExpectsAndReadsBackIdentically(String arch, GgmlType type) throws IOException {
         boolean kQuant = type.blockSize() == 256;
         int width = kQuant ? 256 : 64;
@@ -108,9 +109,16 @@ class TinyModelWriterTest {
                 assertThat(f.tensor("blk.1.attn_k.weight").orElseThrow().shape()).containsExactly(width, width / 2);
             }
             assertThat(f.tensor("blk.0.ffn_down.weight").orElseThrow().shape()).containsExactly(2 * width, width);
-            assertThat(f.tensor("output.weight").orElseThrow().shape()).containsExactly(width, BUILT_IN.size());
+            if (arch.equals("gemma3")) { // output tied to the embeddings; norms after attention and feed-forward
+                assertThat(f.tensor("output.weight")).isEmpty();
+                assertThat(f.tensor("blk.1.post_attention_norm.weight").orElseThrow().shape()).containsExactly(width);
+                assertThat(f.tensor("blk.1.post_ffw_norm.weight").orElseThrow().shape()).containsExactly(width);
+                assertThat(m.requireInt(arch + ".attention.sliding_window")).isEqualTo(256);
+            } else {
+                assertThat(f.tensor("output.weight").orElseThrow().shape()).containsExactly(width, BUILT_IN.size());
+            }
             assertThat(f.tensor("blk.0.attn_q.bias").isPresent()).isEqualTo(arch.equals("qwen2"));
-            assertThat(f.tensor("blk.0.attn_k_norm.weight").isPresent()).isEqualTo(arch.equals("qwen3"));
+            assertThat(f.tensor("blk.0.attn_k_norm.weight").isPresent()).isEqualTo(arch.equals("qwen3") || arch.equals("gemma3"));
             for (TinyTensor t : expected) {
                 GgufTensorInfo info = f.tensor(t.name()).orElseThrow();
                 assertThat(info.type()).isEqualTo(t.type(spec));
@@ -225,6 +233,7 @@ class TinyModelWriterTest {
         assertThatThrownBy(() -> TinyModelSpec.of("llama").withDimensions(1, 64, 4, 3, 128, 64))
                 .hasMessageContaining("kv heads");
         assertThatThrownBy(() -> TinyModelSpec.of("gpt2")).hasMessageContaining("architecture");
+        assertThatThrownBy(() -> TinyModelSpec.of("llama").withSlidingWindow(8)).hasMessageContaining("gemma3 only");
         // a matrix of its own type must fit the shape too, and be a type the writer writes
         assertThatThrownBy(() -> TinyModelSpec.of("llama").withWeightType(GgmlType.Q8_0)
                 .withTensorTypes(java.util.Map.of("ffn_down", GgmlType.Q6_K)))

@@ -27,7 +27,7 @@ final class TinyModelCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the .gguf file.")
   Path out;
 
-  @Option(names = "--arch", defaultValue = "llama", description = "llama, qwen2, qwen3 or phi3 (default ${DEFAULT-VALUE}).")
+  @Option(names = "--arch", defaultValue = "llama", description = "llama, qwen2, qwen3, phi3 or gemma3 (default ${DEFAULT-VALUE}).")
   String architecture;
 
   @Option(names = "--type", defaultValue = "Q8_0", description = "Weight type: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K.")
