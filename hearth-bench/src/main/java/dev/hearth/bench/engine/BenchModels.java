@@ -17,8 +17,9 @@ import java.util.Locale;
  * The benchmark's random-weight models: real shapes and real vocabulary sizes (the built-in
  * byte-level BPE vocabulary padded with unused tokens), written once by {@link TinyModelWriter} and
  * cached. Both real models tie the output matrix to the token embeddings; the tiny-model writer
- * always writes a separate {@code output.weight}, which makes the file bigger but reads the same
- * bytes per token (the output matrix is read either way, one embedding row is not worth counting).
+ * writes a separate {@code output.weight} (but for gemma3, which it ties), which makes the file bigger
+ * but reads the same bytes per token (the output matrix is read either way, one embedding row is not
+ * worth counting).
  */
 record BenchModels(String name, TinyModelSpec spec, int vocabularySize) {
 
@@ -34,14 +35,25 @@ record BenchModels(String name, TinyModelSpec spec, int vocabularySize) {
               new TinyModelSpec.Llama3RopeScaling(32f, 1f, 4f, 8192)),
           128_256));
 
+  /**
+   * Shapes run only when named (not in {@code --model all}): Gemma-3-1B: 26 layers, 1152 wide, 4 heads of
+   * 256 over 1 KV head, FFN 6912 (GELU gate), vocab 262,144 (output tied to the embeddings), five
+   * sliding layers of six with a window of 512, theta 1e6 on the global ones.
+   */
+  static final List<BenchModels> EXTRA = List.of(
+      new BenchModels("gemma-3-1b",
+          new TinyModelSpec("gemma3", 26, 1152, 4, 1, 6912, 4096, GgmlType.Q8_0, 1_000_000f, 1e-6f, 42, null)
+              .withSlidingWindow(512).withHeadSize(256),
+          262_144));
+
   static BenchModels named(String name) {
-    for (BenchModels m : ALL) {
+    for (BenchModels m : java.util.stream.Stream.concat(ALL.stream(), EXTRA.stream()).toList()) {
       if (m.name.equalsIgnoreCase(name)) {
         return m;
       }
     }
     throw new IllegalArgumentException("unknown model '" + name + "' (known: "
-        + ALL.stream().map(BenchModels::name).toList() + ")");
+        + java.util.stream.Stream.concat(ALL.stream(), EXTRA.stream()).map(BenchModels::name).toList() + ")");
   }
 
   /** The GGUF of this shape in {@code type}, written into {@code dir} unless already there. */

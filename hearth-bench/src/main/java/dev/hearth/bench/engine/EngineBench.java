@@ -39,7 +39,7 @@ import java.util.concurrent.TimeUnit;
  * the engine's own). The GGUFs are written once into {@code hearth-bench/target/engine-models}.
  *
  * <pre>
- * ./hearth-bench/bench engine [--model qwen2.5-0.5b|llama-3.2-1b|all] [--type Q8_0|Q4_0|Q4_1|Q5_0|Q5_1|Q4_K|Q5_K|Q6_K|F16|BF16|F32|all]
+ * ./hearth-bench/bench engine [--model qwen2.5-0.5b|llama-3.2-1b|gemma-3-1b|all] [--type Q8_0|Q4_0|Q4_1|Q5_0|Q5_1|Q4_K|Q5_K|Q6_K|F16|BF16|F32|all]
  *                             [--threads N] [--depth N] [--quick] [--no-llama] [--dir DIR]
  * </pre>
  */

@@ -30,7 +30,8 @@ public record TinyModelSpec(
         long seed,
         RopeScaling ropeScaling,
         Map<String, GgmlType> tensorTypes,
-        int slidingWindow) {
+        int slidingWindow,
+        int headSizeOverride) {
 
     /** How a model extends RoPE past the context it was trained at; each form belongs to one architecture. */
     public sealed interface RopeScaling permits Llama3RopeScaling, LongRopeScaling, LinearRopeScaling {}
@@ -84,7 +85,7 @@ public record TinyModelSpec(
             int feedForwardLength, int contextLength, GgmlType weightType, float ropeFreqBase, float rmsNormEpsilon,
             long seed, RopeScaling ropeScaling) {
         this(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength, contextLength,
-                weightType, ropeFreqBase, rmsNormEpsilon, seed, ropeScaling, Map.of(), 0);
+                weightType, ropeFreqBase, rmsNormEpsilon, seed, ropeScaling, Map.of(), 0, 0);
     }
 
     public TinyModelSpec {
@@ -102,12 +103,14 @@ public record TinyModelSpec(
                 || contextLength < 1) {
             throw new IllegalArgumentException("dimensions must be positive");
         }
-        if (embeddingLength % headCount != 0 || headCount % headCountKv != 0) {
-            throw new IllegalArgumentException("need embedding % heads == 0 and heads % kv heads == 0, got "
-                    + embeddingLength + ", " + headCount + ", " + headCountKv);
+        if ((headSizeOverride == 0 && embeddingLength % headCount != 0) || headCount % headCountKv != 0
+                || headSizeOverride < 0) {
+            throw new IllegalArgumentException("need embedding % heads == 0 (or a head size of its own) and heads % kv"
+                    + " heads == 0, got " + embeddingLength + ", " + headCount + ", " + headCountKv);
         }
-        if ((embeddingLength / headCount) % 2 != 0) {
-            throw new IllegalArgumentException("head size must be even for RoPE: " + embeddingLength / headCount);
+        int headSize = headSizeOverride > 0 ? headSizeOverride : embeddingLength / headCount; // fields are not set yet
+        if (headSize % 2 != 0) {
+            throw new IllegalArgumentException("head size must be even for RoPE: " + headSize);
         }
         if (ropeScaling instanceof Llama3RopeScaling && !architecture.equals("llama")) {
             throw new IllegalArgumentException("Llama 3 RoPE scaling applies to the llama architecture only");
@@ -134,27 +137,27 @@ public record TinyModelSpec(
 
     public TinyModelSpec withWeightType(GgmlType type) {
         return new TinyModelSpec(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength,
-                contextLength, type, ropeFreqBase, rmsNormEpsilon, seed, ropeScaling, tensorTypes, slidingWindow);
+                contextLength, type, ropeFreqBase, rmsNormEpsilon, seed, ropeScaling, tensorTypes, slidingWindow, headSizeOverride);
     }
 
     public TinyModelSpec withSeed(long newSeed) {
         return new TinyModelSpec(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength,
-                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, newSeed, ropeScaling, tensorTypes, slidingWindow);
+                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, newSeed, ropeScaling, tensorTypes, slidingWindow, headSizeOverride);
     }
 
     public TinyModelSpec withDimensions(int blocks, int embedding, int heads, int kvHeads, int feedForward, int context) {
         return new TinyModelSpec(architecture, blocks, embedding, heads, kvHeads, feedForward, context, weightType,
-                ropeFreqBase, rmsNormEpsilon, seed, ropeScaling, tensorTypes, slidingWindow);
+                ropeFreqBase, rmsNormEpsilon, seed, ropeScaling, tensorTypes, slidingWindow, headSizeOverride);
     }
 
     public TinyModelSpec withRopeScaling(RopeScaling scaling) {
         return new TinyModelSpec(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength,
-                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, seed, scaling, tensorTypes, slidingWindow);
+                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, seed, scaling, tensorTypes, slidingWindow, headSizeOverride);
     }
 
     public TinyModelSpec withRopeFreqBase(float base) {
         return new TinyModelSpec(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength,
-                contextLength, weightType, base, rmsNormEpsilon, seed, ropeScaling, tensorTypes, slidingWindow);
+                contextLength, weightType, base, rmsNormEpsilon, seed, ropeScaling, tensorTypes, slidingWindow, headSizeOverride);
     }
 
     /**
@@ -163,7 +166,7 @@ public record TinyModelSpec(
      */
     public TinyModelSpec withSlidingWindow(int size) {
         return new TinyModelSpec(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength,
-                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, seed, ropeScaling, tensorTypes, size);
+                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, seed, ropeScaling, tensorTypes, size, headSizeOverride);
     }
 
     /** The sliding window the file declares: the spec's, else (gemma3, phi3) the whole context. */
@@ -177,7 +180,7 @@ public record TinyModelSpec(
      */
     public TinyModelSpec withTensorTypes(Map<String, GgmlType> types) {
         return new TinyModelSpec(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength,
-                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, seed, ropeScaling, types, slidingWindow);
+                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, seed, ropeScaling, types, slidingWindow, headSizeOverride);
     }
 
     /** The type of the matrix named {@code name} ({@code blk.0.attn_v.weight}, say). */
@@ -190,8 +193,15 @@ public record TinyModelSpec(
         return weightType;
     }
 
+    /** {@code embedding / heads}, or the head size the spec gives (Gemma 3, Qwen3: wider than that). */
     public int headSize() {
-        return embeddingLength / headCount;
+        return headSizeOverride > 0 ? headSizeOverride : embeddingLength / headCount;
+    }
+
+    /** Heads of {@code size} values whatever the embedding width ({@code ARCH.attention.key_length}). */
+    public TinyModelSpec withHeadSize(int size) {
+        return new TinyModelSpec(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength,
+                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, seed, ropeScaling, tensorTypes, slidingWindow, size);
     }
 
     /** ggml's {@code general.file_type} (llama_ftype) for the weight type. */

@@ -69,7 +69,7 @@ public final class TinyModelWriter {
         w.putFloat32(arch + ".attention.layer_norm_rms_epsilon", spec.rmsNormEpsilon());
         w.putFloat32(arch + ".rope.freq_base", spec.ropeFreqBase());
         w.putUint32(arch + ".rope.dimension_count", spec.headSize());
-        if (arch.equals("qwen3") || arch.equals("gemma3")) {
+        if (arch.equals("qwen3") || arch.equals("gemma3") || spec.headSize() * spec.headCount() != spec.embeddingLength()) {
             w.putUint32(arch + ".attention.key_length", spec.headSize());
             w.putUint32(arch + ".attention.value_length", spec.headSize());
         }

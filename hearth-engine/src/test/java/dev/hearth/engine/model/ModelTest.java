@@ -59,6 +59,17 @@ class ModelTest {
                 .withWeightType(type).withSlidingWindow(5).withRopeFreqBase(1e6f), tolerance);
     }
 
+    /** Heads wider than width / heads (key_length), as Qwen3-0.6B's (16 × 128 over 1024) and Gemma 3's. */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"qwen3", "gemma3", "llama"})
+    void headsWiderThanTheWidthPerHeadAgreeWithNaiveReference(String arch) throws IOException {
+        TinyModelSpec spec = TinyModelSpec.of(arch).withDimensions(2, 64, 4, 2, 128, 64).withHeadSize(32);
+        assertAgreesWithNaiveReference(spec, arch.equals("gemma3") ? 5e-3 : 1e-4);
+        try (GgufFile file = GgufFile.open(write(spec))) {
+            assertThat(ModelLoader.load(file).config().queryDimension()).isEqualTo(128);
+        }
+    }
+
     /** Phi-3's LongRoPE, its short factors (context within the original) and its long ones (past it). */
     @ParameterizedTest(name = "original context {0}")
     @org.junit.jupiter.params.provider.ValueSource(ints = {64, 16})

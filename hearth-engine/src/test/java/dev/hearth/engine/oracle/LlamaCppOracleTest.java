@@ -54,8 +54,10 @@ class LlamaCppOracleTest {
         int width = type.blockSize() == 256 ? 256 : 64; // K-quant rows hold whole super-blocks of 256
         TinyModelSpec spec = TinyModelSpec.of(arch).withDimensions(2, width, 4, 2, 2 * width, CONTEXT).withWeightType(type);
         if (arch.equals("gemma3")) {
-            // six layers: five sliding over the last 5 positions (RoPE base 10000), the sixth global (base 10^6)
-            spec = spec.withDimensions(6, width, 4, 2, 2 * width, CONTEXT).withSlidingWindow(5).withRopeFreqBase(1e6f);
+            // six layers: five sliding over the last 5 positions (RoPE base 10000), the sixth global (base 10^6);
+            // heads wider than width / heads, as Gemma 3 1B's (4 × 256 over 1152)
+            spec = spec.withDimensions(6, width, 4, 2, 2 * width, CONTEXT).withSlidingWindow(5).withRopeFreqBase(1e6f)
+                    .withHeadSize(width / 2);
         }
         Path file = tmp.resolve(arch + "-" + type + ".gguf");
         TinyModelWriter.write(spec, TinyVocabulary.byteLevelBpe(200), file);
