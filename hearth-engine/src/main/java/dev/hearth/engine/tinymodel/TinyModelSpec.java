@@ -137,12 +137,14 @@ public record TinyModelSpec(
 
     public TinyModelSpec withWeightType(GgmlType type) {
         return new TinyModelSpec(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength,
-                contextLength, type, ropeFreqBase, rmsNormEpsilon, seed, ropeScaling, tensorTypes, slidingWindow, headSizeOverride);
+                contextLength, type, ropeFreqBase, rmsNormEpsilon, seed,
+                ropeScaling, tensorTypes, slidingWindow, headSizeOverride);
     }
 
     public TinyModelSpec withSeed(long newSeed) {
         return new TinyModelSpec(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength,
-                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, newSeed, ropeScaling, tensorTypes, slidingWindow, headSizeOverride);
+                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, newSeed,
+                ropeScaling, tensorTypes, slidingWindow, headSizeOverride);
     }
 
     public TinyModelSpec withDimensions(int blocks, int embedding, int heads, int kvHeads, int feedForward, int context) {
@@ -152,12 +154,14 @@ public record TinyModelSpec(
 
     public TinyModelSpec withRopeScaling(RopeScaling scaling) {
         return new TinyModelSpec(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength,
-                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, seed, scaling, tensorTypes, slidingWindow, headSizeOverride);
+                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, seed,
+                scaling, tensorTypes, slidingWindow, headSizeOverride);
     }
 
     public TinyModelSpec withRopeFreqBase(float base) {
         return new TinyModelSpec(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength,
-                contextLength, weightType, base, rmsNormEpsilon, seed, ropeScaling, tensorTypes, slidingWindow, headSizeOverride);
+                contextLength, weightType, base, rmsNormEpsilon, seed,
+                ropeScaling, tensorTypes, slidingWindow, headSizeOverride);
     }
 
     /**
@@ -166,7 +170,8 @@ public record TinyModelSpec(
      */
     public TinyModelSpec withSlidingWindow(int size) {
         return new TinyModelSpec(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength,
-                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, seed, ropeScaling, tensorTypes, size, headSizeOverride);
+                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, seed,
+                ropeScaling, tensorTypes, size, headSizeOverride);
     }
 
     /** The sliding window the file declares: the spec's, else (gemma3, phi3) the whole context. */
@@ -180,7 +185,8 @@ public record TinyModelSpec(
      */
     public TinyModelSpec withTensorTypes(Map<String, GgmlType> types) {
         return new TinyModelSpec(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength,
-                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, seed, ropeScaling, types, slidingWindow, headSizeOverride);
+                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, seed,
+                ropeScaling, types, slidingWindow, headSizeOverride);
     }
 
     /** The type of the matrix named {@code name} ({@code blk.0.attn_v.weight}, say). */
@@ -201,7 +207,8 @@ public record TinyModelSpec(
     /** Heads of {@code size} values whatever the embedding width ({@code ARCH.attention.key_length}). */
     public TinyModelSpec withHeadSize(int size) {
         return new TinyModelSpec(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength,
-                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, seed, ropeScaling, tensorTypes, slidingWindow, size);
+                contextLength, weightType, ropeFreqBase, rmsNormEpsilon, seed,
+                ropeScaling, tensorTypes, slidingWindow, size);
     }
 
     /** ggml's {@code general.file_type} (llama_ftype) for the weight type. */

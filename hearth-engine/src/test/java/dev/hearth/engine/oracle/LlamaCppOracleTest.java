@@ -155,51 +155,46 @@ class LlamaCppOracleTest {
     @Test
     @RequiresSharedFixtures
     void realLlama3VocabularyAndChatPromptMatchLlamaCpp() throws IOException {
-        TinyVocabulary vocabulary = TinyVocabulary.fromGguf(SharedFixtures.vocab("llama-bpe"))
-                .withChatTemplate(Files.readString(SharedFixtures.chatTemplate("meta-llama-Llama-3.2-3B-Instruct.jinja")));
-        TinyModelSpec spec = TinyModelSpec.of("llama").withWeightType(GgmlType.Q8_0).withDimensions(1, 64, 4, 1, 64, CONTEXT);
-        Path file = tmp.resolve("llama3-vocab.gguf");
-        TinyModelWriter.write(spec, vocabulary, file);
-        try (GgufFile gguf = GgufFile.open(file); LlamaModel llama = LlamaCpp.generator(file, CONTEXT)) {
-            Model model = ModelLoader.load(gguf);
-            for (var c : SharedFixtures.tokenizerCases("llama-bpe")) {
-                if (!c.text().isEmpty()) {
-                    assertThat(model.tokenizer().encode(c.text(), false, false)).as(c.toString())
-                            .containsExactly(llama.encode(c.text()));
-                }
-            }
-            String chat = "<|start_header_id|>user<|end_header_id|>\n\nWhat is the capital of France?<|eot_id|>"
-                    + "<|start_header_id|>assistant<|end_header_id|>\n\n";
-            String expected = LlamaCpp.greedy(llama, chat, 16);
-            assertThat(greedy(model, chat, 16)).isEqualTo(expected);
-        }
+        assertRealVocabularyMatchesLlamaCpp("llama", "llama-bpe", "meta-llama-Llama-3.2-3B-Instruct.jinja",
+                "<|start_header_id|>user<|end_header_id|>\n\nWhat is the capital of France?<|eot_id|>"
+                        + "<|start_header_id|>assistant<|end_header_id|>\n\n");
     }
 
     /**
-     * A phi3 model with Phi-3's real SentencePiece vocabulary and Phi-3.5's chat template: the same
-     * tokens as llama.cpp's on the fixture's cases, and the same greedy reply to a rendered chat.
+     * A phi3 model with Phi-3's real SentencePiece vocabulary and Phi-3.5's chat template, whose
+     * rendering of one user message is the documented format.
      */
     @Test
     @RequiresSharedFixtures
     void realPhi3VocabularyAndChatPromptMatchLlamaCpp() throws IOException {
-        TinyVocabulary vocabulary = TinyVocabulary.fromGguf(SharedFixtures.vocab("phi-3"))
-                .withChatTemplate(Files.readString(SharedFixtures.chatTemplate("microsoft-Phi-3.5-mini-instruct.jinja")));
-        TinyModelSpec spec = TinyModelSpec.of("phi3").withWeightType(GgmlType.Q8_0).withDimensions(1, 64, 4, 1, 64, CONTEXT);
-        Path file = tmp.resolve("phi3-vocab.gguf");
+        String template = "microsoft-Phi-3.5-mini-instruct.jinja";
+        String chat = dev.hearth.engine.template.ChatTemplate.compile(Files.readString(SharedFixtures.chatTemplate(template)))
+                .render(dev.hearth.engine.template.ChatTemplateInput.builder()
+                        .messages(dev.hearth.engine.template.ChatMessage.user("What is the capital of France?"))
+                        .addGenerationPrompt(true).build());
+        assertThat(chat).isEqualTo("<|user|>\nWhat is the capital of France?<|end|>\n<|assistant|>\n");
+        assertRealVocabularyMatchesLlamaCpp("phi3", "phi-3", template, chat);
+    }
+
+    /**
+     * A one-layer {@code arch} model with a fixture's real vocabulary and chat template: its tokens are
+     * llama.cpp's on every case of the fixture, and so is its greedy reply to {@code chat}.
+     */
+    private void assertRealVocabularyMatchesLlamaCpp(String arch, String family, String template, String chat)
+            throws IOException {
+        TinyVocabulary vocabulary = TinyVocabulary.fromGguf(SharedFixtures.vocab(family))
+                .withChatTemplate(Files.readString(SharedFixtures.chatTemplate(template)));
+        TinyModelSpec spec = TinyModelSpec.of(arch).withWeightType(GgmlType.Q8_0).withDimensions(1, 64, 4, 1, 64, CONTEXT);
+        Path file = tmp.resolve(arch + "-" + family + ".gguf");
         TinyModelWriter.write(spec, vocabulary, file);
         try (GgufFile gguf = GgufFile.open(file); LlamaModel llama = LlamaCpp.generator(file, CONTEXT)) {
             Model model = ModelLoader.load(gguf);
-            for (var c : SharedFixtures.tokenizerCases("phi-3")) {
+            for (var c : SharedFixtures.tokenizerCases(family)) {
                 if (!c.text().isEmpty()) {
                     assertThat(model.tokenizer().encode(c.text(), false, false)).as(c.toString())
                             .containsExactly(llama.encode(c.text()));
                 }
             }
-            String chat = dev.hearth.engine.template.ChatTemplate.compile(gguf.metadata().requireString("tokenizer.chat_template"))
-                    .render(dev.hearth.engine.template.ChatTemplateInput.builder()
-                            .messages(dev.hearth.engine.template.ChatMessage.user("What is the capital of France?"))
-                            .addGenerationPrompt(true).build());
-            assertThat(chat).isEqualTo("<|user|>\nWhat is the capital of France?<|end|>\n<|assistant|>\n");
             String expected = LlamaCpp.greedy(llama, chat, 16);
             assertThat(greedy(model, chat, 16)).isEqualTo(expected);
         }
