@@ -54,11 +54,12 @@ public final class Model {
         this.tokenizer = tokenizer;
         this.weights = Objects.requireNonNull(weights, "weights");
         this.rope = new Rope(config.ropeStyle(), config.ropeDimensions(), config.ropeFreqBase(), weights.ropeFreqFactors(),
-                config.ropeAttentionFactor(), config.ropeFreqScale());
+                config.ropeAttentionFactor(), config.ropeFreqScale(),
+                config.yarn() ? Rope.Yarn.of(config.ropeOriginalContext()) : null);
         // sliding layers (Gemma 3) turn with their own base and no frequency scale, as llama.cpp's graph does
         this.localRope = config.slidingWindow() == null ? rope
                 : new Rope(config.ropeStyle(), config.ropeDimensions(), config.slidingWindow().localRopeFreqBase(), null,
-                        config.ropeAttentionFactor(), 1f);
+                        config.ropeAttentionFactor(), 1f, null);
     }
 
     public ModelConfig config() {

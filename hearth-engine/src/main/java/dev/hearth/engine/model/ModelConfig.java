@@ -14,7 +14,9 @@ import dev.hearth.engine.tensor.Rope;
  *     ({@code ARCH.rope.scaling.original_context_length}, else the context length): LongRoPE models
  *     use their short frequency factors up to it, their long ones past it
  * @param ropeFreqScale what RoPE's angles are multiplied by: {@code 1 / ARCH.rope.scaling.factor}
- *     under linear scaling (Gemma 3 4B and up, on its global layers), else 1
+ *     under linear scaling (Gemma 3 4B and up, on its global layers) or YaRN, else 1
+ * @param yarn RoPE is scaled by YaRN ({@code rope.scaling.type} "yarn"): angles mixed between scaled and
+ *     unscaled by a ramp fixed by {@link #ropeOriginalContext}, cos and sin grown to match
  * @param attentionScale what the q·k scores are multiplied by: {@code 1/√headSize}, but Gemma 3 27B's
  *     {@code 1/√(embedding/heads)} (as llama.cpp derives it, the file does not say)
  * @param embeddingScale what a token's embedding row is multiplied by (Gemma: {@code √embedding}, else 1)
@@ -46,7 +48,8 @@ public record ModelConfig(
         float embeddingScale,
         boolean postNorms,
         boolean geluGate,
-        SlidingWindow slidingWindow) {
+        SlidingWindow slidingWindow,
+        boolean yarn) {
 
     /**
      * Local attention: in a sliding layer a position attends to itself and the {@code size - 1}
@@ -95,10 +98,13 @@ public record ModelConfig(
         int context = m.requireInt(arch + ".context_length");
         int blocks = m.requireInt(arch + ".block_count");
         boolean gemma3 = arch.equals("gemma3");
-        // linear RoPE scaling: a factor with type "linear" or with no type (llama.cpp's default); YaRN is not applied
+        // RoPE scaling by a factor: type "linear" (also with no type, llama.cpp's default) or "yarn"; Phi-3's
+        // LongRoPE comes as tensors (ModelLoader), Llama 3's as rope_freqs
         String scalingType = m.getString(arch + ".rope.scaling.type").orElse("linear");
         float scalingFactor = m.getFloat(arch + ".rope.scaling.factor").orElse(0f);
-        float freqScale = scalingType.equals("linear") && scalingFactor > 0f ? 1f / scalingFactor : 1f;
+        boolean scaled = (scalingType.equals("linear") || scalingType.equals("yarn")) && scalingFactor > 0f;
+        float freqScale = scaled ? 1f / scalingFactor : 1f;
+        boolean yarn = scaled && scalingType.equals("yarn");
         float attentionScale = (float) (1.0 / Math.sqrt(gemma3 && blocks == 62 ? (double) embedding / heads : headSize));
         return new ModelConfig(
                 arch,
@@ -124,7 +130,8 @@ public record ModelConfig(
                 gemma3,
                 gemma3,
                 gemma3 ? new SlidingWindow(m.requireInt(arch + ".attention.sliding_window"), GEMMA3_PATTERN,
-                        GEMMA3_LOCAL_ROPE_BASE) : null);
+                        GEMMA3_LOCAL_ROPE_BASE) : null,
+                yarn);
     }
 
     public int queryDimension() {

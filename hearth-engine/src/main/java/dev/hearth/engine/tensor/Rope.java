@@ -18,10 +18,26 @@ public final class Rope {
     private final float[] freqFactors;
     private final float attentionFactor;
     private final float freqScale;
+    /** YaRN's ramp between extrapolated and interpolated angles, over pairs {@code [low, high]}; null without YaRN. */
+    private final float[] yarnCorrection;
+    /** cos and sin's scale: the attention factor, times YaRN's magnitude correction where it applies. */
+    private final float magnitude;
+
+    /**
+     * YaRN (ggml's {@code ext_factor} 1): pair {@code i}'s angle mixes the scaled and the unscaled one by
+     * a ramp over the pairs whose wavelengths fall between {@code betaFast} and {@code betaSlow}
+     * rotations in {@code originalContext} positions, and cos and sin grow by {@code 1 + 0.1 ln(1/scale)}.
+     */
+    public record Yarn(int originalContext, float betaFast, float betaSlow) {
+        /** llama.cpp's defaults for the betas. */
+        public static Yarn of(int originalContext) {
+            return new Yarn(originalContext, 32f, 1f);
+        }
+    }
 
     /** A rope whose angles and whose cos and sin are not scaled. */
     public Rope(Style style, int dimensions, float freqBase, float[] freqFactors) {
-        this(style, dimensions, freqBase, freqFactors, 1f, 1f);
+        this(style, dimensions, freqBase, freqFactors, 1f, 1f, null);
     }
 
     /**
@@ -29,9 +45,11 @@ public final class Rope {
      * @param freqFactors per-pair divisors (llama.cpp's {@code rope_freqs.weight}, or a LongRoPE
      *     model's {@code rope_factors_short/long.weight}), or null
      * @param attentionFactor what cos and sin are multiplied by (ggml's {@code attn_factor})
-     * @param freqScale what each angle is multiplied by (ggml's {@code freq_scale}: linear scaling)
+     * @param freqScale what each angle is multiplied by (ggml's {@code freq_scale}: linear scaling, or YaRN's)
+     * @param yarn YaRN's parameters, or null
      */
-    public Rope(Style style, int dimensions, float freqBase, float[] freqFactors, float attentionFactor, float freqScale) {
+    public Rope(Style style, int dimensions, float freqBase, float[] freqFactors, float attentionFactor, float freqScale,
+            Yarn yarn) {
         if (dimensions % 2 != 0) {
             throw new IllegalArgumentException("RoPE needs an even dimension count: " + dimensions);
         }
@@ -44,6 +62,21 @@ public final class Rope {
         this.freqFactors = freqFactors;
         this.attentionFactor = attentionFactor;
         this.freqScale = freqScale;
+        if (yarn == null) {
+            this.yarnCorrection = null;
+            this.magnitude = attentionFactor;
+        } else {
+            // ggml_rope_yarn_corr_dims, in float as ggml computes it
+            float low = (float) Math.floor(correctionDimension(dimensions, yarn.originalContext(), yarn.betaFast(), freqBase));
+            float high = (float) Math.ceil(correctionDimension(dimensions, yarn.originalContext(), yarn.betaSlow(), freqBase));
+            this.yarnCorrection = new float[] {Math.max(0, low), Math.min(dimensions - 1, high)};
+            this.magnitude = attentionFactor * (1.0f + 0.1f * (float) Math.log(1.0f / freqScale));
+        }
+    }
+
+    /** The pair index at which a wavelength makes {@code rotations} turns in {@code originalContext} positions. */
+    private static float correctionDimension(int dimensions, int originalContext, float rotations, float base) {
+        return dimensions * (float) Math.log(originalContext / (rotations * 2 * (float) Math.PI)) / (2 * (float) Math.log(base));
     }
 
     public Style style() {
@@ -55,9 +88,15 @@ public final class Rope {
         float[] table = new float[dimensions];
         float theta = position;
         for (int i = 0; i < dimensions; i += 2) {
-            float t = (freqFactors == null ? theta : theta / freqFactors[i / 2]) * freqScale;
-            table[i] = (float) Math.cos(t) * attentionFactor;
-            table[i + 1] = (float) Math.sin(t) * attentionFactor;
+            float extrapolated = freqFactors == null ? theta : theta / freqFactors[i / 2];
+            float t = freqScale * extrapolated;
+            if (yarnCorrection != null) {
+                float y = (i / 2 - yarnCorrection[0]) / Math.max(0.001f, yarnCorrection[1] - yarnCorrection[0]);
+                float mix = 1 - Math.min(1, Math.max(0, y));
+                t = t * (1 - mix) + extrapolated * mix;
+            }
+            table[i] = (float) Math.cos(t) * magnitude;
+            table[i + 1] = (float) Math.sin(t) * magnitude;
             theta *= thetaScale;
         }
         return table;

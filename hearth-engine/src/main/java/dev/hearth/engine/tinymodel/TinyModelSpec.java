@@ -34,7 +34,14 @@ public record TinyModelSpec(
         int headSizeOverride) {
 
     /** How a model extends RoPE past the context it was trained at; each form belongs to one architecture. */
-    public sealed interface RopeScaling permits Llama3RopeScaling, LongRopeScaling, LinearRopeScaling {}
+    public sealed interface RopeScaling permits Llama3RopeScaling, LongRopeScaling, LinearRopeScaling, YarnRopeScaling {}
+
+    /**
+     * YaRN: {@code rope.scaling.type} "yarn", {@code rope.scaling.factor} and
+     * {@code rope.scaling.original_context_length}, as convert_hf_to_gguf.py writes a Qwen2.5 config's
+     * {@code rope_scaling}. Any architecture.
+     */
+    public record YarnRopeScaling(float factor, int originalContextLength) implements RopeScaling {}
 
     /**
      * Linear RoPE scaling: every angle divided by {@code factor} ({@code rope.scaling.type} "linear" and

@@ -101,6 +101,11 @@ public final class TinyModelWriter {
                 w.putString(arch + ".rope.scaling.type", "linear");
                 w.putFloat32(arch + ".rope.scaling.factor", s.factor());
             }
+            case TinyModelSpec.YarnRopeScaling s -> {
+                w.putString(arch + ".rope.scaling.type", "yarn");
+                w.putFloat32(arch + ".rope.scaling.factor", s.factor());
+                w.putUint32(arch + ".rope.scaling.original_context_length", s.originalContextLength());
+            }
             case TinyModelSpec.LongRopeScaling s -> {
                 w.putFloat32(arch + ".rope.scaling.attn_factor", s.attentionFactor());
                 w.putUint32(arch + ".rope.scaling.original_context_length", s.originalContextLength());

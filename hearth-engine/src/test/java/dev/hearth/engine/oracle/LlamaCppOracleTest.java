@@ -130,6 +130,26 @@ class LlamaCppOracleTest {
     }
 
     /**
+     * YaRN (Qwen2.5's long-context RoPE): with an original context of 32 and head size 16, the first
+     * pair keeps its unscaled angle, the second mixes both halves, the rest are divided by the factor,
+     * and cos and sin grow by 1 + 0.1 ln 4.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"qwen2", "llama"})
+    void yarnRopeScalingMatchesLlamaCpp(String arch) throws IOException {
+        TinyModelSpec spec = TinyModelSpec.of(arch).withWeightType(GgmlType.Q8_0).withDimensions(2, 64, 4, 2, 128, CONTEXT)
+                .withRopeScaling(new TinyModelSpec.YarnRopeScaling(4f, 32));
+        Path file = tmp.resolve(arch + "-yarn.gguf");
+        TinyModelWriter.write(spec, TinyVocabulary.byteLevelBpe(200), file);
+        try (GgufFile gguf = GgufFile.open(file)) {
+            Model model = ModelLoader.load(gguf);
+            assertThat(model.config().yarn()).isTrue();
+            compareHiddenStates(model, file, GgmlType.Q8_0);
+            compareGreedy(model, file, "The hearth was", 24);
+        }
+    }
+
+    /**
      * Phi-3's LongRoPE: llama.cpp takes the short factors for a context up to the original one and the
      * long factors past it, and scales cos and sin by the attention factor either way. The model is
      * loaded for the oracle's context ({@link #CONTEXT}), once below and once above the original.
