@@ -57,7 +57,7 @@ public final class Model {
                 config.ropeAttentionFactor(), config.ropeFreqScale(),
                 config.yarn() ? Rope.Yarn.of(config.ropeOriginalContext()) : null);
         // sliding layers (Gemma 3) turn with their own base and no frequency scale, as llama.cpp's graph does
-        this.localRope = config.slidingWindow() == null ? rope
+        this.localRope = config.slidingWindow() == null || !config.slidingWindow().localRope() ? rope
                 : new Rope(config.ropeStyle(), config.ropeDimensions(), config.slidingWindow().localRopeFreqBase(), null,
                         config.ropeAttentionFactor(), 1f, null);
     }

@@ -55,13 +55,18 @@ public record ModelConfig(
      * Local attention: in a sliding layer a position attends to itself and the {@code size - 1}
      * positions before it. Every layer slides but each {@code pattern}-th ({@code (layer + 1) %
      * pattern == 0}, Gemma 3's global layers; 0: all slide); sliding layers turn RoPE with base
-     * {@code localRopeFreqBase} and no frequency scale.
+     * {@code localRopeFreqBase} and no frequency scale (Gemma 3), or as the others where it is 0 (phi3).
      */
     public record SlidingWindow(int size, int pattern, float localRopeFreqBase) {
         public SlidingWindow {
             if (size < 1 || pattern < 0) {
                 throw new IllegalArgumentException("sliding window " + size + " with pattern " + pattern);
             }
+        }
+
+        /** Sliding layers turn RoPE their own way (Gemma 3's base 10000, unscaled). */
+        public boolean localRope() {
+            return localRopeFreqBase > 0;
         }
 
         public boolean slides(int layer) {
@@ -85,6 +90,21 @@ public record ModelConfig(
         if (headCount % headCountKv != 0) {
             throw new IllegalArgumentException("head count " + headCount + " is not a multiple of KV heads " + headCountKv);
         }
+    }
+
+    /**
+     * Gemma 3's five sliding layers of six; phi3's window over every layer where it is shorter than the
+     * context (Phi-3-mini-4k: 2047 of 4096), as transformers applies it and as llama.cpp did until it
+     * turned phi3's window off; none for the other architectures.
+     */
+    private static SlidingWindow slidingWindow(GgufMetadata m, String arch, int context) {
+        return switch (arch) {
+            case "gemma3" -> new SlidingWindow(m.requireInt(arch + ".attention.sliding_window"), GEMMA3_PATTERN,
+                    GEMMA3_LOCAL_ROPE_BASE);
+            case "phi3" -> m.getInt(arch + ".attention.sliding_window").filter(w -> w > 0 && w < context)
+                    .map(w -> new SlidingWindow(w, 0, 0f)).orElse(null);
+            default -> null;
+        };
     }
 
     static ModelConfig fromMetadata(GgufMetadata m, int vocabularySize) {
@@ -129,8 +149,7 @@ public record ModelConfig(
                 gemma3 ? (float) Math.sqrt(embedding) : 1f,
                 gemma3,
                 gemma3,
-                gemma3 ? new SlidingWindow(m.requireInt(arch + ".attention.sliding_window"), GEMMA3_PATTERN,
-                        GEMMA3_LOCAL_ROPE_BASE) : null,
+                slidingWindow(m, arch, context),
                 yarn);
     }
 

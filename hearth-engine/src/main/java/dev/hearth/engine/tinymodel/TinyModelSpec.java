@@ -122,8 +122,9 @@ public record TinyModelSpec(
         if (ropeScaling instanceof Llama3RopeScaling && !architecture.equals("llama")) {
             throw new IllegalArgumentException("Llama 3 RoPE scaling applies to the llama architecture only");
         }
-        if (slidingWindow < 0 || slidingWindow > 0 && !architecture.equals("gemma3")) {
-            throw new IllegalArgumentException("a sliding window applies to gemma3 only, and is positive: " + slidingWindow);
+        if (slidingWindow < 0 || slidingWindow > 0 && !architecture.equals("gemma3") && !architecture.equals("phi3")) {
+            throw new IllegalArgumentException("a sliding window applies to gemma3 and phi3 only, and is positive: "
+                    + slidingWindow);
         }
         if (ropeScaling instanceof LongRopeScaling && !architecture.equals("phi3")) {
             throw new IllegalArgumentException("LongRoPE scaling applies to the phi3 architecture only");
@@ -172,8 +173,8 @@ public record TinyModelSpec(
     }
 
     /**
-     * Gemma 3's sliding window (its five local layers of six attend to the last {@code size}
-     * positions); without it a gemma3 model's window is its whole context.
+     * A sliding window: Gemma 3's five local layers of six, or every layer of a phi3 model, attend to
+     * the last {@code size} positions; without it the window is the whole context.
      */
     public TinyModelSpec withSlidingWindow(int size) {
         return new TinyModelSpec(architecture, blockCount, embeddingLength, headCount, headCountKv, feedForwardLength,

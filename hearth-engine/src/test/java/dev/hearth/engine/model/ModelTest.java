@@ -70,6 +70,12 @@ class ModelTest {
         }
     }
 
+    /** Phi-3-mini-4k's sliding window: every layer attends to the last 5 positions only. */
+    @Test
+    void phi3SlidingWindowAgreesWithNaiveReference() throws IOException {
+        assertAgreesWithNaiveReference(TinyModelSpec.of("phi3").withDimensions(2, 64, 4, 2, 128, 64).withSlidingWindow(5), 1e-4);
+    }
+
     /** Phi-3's LongRoPE, its short factors (context within the original) and its long ones (past it). */
     @ParameterizedTest(name = "original context {0}")
     @org.junit.jupiter.params.provider.ValueSource(ints = {64, 16})
@@ -219,6 +225,9 @@ class ModelTest {
         TinyModelSpec spec = TinyModelSpec.of(arch).withDimensions(2, width, 4, 2, 2 * width, 64).withWeightType(type);
         if (arch.equals("gemma3")) { // six layers, the last global; the others see the last 5 positions
             spec = spec.withDimensions(6, width, 4, 2, 2 * width, 64).withSlidingWindow(5).withRopeFreqBase(1e6f);
+        }
+        if (arch.equals("phi3")) { // every layer sees the last 6 positions
+            spec = spec.withSlidingWindow(6);
         }
         try (GgufFile file = GgufFile.open(write(spec))) {
             Model model = ModelLoader.load(file);

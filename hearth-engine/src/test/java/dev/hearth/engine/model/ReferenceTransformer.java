@@ -71,7 +71,7 @@ final class ReferenceTransformer {
      */
     private void rope(double[] v, int heads, int pos, int layer) {
         int hs = c.headSize();
-        boolean local = c.slidingWindow() != null && c.slidingWindow().slides(layer);
+        boolean local = c.slidingWindow() != null && c.slidingWindow().slides(layer) && c.slidingWindow().localRope();
         double base = local ? c.slidingWindow().localRopeFreqBase() : c.ropeFreqBase();
         double freqScale = local ? 1 : c.ropeFreqScale();
         String factors = c.contextLength() > c.ropeOriginalContext() ? "rope_factors_long.weight" : "rope_factors_short.weight";

@@ -233,7 +233,7 @@ class TinyModelWriterTest {
         assertThatThrownBy(() -> TinyModelSpec.of("llama").withDimensions(1, 64, 4, 3, 128, 64))
                 .hasMessageContaining("kv heads");
         assertThatThrownBy(() -> TinyModelSpec.of("gpt2")).hasMessageContaining("architecture");
-        assertThatThrownBy(() -> TinyModelSpec.of("llama").withSlidingWindow(8)).hasMessageContaining("gemma3 only");
+        assertThatThrownBy(() -> TinyModelSpec.of("llama").withSlidingWindow(8)).hasMessageContaining("gemma3 and phi3 only");
         // a matrix of its own type must fit the shape too, and be a type the writer writes
         assertThatThrownBy(() -> TinyModelSpec.of("llama").withWeightType(GgmlType.Q8_0)
                 .withTensorTypes(java.util.Map.of("ffn_down", GgmlType.Q6_K)))
