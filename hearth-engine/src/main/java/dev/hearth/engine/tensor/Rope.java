@@ -16,7 +16,6 @@ public final class Rope {
     private final int dimensions;
     private final float thetaScale;
     private final float[] freqFactors;
-    private final float attentionFactor;
     private final float freqScale;
     /** YaRN's ramp between extrapolated and interpolated angles, over pairs {@code [low, high]}; null without YaRN. */
     private final float[] yarnCorrection;
@@ -60,7 +59,6 @@ public final class Rope {
         this.dimensions = dimensions;
         this.thetaScale = (float) Math.pow(freqBase, -2.0f / dimensions);
         this.freqFactors = freqFactors;
-        this.attentionFactor = attentionFactor;
         this.freqScale = freqScale;
         if (yarn == null) {
             this.yarnCorrection = null;
