@@ -40,6 +40,12 @@ final class TinyModelCommand implements Callable<Integer> {
   @Option(names = "--ff", defaultValue = "128") int feedForward;
   @Option(names = "--context", defaultValue = "2048") int context;
   @Option(names = "--seed", defaultValue = "42") long seed;
+  @Option(names = "--head-size", defaultValue = "0", description = "Values per head when not width / heads"
+      + " (Qwen3-0.6B: 128 over 1024 / 16; Gemma 3 1B: 256); default width / heads.")
+  int headSize;
+  @Option(names = "--sliding-window", defaultValue = "0", description = "gemma3 and phi3: positions a sliding"
+      + " layer attends to; default the whole context.")
+  int slidingWindow;
 
   @Option(names = "--vocab", paramLabel = "GGUF", description = "Copy the tokenizer (and chat template) of this GGUF"
       + " file; default: a small built-in byte-level vocabulary with a simple template.")
@@ -60,7 +66,8 @@ final class TinyModelCommand implements Callable<Integer> {
     TinyModelSpec model;
     try {
       model = TinyModelSpec.of(architecture).withWeightType(weightType).withSeed(seed)
-          .withDimensions(layers, width, heads, kvHeads, feedForward, context);
+          .withDimensions(layers, width, heads, kvHeads, feedForward, context).withHeadSize(headSize)
+          .withSlidingWindow(slidingWindow);
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("hearth: " + e.getMessage());
       return 2;

@@ -94,4 +94,21 @@ class HearthCliTest {
     assertThat(run("tiny-model", "--out", model.toString(), "--type", "Q9").exit()).isEqualTo(2);
     assertThat(run("tiny-model", "--out", model.toString(), "--width", "63").exit()).isEqualTo(2);
   }
+
+  @Test
+  void tinyModelTakesGemmaShapes() throws Exception {
+    Path model = dataDir.resolve("gemma.gguf");
+    Run wrote = run("tiny-model", "--out", model.toString(), "--arch", "gemma3", "--layers", "1", "--width", "96",
+        "--heads", "2", "--kv-heads", "1", "--head-size", "64", "--sliding-window", "16");
+    assertThat(wrote.exit()).as(wrote.err()).isZero();
+    try (var file = dev.hearth.engine.gguf.GgufFile.open(model)) {
+      var config = dev.hearth.engine.model.ModelLoader.load(file).config();
+      assertThat(config.architecture()).isEqualTo("gemma3");
+      assertThat(config.queryDimension()).isEqualTo(128);
+      assertThat(config.slidingWindow().size()).isEqualTo(16);
+    }
+    Run refused = run("tiny-model", "--out", model.toString(), "--arch", "llama", "--sliding-window", "16");
+    assertThat(refused.exit()).isEqualTo(2);
+    assertThat(refused.err()).contains("sliding window");
+  }
 }
