@@ -47,13 +47,14 @@ record BenchModels(String name, TinyModelSpec spec, int vocabularySize) {
           262_144));
 
   static BenchModels named(String name) {
-    for (BenchModels m : java.util.stream.Stream.concat(ALL.stream(), EXTRA.stream()).toList()) {
+    List<BenchModels> known = java.util.stream.Stream.concat(ALL.stream(), EXTRA.stream()).toList();
+    for (BenchModels m : known) {
       if (m.name.equalsIgnoreCase(name)) {
         return m;
       }
     }
     throw new IllegalArgumentException("unknown model '" + name + "' (known: "
-        + java.util.stream.Stream.concat(ALL.stream(), EXTRA.stream()).map(BenchModels::name).toList() + ")");
+        + known.stream().map(BenchModels::name).toList() + ")");
   }
 
   /** The GGUF of this shape in {@code type}, written into {@code dir} unless already there. */

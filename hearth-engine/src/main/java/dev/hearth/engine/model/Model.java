@@ -21,9 +21,9 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * {@code qwen3} per-head q/k RMS norms; {@code phi3}'s fused matrices arrive split by the loader, its
  * LongRoPE as frequency factors and a scale of cos and sin; {@code gemma3} adds scaled embeddings,
  * post-norms, a GELU gate and sliding-window layers with their own RoPE base) with grouped-query
- * attention, each sequence against its own KV cache. Every forward pass is batched: the tokens of all the steps it
- * runs form the rows of one activation matrix, so each weight matrix is read once per pass for all
- * of them. The computation follows llama.cpp's graph step by step (same rounding of inputs to the
+ * attention, each sequence against its own KV cache. Every forward pass is batched: the tokens of
+ * all the steps it runs form the rows of one activation matrix, so each weight matrix is read once
+ * per pass for all of them. The computation follows llama.cpp's graph step by step (same rounding of inputs to the
  * weight type, same RoPE angles, same norms) so the two agree to float precision, and each row is
  * computed in the same order whatever else shares its pass: a sequence's logits are bitwise the
  * same alone, batched with others, fed token by token or in prompt chunks.
@@ -204,7 +204,12 @@ public final class Model {
         ModelConfig.SlidingWindow window = c.slidingWindow();
         float[][] globalAngles = new float[n][];
         float[][] localAngles = localRope == rope ? globalAngles : new float[n][];
+        int[] fromStart = new int[n]; // every row attends from position 0, but in a sliding layer:
+        int[] windowStart = window == null ? fromStart : new int[n]; // each row's first position in the window
         for (int t = 0; t < n; t++) {
+            if (window != null) {
+                windowStart[t] = window.start(p.position[t]);
+            }
             globalAngles[t] = rope.angles(p.position[t]);
             if (localAngles != globalAngles) {
                 localAngles[t] = localRope.angles(p.position[t]);
@@ -232,6 +237,7 @@ public final class Model {
             boolean sliding = window != null && window.slides(l);
             Rope layerRope = sliding ? localRope : rope;
             float[][] angles = sliding ? localAngles : globalAngles;
+            int[] starts = sliding ? windowStart : fromStart;
             rows(n, t -> RmsNorm.apply(ws.xb, t * embd, ws.x, t * embd, w.attentionNorm(), embd, eps));
             ws.embdInput.reset(ws.xb, n);
             FloatTensor.matMul(product(w.query(), ws.embdInput, n, ws.q, qDim, embd),
@@ -265,19 +271,19 @@ public final class Model {
             // (in a sliding layer, only the window's last positions)
             long attentionWork = 0;
             for (int t = 0; t < n; t++) {
-                attentionWork += (long) (p.position[t] + 1 - (sliding ? window.start(p.position[t]) : 0)) * qDim;
+                attentionWork += (long) (p.position[t] + 1 - starts[t]) * qDim;
             }
             if (n == 1) {
                 InferenceState s = p.step[0].state(); // heads in parallel
                 Attention.apply(ws.q, 0, s.keyCache[l], s.capacity, s.valueCache[l],
-                        sliding ? window.start(p.position[0]) : 0, p.position[0], c.headCount(),
+                        starts[0], p.position[0], c.headCount(),
                         c.headCountKv(), headSize, attentionScale, s.scores, ws.attention, 0);
             } else {
                 java.util.function.IntConsumer attend = t -> {
                     InferenceState s = p.step[t].state();
                     int length = p.position[t] + 1;
                     Attention.applySerial(ws.q, t * qDim, s.keyCache[layer], s.capacity, s.valueCache[layer],
-                            sliding ? window.start(p.position[t]) : 0, p.position[t],
+                            starts[t], p.position[t],
                             c.headCount(), c.headCountKv(), headSize, attentionScale,
                             scoresScratch(c.headCount() * Attention.scoreStride(length)), ws.attention, t * qDim);
                 };

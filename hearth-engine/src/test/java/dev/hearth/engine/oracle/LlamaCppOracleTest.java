@@ -157,15 +157,14 @@ class LlamaCppOracleTest {
     @ParameterizedTest(name = "original context {0}")
     @CsvSource({"256", "64"})
     void phi3LongRopeMatchesLlamaCpp(int originalContext) throws IOException {
+        TinyModelSpec.LongRopeScaling scaling = new TinyModelSpec.LongRopeScaling(1.19f, originalContext);
         TinyModelSpec spec = TinyModelSpec.of("phi3").withDimensions(2, 64, 4, 2, 128, 512).withWeightType(GgmlType.Q8_0)
-                .withRopeScaling(new TinyModelSpec.LongRopeScaling(1.19f, originalContext));
+                .withRopeScaling(scaling);
         Path file = tmp.resolve("phi3-longrope-" + originalContext + ".gguf");
         TinyModelWriter.write(spec, TinyVocabulary.byteLevelBpe(200), file);
         try (GgufFile gguf = GgufFile.open(file)) {
             Model model = ModelLoader.load(gguf, CONTEXT);
-            float[] chosen = originalContext < CONTEXT
-                    ? new TinyModelSpec.LongRopeScaling(1.19f, originalContext).longFactors(8)
-                    : new TinyModelSpec.LongRopeScaling(1.19f, originalContext).shortFactors(8);
+            float[] chosen = originalContext < CONTEXT ? scaling.longFactors(8) : scaling.shortFactors(8);
             assertThat(model.weights().ropeFreqFactors()).containsExactly(chosen);
             compareHiddenStates(model, file, GgmlType.Q8_0);
             compareGreedy(model, file, "The hearth was", 24);
