@@ -1,7 +1,6 @@
 package dev.hearth.server.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import tools.jackson.databind.JsonNode;
 import dev.hearth.engine.gguf.GgmlType;
@@ -12,6 +11,7 @@ import dev.hearth.engine.tinymodel.TinyModelWriter;
 import dev.hearth.engine.tinymodel.TinyVocabulary;
 import dev.hearth.engine.tokenizer.Tokenizer;
 import dev.hearth.server.testing.Envelopes;
+import dev.hearth.server.testing.LlmFixtures;
 import dev.hearth.server.testing.TestServer;
 import dev.hearth.server.testing.TinyLlm;
 import java.net.http.HttpResponse;
@@ -31,11 +31,8 @@ class Phi3ChatTest {
 
   @Test
   void aPhi3ModelChatsWithItsOwnTemplateAndEndsItsTurnAtEnd() throws Exception {
-    String shared = System.getProperty("hearth.shared");
-    Path vocab = shared == null ? null : Path.of(shared, "llm-fixtures/vocab/ggml-vocab-phi-3.gguf");
-    Path template = shared == null ? null : Path.of(shared, "llm-fixtures/chat-templates/microsoft-Phi-3.5-mini-instruct.jinja");
-    assumeTrue(vocab != null && Files.exists(vocab) && Files.exists(template),
-        "needs ../shared/llm-fixtures (vocab/ggml-vocab-phi-3.gguf, chat-templates/microsoft-Phi-3.5-mini-instruct.jinja)");
+    Path vocab = LlmFixtures.require("vocab/ggml-vocab-phi-3.gguf");
+    Path template = LlmFixtures.require("chat-templates/microsoft-Phi-3.5-mini-instruct.jinja");
     Path model = dir.resolve("phi3-tiny.gguf");
     TinyModelWriter.write(TinyModelSpec.of("phi3").withWeightType(GgmlType.Q8_0).withDimensions(1, 64, 4, 2, 128, 4096)
             .withRopeScaling(new TinyModelSpec.LongRopeScaling(1.19f, 1024)),

@@ -1,13 +1,13 @@
 package dev.hearth.server.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hearth.engine.gguf.GgmlType;
 import dev.hearth.engine.tinymodel.TinyModelSpec;
 import dev.hearth.engine.tinymodel.TinyModelWriter;
 import dev.hearth.engine.tinymodel.TinyVocabulary;
 import dev.hearth.server.testing.Envelopes;
+import dev.hearth.server.testing.LlmFixtures;
 import dev.hearth.server.testing.TestServer;
 import dev.hearth.server.testing.TinyLlm;
 import java.net.http.HttpResponse;
@@ -27,11 +27,8 @@ class ThinkingTemplateTest {
 
   @Test
   void reasoningEffortNoneRendersThePromptWithThinkingOff() throws Exception {
-    String shared = System.getProperty("hearth.shared");
-    Path vocab = shared == null ? null : Path.of(shared, "llm-fixtures/vocab/ggml-vocab-qwen2.gguf");
-    Path template = shared == null ? null : Path.of(shared, "llm-fixtures/chat-templates/Qwen-Qwen3-0.6B.jinja");
-    assumeTrue(vocab != null && Files.exists(vocab) && Files.exists(template),
-        "needs ../shared/llm-fixtures (vocab/ggml-vocab-qwen2.gguf, chat-templates/Qwen-Qwen3-0.6B.jinja)");
+    Path vocab = LlmFixtures.require("vocab/ggml-vocab-qwen2.gguf");
+    Path template = LlmFixtures.require("chat-templates/Qwen-Qwen3-0.6B.jinja");
     Path model = dir.resolve("qwen3-tiny.gguf");
     TinyModelWriter.write(TinyModelSpec.of("qwen3").withWeightType(GgmlType.Q8_0).withDimensions(1, 64, 4, 2, 128, 512),
         TinyVocabulary.fromGguf(vocab).withChatTemplate(Files.readString(template)), model);

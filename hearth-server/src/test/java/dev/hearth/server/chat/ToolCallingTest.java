@@ -2,7 +2,6 @@ package dev.hearth.server.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
@@ -28,6 +27,7 @@ import dev.hearth.engine.tinymodel.TinyVocabulary;
 import dev.hearth.server.config.ConfigLoader;
 import dev.hearth.server.conformance.ConformanceExtension;
 import dev.hearth.server.conformance.RequiresSpec;
+import dev.hearth.server.testing.LlmFixtures;
 import dev.hearth.server.testing.TestServer;
 import dev.hearth.server.testing.TinyLlm;
 import java.nio.file.Files;
@@ -70,9 +70,7 @@ class ToolCallingTest {
 
   @BeforeAll
   static void start() throws Exception {
-    String shared = System.getProperty("hearth.shared");
-    Path templates = shared == null ? null : Path.of(shared, "llm-fixtures/chat-templates");
-    assumeTrue(templates != null && Files.isDirectory(templates), "needs ../shared/llm-fixtures/chat-templates");
+    Path templates = LlmFixtures.require("chat-templates");
     StringBuilder yaml = new StringBuilder("models:\n  - id: qwen2.5-0.5b-instruct\n    enabled: false\n");
     for (var e : Map.of("qwen", "Qwen-Qwen2.5-7B-Instruct.jinja", "llama", "meta-llama-Llama-3.1-8B-Instruct.jinja",
         "mistral", "mistralai-Mistral-Nemo-Instruct-2407.jinja").entrySet()) {

@@ -1,15 +1,14 @@
 package dev.hearth.server.chat.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hearth.engine.template.ChatMessage;
 import dev.hearth.engine.template.ChatTemplate;
 import dev.hearth.engine.template.ChatTemplateInput;
 import dev.hearth.engine.template.ToolCall;
 import dev.hearth.engine.tinymodel.TinyVocabulary;
+import dev.hearth.server.testing.LlmFixtures;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class ToolTemplatesTest {
   private static ChatTemplate template(String file) throws Exception {
-    String shared = System.getProperty("hearth.shared");
-    Path p = shared == null ? null : Path.of(shared, "llm-fixtures/chat-templates", file);
-    assumeTrue(p != null && Files.exists(p), "needs ../shared/llm-fixtures/chat-templates");
-    return ChatTemplate.compile(Files.readString(p));
+    return ChatTemplate.compile(Files.readString(LlmFixtures.require("chat-templates/" + file)));
   }
 
   private static ToolPlan plan(ChatTemplate t, ToolRequest.Choice choice) {
